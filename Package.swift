@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// RetryScope: a deterministic simulator of AWS Lambda's invocation and retry semantics.
+///
+/// Layers (each imports only the ones below it):
+/// - `retryscope`: the executable, one line.
+/// - `RetryScopeCLI`: ArgumentParser commands.
+/// - `RetryIO`: Foundation and Yams: scenario YAML, trace JSON and text output.
+/// - `RetryScenarios`: the built-in scenario files, embedded in the binary.
+/// - `RetryCore`: pure: time, randomness, the Lambda model, the handler interpreter, the world, the trace.
+let package = Package(
+  name: "RetryScope",
+  products: [
+    .executable(name: "retryscope", targets: ["retryscope"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .target(
+      name: "RetryCore",
+      dependencies: [.product(name: "HeapModule", package: "swift-collections"), .product(name: "OrderedCollections", package: "swift-collections")]
+    ),
+    .target(
+      name: "RetryScenarios",
+      path: "Resources",
+      exclude: ["README.md"],
+      resources: [.embedInCode("scenarios")]
+    ),
+    .target(
+      name: "RetryIO",
+      dependencies: ["RetryCore", "RetryScenarios", .product(name: "Yams", package: "Yams")]
+    ),
+    .target(
+      name: "RetryScopeCLI",
+      dependencies: ["RetryCore", "RetryIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .executableTarget(name: "retryscope", dependencies: ["RetryScopeCLI"]),
+    .testTarget(name: "RetryCoreTests", dependencies: ["RetryCore"]),
+    .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore"]),
+    .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "retryscope"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,115 @@
+/// A story to simulate: the function, its callers, the outside world, the handler and the faults.
+///
+/// Produced by the YAML loader (`RetryIO.ScenarioLoader`) or built in code by tests; consumed by
+/// `Simulator`. Every range check happens in the loader, which knows file positions; the model
+/// itself holds already-valid values.
+public struct Scenario: Sendable {
+  /// The id used on the command line (`create-user`).
+  public var name: String
+  /// One line for `retryscope list` and the status line.
+  public var title: String
+  /// What the audience must see, in a sentence or two (the outcome paragraph ends with it).
+  public var lesson: String
+  /// The talk slide or demo this comes from (`slide 23`, `demo 8`), if any.
+  public var source: String?
+  /// The seed used when the command line names none.
+  public var seed: UInt64
+  /// Wall-clock time of the trace origin, in Unix epoch milliseconds (what `clock` reads at t=0).
+  public var origin: Milliseconds
+  public var function: FunctionConfiguration
+  /// The caller's SDK for RequestResponse invocations that name none of their own.
+  public var client: ClientConfiguration
+  public var tables: [TableDefinition]
+  public var endpoints: [EndpointDefinition]
+  public var handler: Handler
+  public var invocations: [InvocationDefinition]
+  public var schedules: [ScheduleDefinition]
+  public var faults: [Fault]
+  public var throttles: [Throttle]
+  public var duplicateDeliveries: [DuplicateDelivery]
+  /// Writes by someone else (another service, a user) at fixed times: the "state mutated by others"
+  /// of slide 26.
+  public var externalWrites: [ExternalWrite]
+
+  public init(
+    name: String, title: String = "", lesson: String = "", source: String? = nil, seed: UInt64 = 1,
+    origin: Milliseconds = Scenario.defaultOrigin, function: FunctionConfiguration = .init(),
+    client: ClientConfiguration = .preset(.boto3Standard), tables: [TableDefinition] = [],
+    endpoints: [EndpointDefinition] = [], handler: Handler = .init(steps: []),
+    invocations: [InvocationDefinition] = [], schedules: [ScheduleDefinition] = [], faults: [Fault] = [],
+    throttles: [Throttle] = [], duplicateDeliveries: [DuplicateDelivery] = [], externalWrites: [ExternalWrite] = []
+  ) {
+    self.name = name
+    self.title = title
+    self.lesson = lesson
+    self.source = source
+    self.seed = seed
+    self.origin = origin
+    self.function = function
+    self.client = client
+    self.tables = tables
+    self.endpoints = endpoints
+    self.handler = handler
+    self.invocations = invocations
+    self.schedules = schedules
+    self.faults = faults
+    self.throttles = throttles
+    self.duplicateDeliveries = duplicateDeliveries
+    self.externalWrites = externalWrites
+  }
+
+  /// 2019-09-20T09:00:00Z, the morning of the talk at ServerlessDays Zurich: a fixed, readable origin.
+  public static let defaultOrigin: Milliseconds = 1_568_970_000_000
+}
+
+/// How one logical event reaches the function.
+public enum InvocationType: String, Sendable, Hashable, CaseIterable {
+  /// Synchronous: the caller waits for the response (`InvocationType=RequestResponse`).
+  case requestResponse = "RequestResponse"
+  /// Asynchronous: Lambda queues the event and answers 202 (`InvocationType=Event`).
+  case event = "Event"
+}
+
+/// One logical event: what a caller asks for once, however many executions it leads to.
+public struct InvocationDefinition: Sendable {
+  /// Lane name: `A`, `B`, or a schedule's `tick-1`.
+  public var id: String
+  public var type: InvocationType
+  /// When the caller invokes, from the trace origin.
+  public var at: Milliseconds
+  public var payload: Value
+  /// The SDK that makes a RequestResponse call; nil uses the scenario's `client`.
+  public var client: ClientConfiguration?
+  /// A label for the lane (`status update 1 of user alice`).
+  public var label: String?
+
+  public init(
+    id: String, type: InvocationType, at: Milliseconds = 0, payload: Value = .map([:]),
+    client: ClientConfiguration? = nil, label: String? = nil
+  ) {
+    self.id = id
+    self.type = type
+    self.at = at
+    self.payload = payload
+    self.client = client
+    self.label = label
+  }
+}
+
+/// An EventBridge rule that fires Event invokes on a schedule (`rate(5 minutes)`, `cron(...)`).
+public struct ScheduleDefinition: Sendable {
+  /// Prefix of the invocation ids it creates (`tick` gives `tick-1`, `tick-2`, ...).
+  public var id: String
+  public var expression: ScheduleExpression
+  /// How many times it fires in the simulation.
+  public var count: Int
+  /// Extra fields merged into the `detail` of the scheduled event.
+  public var detail: Value
+
+  public init(id: String, expression: ScheduleExpression, count: Int, detail: Value = .map([:])) {
+    self.id = id
+    self.expression = expression
+    self.count = count
+    self.detail = detail
+  }
+}
