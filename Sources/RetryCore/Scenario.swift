@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A story to simulate: the function, its callers, the outside world, the handler and the faults.
 ///
 /// Produced by the YAML loader (`RetryIO.ScenarioLoader`) or built in code by tests; consumed by
