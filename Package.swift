@@ -32,11 +32,17 @@ let package = Package(
     ),
     .target(
       name: "RetryIO",
-      dependencies: ["RetryCore", "RetryScenarios", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "RetryCore", "RetryScenarios", .product(name: "Yams", package: "Yams"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
     ),
     .target(
       name: "RetryScopeCLI",
-      dependencies: ["RetryCore", "RetryIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "RetryCore", "RetryIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "HeapModule", package: "swift-collections"),
+      ]
     ),
     .executableTarget(name: "retryscope", dependencies: ["RetryScopeCLI"]),
     .testTarget(name: "RetryCoreTests", dependencies: ["RetryCore"]),

@@ -243,13 +243,15 @@ public struct TraceEffect: Sendable, Hashable {
   public var step: String?
   /// Extra detail: the failed condition, the status code, the log line.
   public var detail: String?
+  /// The item's version after a table write (1 for a new item), the request's number at an endpoint.
+  public var version: Int?
   /// Index in `Trace.effects` of the first effect this one repeats, for the same event.
   public var duplicateOf: Int?
 
   public init(
     time: Milliseconds, invocation: String?, attempt: Int?, actor: String, target: String, kind: EffectKind,
     key: String, before: Value? = nil, after: Value? = nil, step: String? = nil, detail: String? = nil,
-    duplicateOf: Int? = nil
+    version: Int? = nil, duplicateOf: Int? = nil
   ) {
     self.time = time
     self.invocation = invocation
@@ -262,6 +264,7 @@ public struct TraceEffect: Sendable, Hashable {
     self.after = after
     self.step = step
     self.detail = detail
+    self.version = version
     self.duplicateOf = duplicateOf
   }
 }

@@ -1,0 +1,53 @@
+/// What the simulator tracks about one logical event.
+struct InvocationState {
+  var id: String
+  var type: InvocationType
+  var at: Milliseconds
+  var payload: Value
+  var client: ClientConfiguration
+  /// Attempts made so far (every execution and every rejected request counts).
+  var attemptCount = 0
+  /// RequestResponse: the client's requests, by number - 1.
+  var requests: [ClientRequest] = []
+  /// Whether the caller has its answer (RequestResponse) or gave up.
+  var callerDone = false
+  /// Event: one chain per queue message (the original, and any duplicate delivery).
+  var chains: [AsyncChain] = []
+  /// Throttles still to inject (`throttles` in the scenario).
+  var throttlesLeft = 0
+  var throttleStatus = 429
+  /// Explicit duplicate deliveries still to schedule, by delay after the first delivery.
+  var duplicateDelays: [Milliseconds] = []
+}
+
+/// One request of a RequestResponse client.
+struct ClientRequest {
+  var number: Int
+  var requestId: String
+  var sentAt: Milliseconds
+  /// The execution it started, if Lambda ran the function.
+  var execution: Int?
+  /// Whether the client is still waiting for this request's answer.
+  var waiting = true
+  /// The status Lambda rejected it with (429 or 5xx), if it did.
+  var rejectedStatus: Int?
+}
+
+/// One message in Lambda's async queue and its retries.
+struct AsyncChain {
+  var requestId: String
+  /// When the message entered the queue (for `maximumEventAgeInSeconds`).
+  var enqueuedAt: Milliseconds
+  var isDuplicate: Bool
+  /// Retries used after function errors (bounded by `maximumRetryAttempts`).
+  var retriesUsed = 0
+  /// Throttles and system errors in a row (the backoff exponent).
+  var throttles = 0
+  /// Executions that ran (`approximateInvokeCount`).
+  var invokeCount = 0
+  var done = false
+  /// The last function error, for the DLQ and destination records.
+  var lastErrorType: String?
+  var lastErrorMessage: String?
+  var delivered = false
+}

@@ -1,0 +1,202 @@
+/// Turns trace events into one sentence each: what happened and why, in the talk's words.
+///
+/// Captions are derived from the trace alone, so a simulated and an imported trace are explained
+/// the same way.
+public struct Narrator: Sendable {
+  public let trace: Trace
+  private let attemptIndex: [String: Int]
+  private let invocationIndex: [String: Int]
+
+  public init(trace: Trace) {
+    self.trace = trace
+    var attempts: [String: Int] = [:]
+    for (index, attempt) in trace.attempts.enumerated() { attempts[attempt.label] = index }
+    attemptIndex = attempts
+    var invocations: [String: Int] = [:]
+    for (index, invocation) in trace.invocations.enumerated() { invocations[invocation.id] = index }
+    invocationIndex = invocations
+  }
+
+  public func attempt(_ invocation: String?, _ number: Int?) -> TraceAttempt? {
+    guard let invocation, let number, let index = attemptIndex["\(invocation)#\(number)"] else { return nil }
+    return trace.attempts[index]
+  }
+
+  public func invocation(_ id: String?) -> TraceInvocation? {
+    id.flatMap { invocationIndex[$0] }.map { trace.invocations[$0] }
+  }
+
+  /// The caption of `trace.events[index]`.
+  public func caption(at index: Int) -> String {
+    caption(for: trace.events[index])
+  }
+
+  public func caption(for event: TraceEvent) -> String {
+    let id = event.invocation ?? "?"
+    switch event.kind {
+    case .invoke:
+      guard let invocation = invocation(event.invocation) else { return "\(id) is invoked." }
+      if invocation.caller.hasPrefix("EventBridge") {
+        let time = invocation.payload["time"]?.displayText ?? "?"
+        return "\(invocation.caller) fires: an Event invoke of \(id) whose event says time \(time)."
+      }
+      if invocation.type == .requestResponse {
+        return "The caller invokes \(id) synchronously (RequestResponse) through \(invocation.caller.replacingPrefix("client ", with: "")) and waits for the answer."
+      }
+      return "The caller invokes \(id) asynchronously (Event)."
+    case .accepted:
+      return "Lambda queues \(id)'s event and answers 202 at once: the caller learns nothing more."
+    case .attemptStart:
+      return attemptStartCaption(event)
+    case .effect:
+      return effectCaption(event)
+    case .attemptEnd:
+      return attemptEndCaption(event)
+    case .throttled:
+      let status = event.note ?? "429"
+      let reason = status == "429" ? "TooManyRequestsException" : "a service error"
+      return "Lambda rejects \(id)'s \(invocation(event.invocation)?.type == .event ? "delivery" : "request") with \(status) (\(reason)): the function does not run."
+    case .retryScheduled:
+      return retryCaption(event)
+    case .clientTimeout:
+      let running = attempt(event.invocation, event.attempt).map { " \($0.label) is still running: a client timeout does not stop Lambda." } ?? ""
+      let client = invocation(event.invocation)?.caller.replacingPrefix("client ", with: "") ?? "the client"
+      return "\(client) stops waiting after \(event.note ?? "its read timeout").\(running)"
+    case .response:
+      return "The caller gets its answer."
+    case .duplicateDelivery:
+      return "The async queue is at-least-once: it delivers \(id)'s event again, with no error before it."
+    case .outcome:
+      return outcomeCaption(event)
+    case .externalWrite:
+      guard let index = event.effect else { return "Someone else writes to a table." }
+      let effect = trace.effects[index]
+      return "\(effect.actor) writes \(effect.target)[\(effect.key)] directly: the state changes under the function (slide 26)."
+    }
+  }
+
+  private func attemptStartCaption(_ event: TraceEvent) -> String {
+    guard let attempt = attempt(event.invocation, event.attempt) else { return "An execution starts." }
+    let id = attempt.invocation
+    let request = String(attempt.requestId.prefix(8))
+    switch attempt.caller {
+    case .client:
+      let overlapping = trace.attempts.filter {
+        $0.invocation == id && $0.number < attempt.number && $0.outcome != .throttled && $0.end > attempt.start
+      }
+      if attempt.number == 1 || overlapping.isEmpty && previousExecution(of: attempt) == nil {
+        return "Execution \(attempt.label) starts (request id \(request)…)."
+      }
+      if let first = overlapping.first {
+        return "The client's retry is a new Invoke request: \(attempt.label) starts with a new request id (\(request)…) while \(first.label) is still running."
+      }
+      return "The client's retry is a new Invoke request: \(attempt.label) starts with a new request id (\(request)…)."
+    case .lambdaAsync:
+      guard let previous = previousExecution(of: attempt) else {
+        return "Lambda takes \(id)'s event from its queue: execution \(attempt.label) starts (request id \(request)…)."
+      }
+      let wait = attempt.start - previous.end
+      return "Attempt \(attempt.number) of \(id): Lambda retries the failed async event after \(DurationText.short(wait)); same request id (\(request)…)."
+    case .duplicateDelivery:
+      return "\(attempt.label) starts on the duplicate delivery (request id \(request)…): the same event runs again although nothing failed."
+    }
+  }
+
+  private func previousExecution(of attempt: TraceAttempt) -> TraceAttempt? {
+    trace.attempts.last { $0.invocation == attempt.invocation && $0.number < attempt.number && $0.caller == attempt.caller && $0.outcome != .throttled }
+  }
+
+  private func effectCaption(_ event: TraceEvent) -> String {
+    guard let index = event.effect else { return "The handler touches the outside world." }
+    let effect = trace.effects[index]
+    let place = "\(effect.target)[\(effect.key)]"
+    var text: String
+    switch effect.kind {
+    case .read: text = "\(effect.actor) reads \(place): \(effect.detail ?? "")."
+    case .insert: text = "\(effect.actor) inserts \(place)."
+    case .update: text = "\(effect.actor) updates \(place) (version \(effect.version ?? 0))."
+    case .unchanged: text = "\(effect.actor) writes \(place) again with the same values: nothing changes (idempotent)."
+    case .delete: text = "\(effect.actor) deletes \(place)."
+    case .skip: text = "\(effect.actor)'s conditional write to \(place) is skipped (\(effect.detail ?? "condition failed")): already applied."
+    case .rejected: text = "\(effect.target) rejects \(effect.actor)'s request: \(effect.detail ?? "error")."
+    case .post: text = "\(effect.actor) sends \(effect.key) (\(effect.detail ?? ""))."
+    case .log: text = "\(effect.actor) logs: \(effect.detail ?? "")"
+    }
+    if let first = effect.duplicateOf {
+      text += " DUPLICATE of effect #\(first + 1) by \(trace.effects[first].actor): the same event did it twice."
+    }
+    return text
+  }
+
+  private func attemptEndCaption(_ event: TraceEvent) -> String {
+    guard let attempt = attempt(event.invocation, event.attempt) else { return "An execution ends." }
+    let took = DurationText.short(attempt.duration)
+    switch attempt.outcome {
+    case .success:
+      let response = attempt.response.map { " \(JSONText.compact($0))" } ?? ""
+      return "\(attempt.label) returns\(response) after \(took)."
+    case .error:
+      return "\(attempt.label) fails after \(took): \(attempt.errorType ?? "Error"): \(attempt.errorMessage ?? "")."
+    case .timeout:
+      return "\(attempt.label) times out after \(took): Lambda stops it, but what it already did stays done."
+    case .crash:
+      return "\(attempt.label)'s process dies after \(took) (\(attempt.errorType ?? "Runtime.ExitError")): what it already did stays done."
+    case .throttled, .running:
+      return "\(attempt.label) ends."
+    }
+  }
+
+  private func retryCaption(_ event: TraceEvent) -> String {
+    let id = event.invocation ?? "?"
+    guard let index = event.wait else { return "\(id) will be tried again." }
+    let wait = trace.waits[index]
+    let length = DurationText.short(wait.length)
+    switch wait.reason {
+    case .retryDelay:
+      let which = event.note.map { " (\($0))" } ?? ""
+      let about = wait.length >= 100_000 ? "about two minutes" : "about a minute"
+      return "Lambda will retry \(id) in \(length)\(which): \(about) after a function error, with a random delay."
+    case .throttleBackoff:
+      return "Lambda returns \(id)'s event to its queue and tries again in \(length): throttles back off from 1 s to 5 min and do not count as retries."
+    case .clientBackoff:
+      let client = invocation(event.invocation)?.caller.replacingPrefix("client ", with: "") ?? "The client"
+      return "\(client) backs off \(length) after \(event.note ?? "an error")."
+    case .queued:
+      return "\(id)'s event waits in Lambda's queue for \(length)."
+    }
+  }
+
+  private func outcomeCaption(_ event: TraceEvent) -> String {
+    guard let index = event.outcome else { return "The invocation ends." }
+    let outcome = trace.outcomes[index]
+    let id = outcome.invocation
+    switch outcome.kind {
+    case .response:
+      if let error = outcome.functionError {
+        return "The caller gets HTTP \(outcome.statusCode ?? 200) with FunctionError: \(error). Lambda does not retry a synchronous invoke."
+      }
+      let body = outcome.payload.map { " \(JSONText.compact($0))" } ?? ""
+      return "The caller gets HTTP \(outcome.statusCode ?? 200)\(body)."
+    case .clientError:
+      let executions = trace.attempts.filter { $0.invocation == id && $0.outcome != .throttled }.count
+      let status = outcome.statusCode.map { " (HTTP \($0))" } ?? ""
+      return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(outcome.attempts) attempts, yet \(executions) execution\(executions == 1 ? "" : "s") ran."
+    case .succeeded:
+      return "\(id)'s event is done: an attempt succeeded (\(outcome.attempts) execution\(outcome.attempts == 1 ? "" : "s") in all)."
+    case .deadLetterQueue:
+      return "\(id)'s event goes to the dead letter queue (\(outcome.reason ?? "failed")): the raw event plus RequestID, ErrorCode and ErrorMessage."
+    case .onFailure:
+      return "\(id)'s invocation record goes to the on-failure destination \(outcome.target ?? "") (condition \(outcome.reason ?? "?"), approximateInvokeCount \(outcome.attempts))."
+    case .onSuccess:
+      return "\(id)'s invocation record goes to the on-success destination \(outcome.target ?? "")."
+    case .dropped:
+      return "\(id)'s event is dropped (\(outcome.reason ?? "failed")): no dead letter queue and no on-failure destination. It is lost."
+    }
+  }
+}
+
+extension String {
+  func replacingPrefix(_ prefix: String, with replacement: String) -> String {
+    hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
+  }
+}

@@ -1,0 +1,106 @@
+extension SimulationRun {
+  /// Turns the scenario's invocations and schedules into invocation states and schedules them.
+  func setUpInvocations() {
+    var definitions = scenario.invocations
+    for rule in scenario.schedules {
+      let fires = rule.expression.fireTimes(from: scenario.origin, count: rule.count)
+      for (index, fire) in fires.enumerated() {
+        definitions.append(
+          InvocationDefinition(
+            id: "\(rule.id)-\(index + 1)", type: .event, at: fire - scenario.origin,
+            payload: scheduledEvent(rule: rule, fireTime: fire),
+            label: "\(rule.expression.text) firing \(index + 1)"))
+      }
+    }
+    // Invocations start in time order; the file's order breaks ties.
+    let ordered = definitions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
+    for (_, definition) in ordered {
+      var state = InvocationState(
+        id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
+        client: definition.client ?? scenario.client)
+      for throttle in scenario.throttles where throttle.invocation == nil || matches(throttle.invocation!, definition.id) {
+        state.throttlesLeft += throttle.count
+        state.throttleStatus = throttle.statusCode
+      }
+      state.duplicateDelays = scenario.duplicateDeliveries.filter { matches($0.invocation, definition.id) }.map(\.after)
+      let caller: String
+      if definition.type == .requestResponse {
+        caller = "client \(state.client.preset.rawValue)"
+      } else if let rule = scenario.schedules.first(where: { definition.id.hasPrefix($0.id + "-") }) {
+        caller = "EventBridge rule \(rule.id)"
+      } else {
+        caller = "caller"
+      }
+      trace.invocations.append(
+        TraceInvocation(
+          id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
+          label: definition.label, caller: caller))
+      invocations.append(state)
+      schedule(.invoke(invocations.count - 1), at: definition.at)
+    }
+  }
+
+  /// Whether a fault or throttle aimed at `target` hits invocation `id` (schedule faults name the
+  /// rule: `tick` hits `tick-1`, `tick-2`, ...).
+  func matches(_ target: String, _ id: String) -> Bool {
+    target == id || id.hasPrefix(target + "-") && scenario.schedules.contains { $0.id == target }
+  }
+
+  /// The event an EventBridge scheduled rule sends: its `time` is the scheduled time and stays the
+  /// same on every retry.
+  /// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
+  func scheduledEvent(rule: ScheduleDefinition, fireTime: Milliseconds) -> Value {
+    .map([
+      "version": "0",
+      "id": .string(idRandom.uuid()),
+      "detail-type": "Scheduled Event",
+      "source": "aws.events",
+      "account": "123456789012",
+      "time": .string(ISO8601.seconds(fireTime)),
+      "region": "us-east-1",
+      "resources": .list([.string("arn:aws:events:us-east-1:123456789012:rule/\(rule.id)")]),
+      "detail": rule.detail,
+    ])
+  }
+
+  func invoke(_ index: Int) {
+    let invocation = invocations[index]
+    record(.invoke, invocation: invocation.id)
+    switch invocation.type {
+    case .requestResponse:
+      sendClientRequest(index, request: 1)
+    case .event:
+      enqueue(index)
+    }
+  }
+
+  // MARK: - Throttling
+
+  /// Whether Lambda rejects a request or delivery now: an injected throttle, or reserved
+  /// concurrency in use. Returns the status code (429 or 5xx).
+  func rejection(for index: Int) -> Int? {
+    if invocations[index].throttlesLeft > 0 {
+      invocations[index].throttlesLeft -= 1
+      return invocations[index].throttleStatus
+    }
+    if let reserved = scenario.function.reservedConcurrency, running >= reserved {
+      return 429
+    }
+    return nil
+  }
+
+  /// Records an attempt that Lambda rejected before the function ran.
+  func recordRejectedAttempt(_ index: Int, requestId: String, caller: AttemptCaller, statusCode: Int) -> Int {
+    invocations[index].attemptCount += 1
+    let number = invocations[index].attemptCount
+    let errorType = statusCode == 429 ? "TooManyRequestsException" : "ServiceException"
+    let message = statusCode == 429 ? "Rate Exceeded." : "Lambda was unable to run the function (HTTP \(statusCode))."
+    trace.attempts.append(
+      TraceAttempt(
+        invocation: invocations[index].id, number: number, requestId: requestId, start: now, end: now,
+        outcome: .throttled, caller: caller, errorType: errorType, errorMessage: message,
+        clockAtStart: scenario.origin + now))
+    record(.throttled, invocation: invocations[index].id, attempt: number, note: "\(statusCode)")
+    return number
+  }
+}

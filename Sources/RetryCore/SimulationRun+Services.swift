@@ -1,0 +1,204 @@
+/// Calls reaching DynamoDB tables and HTTP endpoints, and the effects they leave.
+extension SimulationRun {
+  func performServiceCall(_ e: Int) {
+    guard var call = executions[e].pending, call.result == nil else { return }
+    let result: StepResult
+    switch call.request {
+    case .get(let table, let key):
+      result = get(e, call: call, table: table, key: key)
+    case .put(let table, let item, let condition):
+      result = write(e, call: call, table: table, key: item, condition: condition) { _, _ throws(ServiceFailure) in
+        guard case .map(let fields) = item else {
+          throw ServiceFailure(errorType: "ValidationException", message: "put: the item must be a map")
+        }
+        return fields
+      }
+    case .update(let table, let key, let update, let values, let names, let condition):
+      result = write(e, call: call, table: table, key: key, condition: condition) { existing, keyItem throws(ServiceFailure) in
+        do throws(ExpressionError) {
+          return try update.apply(to: existing ?? keyItem, names: names, values: values)
+        } catch {
+          throw ServiceFailure(errorType: "ValidationException", message: error.message)
+        }
+      }
+    case .delete(let table, let key, let condition):
+      result = write(e, call: call, table: table, key: key, condition: condition, delete: true) { _, _ in [:] }
+    case .post(let endpoint, let body, let onError):
+      result = post(e, call: call, endpoint: endpoint, body: body, onError: onError)
+    }
+    call.result = result
+    executions[e].pending = call
+  }
+
+  func get(_ e: Int, call: PendingCall, table name: String, key: Value) -> StepResult {
+    guard let t = world.tableIndex[name] else { return failure("ResourceNotFoundException", "Requested resource not found: \(name)") }
+    let keyText: String
+    do { keyText = try WorldState.keyText(of: key, in: world.tables[t].definition) } catch {
+      return .failed(errorType: error.errorType, message: error.message, policy: .throw)
+    }
+    let found = world.tables[t].items[keyText]
+    addEffect(e, path: call.path, target: name, kind: .read, key: keyText, before: found.map { .map($0.item) },
+              after: found.map { .map($0.item) }, detail: found == nil ? "missing" : "found", version: found?.version)
+    return found.map { .item(.map($0.item)) } ?? .missing
+  }
+
+  /// A put, update or delete: condition check, injected failures, then the write itself.
+  func write(
+    _ e: Int, call: PendingCall, table name: String, key: Value, condition: ResolvedCondition?, delete: Bool = false,
+    newItem: (Item?, Item) throws(ServiceFailure) -> Item
+  ) -> StepResult {
+    guard let t = world.tableIndex[name] else { return failure("ResourceNotFoundException", "Requested resource not found: \(name)") }
+    let definition = world.tables[t].definition
+    let keyText: String
+    var keyItem: Item = [:]
+    do {
+      keyText = try WorldState.keyText(of: key, in: definition)
+      for attribute in definition.keyAttributes { keyItem[attribute] = key[attribute] }
+    } catch {
+      return .failed(errorType: error.errorType, message: error.message, policy: .throw)
+    }
+    let existing = world.tables[t].items[keyText]
+    let before: Value? = existing.map { .map($0.item) }
+    if let condition {
+      let holds: Bool
+      do {
+        holds = try condition.expression.evaluate(on: existing?.item, names: condition.names, values: condition.values)
+      } catch {
+        return failure("ValidationException", "Invalid ConditionExpression: \(error.message)")
+      }
+      if !holds {
+        // ConditionalCheckFailedException, HTTP 400: nothing is written.
+        // Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+        addEffect(e, path: call.path, target: name, kind: .skip, key: keyText, before: before, after: before,
+                  detail: "condition failed: \(condition.text)", version: existing?.version)
+        if condition.onConditionFailed == .throw {
+          return .failed(errorType: "ConditionalCheckFailedException", message: "The conditional request failed", policy: .throw)
+        }
+        return .conditionFailed
+      }
+    }
+    var item: Item
+    do { item = try newItem(existing?.item, keyItem) } catch {
+      return .failed(errorType: error.errorType, message: error.message, policy: .throw)
+    }
+    world.tables[t].writeRequests += 1
+    let failures = definition.writeFailures
+    let injected = failures.requests.contains(world.tables[t].writeRequests) || serviceRandom.chance(failures.probability)
+    if injected && !failures.appliedBeforeFailing {
+      addEffect(e, path: call.path, target: name, kind: .rejected, key: keyText, before: before, after: before,
+                detail: failures.error, version: existing?.version)
+      return .failed(errorType: failures.error, message: "\(failures.error) writing to \(name)", policy: .throw)
+    }
+    if !delete {
+      // The key attributes always come from the key, whatever the update expression did.
+      for (attribute, value) in keyItem { item[attribute] = value }
+    }
+    let kind: EffectKind
+    let version: Int
+    if delete {
+      kind = existing == nil ? .unchanged : .delete
+      version = existing?.version ?? 0
+      world.tables[t].items.removeValue(forKey: keyText)
+    } else if let existing {
+      kind = existing.item == item ? .unchanged : .update
+      version = kind == .unchanged ? existing.version : existing.version + 1
+      world.tables[t].items[keyText] = (item, version)
+    } else {
+      kind = .insert
+      version = 1
+      world.tables[t].items[keyText] = (item, 1)
+    }
+    addEffect(e, path: call.path, target: name, kind: kind, key: keyText, before: before,
+              after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
+    if injected {
+      return .failed(errorType: failures.error, message: "\(failures.error) writing to \(name) (the write was applied)", policy: .throw)
+    }
+    return delete ? .value(before ?? .null) : .item(.map(item))
+  }
+
+  func post(_ e: Int, call: PendingCall, endpoint name: String, body: Value, onError: ErrorPolicy) -> StepResult {
+    guard let index = world.endpointIndex[name] else { return failure("Error", "getaddrinfo ENOTFOUND \(name)") }
+    let definition = world.endpoints[index].definition
+    let number = world.endpoints[index].requests.count + 1
+    let failures = definition.failures
+    let injected = failures.requests.contains(number) || serviceRandom.chance(failures.probability)
+    let status = injected ? Self.statusCode(in: failures.error) : 200
+    let actor = actorLabel(e)
+    world.endpoints[index].requests.append(WorldSnapshot.Request(time: now, actor: actor, body: body, statusCode: status))
+    let applied = !injected || failures.appliedBeforeFailing
+    addEffect(e, path: call.path, target: name, kind: applied ? .post : .rejected, key: "POST \(definition.url)",
+              after: body, detail: "HTTP \(status)", version: number)
+    if injected {
+      return .failed(errorType: "HTTPError", message: "POST \(definition.url) answered \(failures.error)", policy: onError)
+    }
+    return .value(.map(["statusCode": .int(status)]))
+  }
+
+  /// The status code in an endpoint failure's description (`HTTP 503` gives 503), else 500.
+  static func statusCode(in error: String) -> Int {
+    let digits = error.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    return digits.first(where: { (400...599).contains($0) }) ?? 500
+  }
+
+  func failure(_ type: String, _ message: String) -> StepResult {
+    .failed(errorType: type, message: message, policy: .throw)
+  }
+
+  func actorLabel(_ e: Int) -> String {
+    "\(invocations[executions[e].invocation].id)#\(executions[e].attemptNumber)"
+  }
+
+  /// Records an effect of an execution; a mutation repeating one that an earlier execution of
+  /// the same event made at the same handler step is marked as its duplicate.
+  func addEffect(
+    _ e: Int, path: String, target: String, kind: EffectKind, key: String, before: Value? = nil, after: Value? = nil,
+    detail: String? = nil, version: Int? = nil
+  ) {
+    let execution = executions[e]
+    var effect = TraceEffect(
+      time: now, invocation: invocations[execution.invocation].id, attempt: execution.attemptNumber,
+      actor: actorLabel(e), target: target, kind: kind, key: key, before: before, after: after, step: path,
+      detail: detail, version: version)
+    let index = trace.effects.count
+    if kind.mutates {
+      let mutation = MutationKey(invocation: execution.invocation, stepPath: path)
+      if let first = firstMutation[mutation] {
+        if trace.effects[first].attempt != execution.attemptNumber { effect.duplicateOf = first }
+      } else {
+        firstMutation[mutation] = index
+      }
+    }
+    trace.effects.append(effect)
+    record(.effect, invocation: effect.invocation, attempt: execution.attemptNumber, effect: index)
+  }
+
+  /// Someone else writes to a table (slide 26: the state is not only ours).
+  func performExternalWrite(_ index: Int) {
+    let write = scenario.externalWrites[index]
+    guard let t = world.tableIndex[write.table] else { return }
+    let definition = world.tables[t].definition
+    let item: Item
+    let isDelete: Bool
+    switch write.operation {
+    case .put(let fields): (item, isDelete) = (fields, false)
+    case .delete(let key): (item, isDelete) = (key, true)
+    }
+    guard let keyText = try? WorldState.keyText(of: .map(item), in: definition) else { return }
+    let existing = world.tables[t].items[keyText]
+    let kind: EffectKind
+    var version = existing?.version ?? 0
+    if isDelete {
+      kind = existing == nil ? .unchanged : .delete
+      world.tables[t].items.removeValue(forKey: keyText)
+    } else {
+      kind = existing == nil ? .insert : (existing!.item == item ? .unchanged : .update)
+      version = existing == nil ? 1 : (kind == .unchanged ? version : version + 1)
+      world.tables[t].items[keyText] = (item, version)
+    }
+    trace.effects.append(
+      TraceEffect(
+        time: now, invocation: nil, attempt: nil, actor: write.actor, target: write.table, kind: kind, key: keyText,
+        before: existing.map { .map($0.item) }, after: isDelete ? nil : .map(item), version: version))
+    record(.externalWrite, effect: trace.effects.count - 1)
+  }
+}

@@ -1,0 +1,70 @@
+import OrderedCollections
+
+/// The outside world during a run: DynamoDB tables with versioned items, HTTP endpoints that keep
+/// every request they receive.
+struct WorldState {
+  struct Table {
+    var definition: TableDefinition
+    /// Items by their key's canonical text, in insertion order.
+    var items: OrderedDictionary<String, (item: Item, version: Int)> = [:]
+    var writeRequests = 0
+  }
+  struct Endpoint {
+    var definition: EndpointDefinition
+    var requests: [WorldSnapshot.Request] = []
+  }
+
+  var tables: [Table]
+  var endpoints: [Endpoint]
+  var tableIndex: [String: Int] = [:]
+  var endpointIndex: [String: Int] = [:]
+
+  init(tables: [TableDefinition], endpoints: [EndpointDefinition]) {
+    self.tables = []
+    self.endpoints = endpoints.map { Endpoint(definition: $0) }
+    for (index, definition) in tables.enumerated() {
+      var table = Table(definition: definition)
+      for item in definition.items {
+        if let key = try? Self.keyText(of: .map(item), in: definition) {
+          table.items[key] = (item, 1)
+        }
+      }
+      self.tables.append(table)
+      tableIndex[definition.name] = index
+    }
+    for (index, endpoint) in endpoints.enumerated() { endpointIndex[endpoint.name] = index }
+  }
+
+  func endpointLatency(_ name: String) -> Milliseconds? {
+    endpointIndex[name].flatMap { endpoints[$0].definition.latency }
+  }
+
+  /// The canonical text of an item's key (`mail=y`, `user=alice,seq=3`): also what effects show.
+  static func keyText(of value: Value, in table: TableDefinition) throws(ServiceFailure) -> String {
+    var parts: [String] = []
+    for attribute in table.keyAttributes {
+      guard let part = value[attribute], part != .null else {
+        // DynamoDB: "The provided key element does not match the schema".
+        throw ServiceFailure(
+          errorType: "ValidationException",
+          message: "The provided key element does not match the schema (missing '\(attribute)' for table \(table.name))")
+      }
+      parts.append("\(attribute)=\(part.displayText)")
+    }
+    return parts.joined(separator: ",")
+  }
+
+  func snapshot() -> WorldSnapshot {
+    WorldSnapshot(
+      tables: tables.map {
+        WorldSnapshot.Table(name: $0.definition.name, keyAttributes: $0.definition.keyAttributes, items: $0.items.values.map(\.item))
+      },
+      endpoints: endpoints.map { WorldSnapshot.Endpoint(name: $0.definition.name, url: $0.definition.url, requests: $0.requests) })
+  }
+}
+
+/// An error a service returns to the handler.
+struct ServiceFailure: Error {
+  var errorType: String
+  var message: String
+}

@@ -1,0 +1,167 @@
+import OrderedCollections
+import RetryCore
+
+/// The trace as JSON: one top-level object, one array element per line, keys in a fixed order.
+///
+/// Written by hand rather than with `JSONEncoder` so that the bytes are the same on every machine
+/// and every toolchain, and so that a diff of two traces shows one changed line per changed fact.
+/// The format is documented in docs/trace-format.md.
+public enum TraceJSON {
+  public static let formatName = "retryscope-trace"
+  public static let formatVersion = 1
+
+  public static func encode(_ trace: Trace) -> String {
+    let narrator = Narrator(trace: trace)
+    var sections: [(String, [Value])] = []
+    sections.append(("invocations", trace.invocations.map(invocation)))
+    sections.append(("attempts", trace.attempts.map(attempt)))
+    sections.append(("waits", trace.waits.map(wait)))
+    sections.append(("effects", trace.effects.enumerated().map { effect($0.element, index: $0.offset) }))
+    sections.append(("outcomes", trace.outcomes.map(outcome)))
+    sections.append(("events", trace.events.enumerated().map { event($0.element, index: $0.offset, narrator: narrator) }))
+    sections.append(("tables", trace.world.tables.map(table)))
+    sections.append(("endpoints", trace.world.endpoints.map(endpoint)))
+
+    var out = "{\n"
+    out += "  \"format\": \"\(formatName)\",\n"
+    out += "  \"version\": \(formatVersion),\n"
+    out += "  \"meta\": " + JSONText.compact(meta(trace.meta)) + ",\n"
+    for (position, (name, items)) in sections.enumerated() {
+      out += "  \"\(name)\": ["
+      if items.isEmpty {
+        out += "]"
+      } else {
+        out += "\n"
+        for (index, item) in items.enumerated() {
+          out += "    " + JSONText.compact(item) + (index + 1 < items.count ? ",\n" : "\n")
+        }
+        out += "  ]"
+      }
+      out += position + 1 < sections.count ? ",\n" : "\n"
+    }
+    out += "}\n"
+    return out
+  }
+
+  static func meta(_ meta: TraceMeta) -> Value {
+    var fields: OrderedDictionary<String, Value> = [
+      "source": .string(meta.source),
+      "scenario": .string(meta.scenario),
+      "title": .string(meta.title),
+      "lesson": .string(meta.lesson),
+    ]
+    fields["seed"] = meta.seed.map { .string(String($0)) } ?? .null
+    fields["origin"] = .string(ISO8601.millis(meta.origin))
+    fields["originMillis"] = .int(meta.origin)
+    fields["functionName"] = .string(meta.functionName)
+    fields["functionTimeout"] = meta.functionTimeout.map { .int($0) } ?? .null
+    return .map(fields)
+  }
+
+  static func invocation(_ invocation: TraceInvocation) -> Value {
+    var fields: OrderedDictionary<String, Value> = [
+      "id": .string(invocation.id),
+      "type": .string(invocation.type.rawValue),
+      "at": .int(invocation.at),
+      "caller": .string(invocation.caller),
+    ]
+    if let label = invocation.label { fields["label"] = .string(label) }
+    fields["payload"] = invocation.payload
+    return .map(fields)
+  }
+
+  static func attempt(_ attempt: TraceAttempt) -> Value {
+    var fields: OrderedDictionary<String, Value> = [
+      "invocation": .string(attempt.invocation),
+      "number": .int(attempt.number),
+      "requestId": .string(attempt.requestId),
+      "start": .int(attempt.start),
+      "end": .int(attempt.end),
+      "outcome": .string(attempt.outcome.rawValue),
+      "caller": .string(attempt.caller.rawValue),
+      "clock": .string(ISO8601.millis(attempt.clockAtStart)),
+    ]
+    if let type = attempt.errorType { fields["errorType"] = .string(type) }
+    if let message = attempt.errorMessage { fields["errorMessage"] = .string(message) }
+    if let response = attempt.response { fields["response"] = response }
+    return .map(fields)
+  }
+
+  static func wait(_ wait: TraceWait) -> Value {
+    .map([
+      "invocation": .string(wait.invocation),
+      "from": .int(wait.from),
+      "to": .int(wait.to),
+      "reason": .string(wait.reason.rawValue),
+      "beforeAttempt": .int(wait.beforeAttempt),
+    ])
+  }
+
+  static func effect(_ effect: TraceEffect, index: Int) -> Value {
+    var fields: OrderedDictionary<String, Value> = [
+      "index": .int(index),
+      "time": .int(effect.time),
+      "invocation": effect.invocation.map { .string($0) } ?? .null,
+      "attempt": effect.attempt.map { .int($0) } ?? .null,
+      "actor": .string(effect.actor),
+      "target": .string(effect.target),
+      "kind": .string(effect.kind.rawValue),
+      "key": .string(effect.key),
+      "duplicateOf": effect.duplicateOf.map { .int($0) } ?? .null,
+    ]
+    if let step = effect.step { fields["step"] = .string(step) }
+    if let version = effect.version { fields["version"] = .int(version) }
+    if let detail = effect.detail { fields["detail"] = .string(detail) }
+    if let before = effect.before { fields["before"] = before }
+    if let after = effect.after { fields["after"] = after }
+    return .map(fields)
+  }
+
+  static func outcome(_ outcome: TraceOutcome) -> Value {
+    var fields: OrderedDictionary<String, Value> = [
+      "invocation": .string(outcome.invocation),
+      "kind": .string(outcome.kind.rawValue),
+      "time": .int(outcome.time),
+      "attempts": .int(outcome.attempts),
+    ]
+    if let reason = outcome.reason { fields["reason"] = .string(reason) }
+    if let status = outcome.statusCode { fields["statusCode"] = .int(status) }
+    if let error = outcome.functionError { fields["functionError"] = .string(error) }
+    if let target = outcome.target { fields["target"] = .string(target) }
+    if let payload = outcome.payload { fields["payload"] = payload }
+    return .map(fields)
+  }
+
+  static func event(_ event: TraceEvent, index: Int, narrator: Narrator) -> Value {
+    var fields: OrderedDictionary<String, Value> = [
+      "index": .int(index),
+      "time": .int(event.time),
+      "kind": .string(event.kind.rawValue),
+    ]
+    if let invocation = event.invocation { fields["invocation"] = .string(invocation) }
+    if let attempt = event.attempt { fields["attempt"] = .int(attempt) }
+    if let effect = event.effect { fields["effect"] = .int(effect) }
+    if let wait = event.wait { fields["wait"] = .int(wait) }
+    if let outcome = event.outcome { fields["outcome"] = .int(outcome) }
+    fields["caption"] = .string(narrator.caption(for: event))
+    return .map(fields)
+  }
+
+  static func table(_ table: WorldSnapshot.Table) -> Value {
+    .map([
+      "name": .string(table.name),
+      "keyAttributes": .list(table.keyAttributes.map { .string($0) }),
+      "items": .list(table.items.map { .map($0) }),
+    ])
+  }
+
+  static func endpoint(_ endpoint: WorldSnapshot.Endpoint) -> Value {
+    .map([
+      "name": .string(endpoint.name),
+      "url": .string(endpoint.url),
+      "requests": .list(endpoint.requests.map {
+        .map(["time": .int($0.time), "actor": .string($0.actor), "statusCode": .int($0.statusCode), "body": $0.body])
+      }),
+    ])
+  }
+}

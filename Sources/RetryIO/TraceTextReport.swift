@@ -1,0 +1,210 @@
+import RetryCore
+
+/// The trace as plain text for a terminal, a bug report or the docs: a folded timeline with a lane
+/// per invocation, the story step by step, the effects table with duplicates flagged, and the
+/// outcome.
+public struct TraceTextReport: Sendable {
+  public var trace: Trace
+  /// Plain ASCII glyphs for terminals and files that cannot take box drawing.
+  public var ascii: Bool
+
+  public init(trace: Trace, ascii: Bool = false) {
+    self.trace = trace
+    self.ascii = ascii
+  }
+
+  public func render() -> String {
+    var out = header()
+    out += "\n" + timeline()
+    out += "\n" + story()
+    out += "\n" + effectsTable()
+    out += "\n" + outcome()
+    return out
+  }
+
+  var glyphs: Glyphs { ascii ? .ascii : .unicode }
+
+  func header() -> String {
+    let meta = trace.meta
+    var line = meta.scenario
+    if let seed = meta.seed { line += " \(glyphs.dot) seed \(seed)" }
+    if !meta.title.isEmpty { line += " \(glyphs.dot) \(meta.title)" }
+    return line + "\n"
+  }
+
+  // MARK: Timeline
+
+  /// One line per invocation: attempts as `[A#1 x error 31ms]`, waits folded to `~ 1m05s ~`.
+  func timeline() -> String {
+    var out = "Timeline (waits folded to their length; times from the first invoke)\n"
+    let width = max(2, trace.invocations.map(\.id.count).max() ?? 1)
+    for invocation in trace.invocations {
+      var parts: [String] = [pad(invocation.id, width), pad(invocation.type == .event ? "Event" : "RequestResponse", 15)]
+      parts.append("at " + DurationText.offset(invocation.at))
+      var segments: [String] = []
+      var items: [(Milliseconds, Int, String)] = []
+      for attempt in trace.attempts(of: invocation.id) {
+        items.append((attempt.start, 1, attemptToken(attempt)))
+      }
+      for wait in trace.waits where wait.invocation == invocation.id && wait.reason != .queued {
+        items.append((wait.from, 0, "\(glyphs.wait) \(DurationText.short(wait.length)) \(glyphs.wait)"))
+      }
+      for event in trace.events where event.kind == .clientTimeout && event.invocation == invocation.id {
+        items.append((event.time, 0, "\(glyphs.timeoutMark) client timeout"))
+      }
+      for outcome in trace.outcomes where outcome.invocation == invocation.id {
+        items.append((outcome.time, 2, "\(glyphs.arrow) \(outcomeToken(outcome))"))
+      }
+      items.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+      segments = items.map(\.2)
+      out += "  " + parts.joined(separator: "  ") + "  " + segments.joined(separator: " ") + "\n"
+    }
+    return out
+  }
+
+  func attemptToken(_ attempt: TraceAttempt) -> String {
+    let glyph: String
+    switch attempt.outcome {
+    case .success: glyph = glyphs.ok
+    case .error: glyph = glyphs.error
+    case .timeout: glyph = glyphs.timeout
+    case .crash: glyph = glyphs.crash
+    case .throttled: glyph = glyphs.throttled
+    case .running: glyph = "…"
+    }
+    let overlap = trace.attempts.contains {
+      $0.invocation == attempt.invocation && $0.number < attempt.number && $0.outcome != .throttled
+        && attempt.outcome != .throttled && $0.end > attempt.start
+    }
+    let detail =
+      attempt.outcome == .throttled
+      ? (attempt.errorType == "TooManyRequestsException" ? "429" : "5xx")
+      : "\(attempt.outcome.rawValue) \(DurationText.short(attempt.duration))"
+    return "[\(attempt.label) \(glyph) \(detail)]" + (overlap ? " (overlaps)" : "")
+  }
+
+  func outcomeToken(_ outcome: TraceOutcome) -> String {
+    switch outcome.kind {
+    case .response: return "HTTP \(outcome.statusCode ?? 200)" + (outcome.functionError.map { " FunctionError: \($0)" } ?? "")
+    case .clientError: return "caller gave up: \(outcome.reason ?? "error")"
+    case .succeeded: return "succeeded"
+    case .deadLetterQueue: return "DLQ \(outcome.target ?? "")"
+    case .onFailure: return "onFailure \(outcome.target ?? "")"
+    case .onSuccess: return "onSuccess \(outcome.target ?? "")"
+    case .dropped: return "dropped (lost)"
+    }
+  }
+
+  // MARK: Story
+
+  func story() -> String {
+    let narrator = Narrator(trace: trace)
+    var out = "Step by step\n"
+    let width = trace.events.map { DurationText.offset($0.time).count }.max() ?? 6
+    for (index, event) in trace.events.enumerated() {
+      out += "  " + pad(DurationText.offset(event.time), width, right: true) + "  " + narrator.caption(at: index) + "\n"
+    }
+    return out
+  }
+
+  // MARK: Effects
+
+  func effectsTable() -> String {
+    let effects = trace.effects.enumerated().filter { $0.element.kind != .log }
+    let logs = trace.effects.filter { $0.kind == .log }
+    var out = "Effects on the outside world"
+    if effects.isEmpty {
+      out += ": none\n"
+    } else {
+      out += "\n"
+      var rows: [[String]] = [["#", "time", "by", "target", "kind", "key", "note"]]
+      for (index, effect) in effects {
+        var note = effect.detail ?? ""
+        if let version = effect.version, effect.kind != .read, effect.kind != .post, effect.kind != .rejected {
+          note = note.isEmpty ? "v\(version)" : "v\(version) \(note)"
+        }
+        if let first = effect.duplicateOf {
+          note = "DUPLICATE of #\(first + 1) (\(trace.effects[first].actor))" + (note.isEmpty ? "" : "; " + note)
+        }
+        rows.append([
+          "\(index + 1)", DurationText.offset(effect.time), effect.actor, effect.target, effect.kind.rawValue,
+          clip(effect.key, 36), note,
+        ])
+      }
+      out += table(rows)
+    }
+    if !logs.isEmpty {
+      out += "Function log\n"
+      for log in logs {
+        out += "  \(DurationText.offset(log.time))  \(log.actor)  \(log.detail ?? "")\n"
+      }
+    }
+    return out
+  }
+
+  // MARK: Outcome
+
+  func outcome() -> String {
+    var out = "Outcome\n"
+    for invocation in trace.invocations {
+      let executions = trace.attempts(of: invocation.id).filter { $0.outcome != .throttled }
+      let outcomes = trace.outcomes.filter { $0.invocation == invocation.id }.map(outcomeToken)
+      out += "  \(invocation.id): \(executions.count) execution\(executions.count == 1 ? "" : "s")"
+      out += outcomes.isEmpty ? "" : "; " + outcomes.joined(separator: ", ")
+      out += "\n"
+    }
+    let duplicates = trace.duplicateEffects
+    let mutations = trace.effects.filter { $0.kind.mutates }
+    var summary = "\(trace.invocations.count) invocation\(trace.invocations.count == 1 ? "" : "s"), "
+    summary += "\(trace.attempts.filter { $0.outcome != .throttled }.count) executions, "
+    summary += "\(mutations.count) change\(mutations.count == 1 ? "" : "s") to the outside world, "
+    summary += "\(duplicates.count) duplicate\(duplicates.count == 1 ? "" : "s")"
+    let lost = trace.outcomes.filter { $0.kind == .deadLetterQueue || $0.kind == .dropped || $0.kind == .onFailure }
+    let lostEvents = Set(lost.map(\.invocation))
+    if !lostEvents.isEmpty { summary += ", \(lostEvents.count) event\(lostEvents.count == 1 ? "" : "s") failed for good" }
+    out += "  " + summary + ".\n"
+    if !trace.meta.lesson.isEmpty { out += "  " + trace.meta.lesson + "\n" }
+    return out
+  }
+
+  // MARK: Layout helpers
+
+  func table(_ rows: [[String]]) -> String {
+    var widths = [Int](repeating: 0, count: rows[0].count)
+    for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+    var out = ""
+    for row in rows {
+      let cells = row.enumerated().map { column, cell in
+        column == row.count - 1 ? cell : pad(cell, widths[column], right: column <= 1)
+      }
+      out += "  " + cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+    }
+    return out
+  }
+
+  func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return right ? fill + text : text + fill
+  }
+
+  func clip(_ text: String, _ width: Int) -> String {
+    text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+  }
+}
+
+/// The symbols of the text output, in Unicode and in ASCII.
+struct Glyphs {
+  var ok, error, timeout, crash, throttled, wait, arrow, dot, timeoutMark: String
+
+  static let unicode = Glyphs(ok: "✓", error: "✗", timeout: "⧗", crash: "☠", throttled: "⊘", wait: "┄", arrow: "→", dot: "·", timeoutMark: "‖")
+  static let ascii = Glyphs(ok: "ok", error: "x", timeout: "T", crash: "!", throttled: "-", wait: "~", arrow: "->", dot: "-", timeoutMark: "!")
+}
+
+extension String {
+  func trimmingTrailingSpaces() -> String {
+    var copy = self
+    while copy.last == " " { copy.removeLast() }
+    return copy
+  }
+
+}

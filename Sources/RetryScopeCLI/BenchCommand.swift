@@ -1,0 +1,133 @@
+import ArgumentParser
+import HeapModule
+import RetryCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `retryscope bench`: simulator throughput on a synthetic Event workload, with a baseline
+/// measured in the same run so that the figure means something on any machine.
+struct BenchCommand: TextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure simulator throughput on a synthetic Event workload (build with -c release).",
+    discussion: """
+      Simulates N Event invocations (one every \(BenchmarkWorkload.spacing) ms) of a handler that writes one item \
+      and fails with probability P, with Lambda's default retries and a DLQ. Reports invocations per second, \
+      peak memory, and the ratio to a bare event loop (a heap of the same number of events) timed in the same run.
+      Benchmarks/run.sh also runs the SimPy model of the same workload and reports the ratio.
+      """)
+
+  @Option(help: "How many Event invocations to simulate.")
+  var invocations = 1_000_000
+
+  @Option(help: "Probability that an attempt fails (0-1).")
+  var failureProbability = 0.1
+
+  @Option(help: "The seed.")
+  var seed: UInt64 = 1
+
+  @Flag(help: "Print one line of JSON instead of text.")
+  var json = false
+
+  init() {}
+
+  func validate() throws {
+    guard invocations >= 1 else { throw ValidationError("--invocations must be at least 1") }
+    guard (0...1).contains(failureProbability) else {
+      throw ValidationError("--failure-probability must be between 0 and 1")
+    }
+  }
+
+  func output() throws(CLIError) -> String {
+    let build = ContinuousClock()
+    let buildStart = build.now
+    let scenario = BenchmarkWorkload.scenario(invocations: invocations, failureProbability: failureProbability, seed: seed)
+    let setup = buildStart.duration(to: build.now)
+
+    let clock = ContinuousClock()
+    let start = clock.now
+    let trace = Simulator(scenario: scenario).run()
+    let elapsed = start.duration(to: clock.now).seconds
+
+    // The baseline: the same number of events pushed through a bare heap of (time, sequence).
+    let baselineEvents = trace.events.count
+    let baselineStart = clock.now
+    let checksum = Self.bareEventLoop(events: baselineEvents)
+    let baseline = baselineStart.duration(to: clock.now).seconds
+
+    let executions = trace.attempts.count
+    let dlq = trace.outcomes.filter { $0.kind == .deadLetterQueue }.count
+    let rate = Double(invocations) / max(elapsed, 1e-9)
+    let peak = Self.peakMemoryBytes()
+    if json {
+      return """
+        {"invocations":\(invocations),"failureProbability":\(failureProbability),"seed":\(seed),"executions":\(executions),\
+        "dlq":\(dlq),"events":\(trace.events.count),"seconds":\(Self.fixed(elapsed, 3)),"invocationsPerSecond":\(Int(rate)),\
+        "peakMemoryBytes":\(peak),"baselineSeconds":\(Self.fixed(baseline, 3)),"ratioToBaseline":\(Self.fixed(elapsed / max(baseline, 1e-9), 2)),\
+        "setupSeconds":\(Self.fixed(setup.seconds, 3)),"checksum":\(checksum)}
+
+        """
+    }
+    return """
+      workload     \(invocations) Event invocations, failure probability \(failureProbability), seed \(seed)
+      simulated    \(executions) executions, \(dlq) events to the DLQ, \(trace.events.count) trace events, \(trace.effects.count) effects
+      time         \(Self.fixed(elapsed, 3)) s (scenario built in \(Self.fixed(setup.seconds, 3)) s, not counted)
+      throughput   \(Int(rate)) invocations/s
+      peak memory  \(peak / 1_048_576) MiB (whole process, maximum resident set)
+      baseline     bare heap event loop over \(baselineEvents) events: \(Self.fixed(baseline, 3)) s; the simulator takes \(Self.fixed(elapsed / max(baseline, 1e-9), 1))x as long
+
+      """
+  }
+
+  /// Pushes and pops `events` items through a heap, spread like the workload's arrivals.
+  static func bareEventLoop(events: Int) -> Int {
+    var heap = Heap<Int>()
+    var checksum = 0
+    var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+    for index in 0..<events {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      heap.insert(index * 10 + Int(state >> 54))
+      if index % 4 == 3 { checksum &+= heap.popMin() ?? 0 }
+    }
+    while let value = heap.popMin() { checksum &+= value }
+    return checksum
+  }
+
+  /// The process's maximum resident set size.
+  static func peakMemoryBytes() -> Int {
+    var usage = rusage()
+    #if os(Linux)
+      getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+      getrusage(RUSAGE_SELF, &usage)
+    #endif
+    #if os(Linux)
+      return Int(usage.ru_maxrss) * 1_024  // kilobytes on Linux
+    #else
+      return Int(usage.ru_maxrss)  // bytes on macOS
+    #endif
+  }
+
+  static func fixed(_ value: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = String(rounded)
+    if let dot = text.firstIndex(of: ".") {
+      let decimals = text.distance(from: dot, to: text.endIndex) - 1
+      if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
+    }
+    return text
+  }
+}
+
+extension Duration {
+  var seconds: Double {
+    let (seconds, attoseconds) = components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+}

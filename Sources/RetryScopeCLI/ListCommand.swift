@@ -1,0 +1,33 @@
+import ArgumentParser
+import RetryCore
+import RetryIO
+
+/// `retryscope list`: the built-in scenarios, one line each.
+struct ListCommand: TextCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the built-in scenarios, one line each.")
+
+  init() {}
+
+  func output() throws(CLIError) -> String {
+    var rows: [(String, String, String)] = []
+    for name in BuiltinScenarios.names {
+      let scenario: Scenario
+      do { scenario = try BuiltinScenarios.load(named: name) } catch { throw CLIError(error) }
+      var types = Set(scenario.invocations.map(\.type.rawValue))
+      if !scenario.schedules.isEmpty { types.insert("Schedule") }
+      rows.append((name, types.sorted().joined(separator: "+"), scenario.title))
+    }
+    let nameWidth = rows.map(\.0.count).max() ?? 0
+    let typeWidth = rows.map(\.1.count).max() ?? 0
+    return rows.map { name, types, title in
+      name.padding(nameWidth) + "  " + types.padding(typeWidth) + "  " + title
+    }.joined(separator: "\n") + "\n"
+  }
+}
+
+extension String {
+  func padding(_ width: Int) -> String {
+    self + String(repeating: " ", count: max(0, width - count))
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import RetryIO
+
+/// A command whose whole result is text, so that tests can run it in-process and read what it says.
+protocol TextCommand: ParsableCommand {
+  func output() throws(CLIError) -> String
+}
+
+extension TextCommand {
+  public mutating func run() throws {
+    print(try output(), terminator: "")
+  }
+}
+
+/// Bad input from the user: one line on stderr, exit code 2, never a stack trace.
+public struct CLIError: Error, CustomStringConvertible, Equatable {
+  public var message: String
+
+  public init(_ message: String) { self.message = message }
+
+  public init(_ error: ScenarioError) { self.message = error.description }
+
+  public var description: String { message }
+}
+
+/// What a command printed and how it exited.
+public struct CommandResult: Equatable, Sendable {
+  public var stdout: String
+  public var stderr: String
+  public var exitCode: Int32
+}
+
+/// The program's entry point, in-process: parses `arguments`, runs the command, and maps every
+/// error to one line and an exit code (0 success, 2 bad input).
+public enum RetryScope {
+  public static func execute(_ arguments: [String]) -> CommandResult {
+    var command: ParsableCommand
+    do {
+      command = try RetryScopeCommand.parseAsRoot(arguments)
+    } catch {
+      return argumentParserResult(error)
+    }
+    guard let textCommand = command as? any TextCommand else {
+      // ArgumentParser's own commands (help) report through errors such as `CleanExit`.
+      do {
+        try command.run()
+        return CommandResult(stdout: "", stderr: "", exitCode: 0)
+      } catch {
+        return argumentParserResult(error)
+      }
+    }
+    do {
+      return CommandResult(stdout: try textCommand.output(), stderr: "", exitCode: 0)
+    } catch {
+      return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+    }
+  }
+
+  /// Help and version go to stdout with exit 0; every usage error is one message and exit 2.
+  static func argumentParserResult(_ error: any Error) -> CommandResult {
+    let code = RetryScopeCommand.exitCode(for: error)
+    let message = RetryScopeCommand.fullMessage(for: error)
+    if code == .success {
+      return CommandResult(stdout: message.isEmpty ? "" : message + "\n", stderr: "", exitCode: 0)
+    }
+    return CommandResult(stdout: "", stderr: message + "\n", exitCode: 2)
+  }
+}
