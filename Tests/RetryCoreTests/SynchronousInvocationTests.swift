@@ -1,0 +1,163 @@
+import Testing
+@testable import RetryCore
+
+/// RequestResponse: Lambda never retries; the client's SDK does, as new requests.
+/// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html
+@Suite struct SynchronousInvocationTests {
+  @Test func functionErrorIsNotRetriedAndReturns200WithFunctionError() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, faults: [Build.alwaysFail])).run()
+    #expect(trace.executions.count == 1)
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.kind == .response)
+    #expect(outcome.statusCode == 200)
+    #expect(outcome.functionError == "Unhandled")
+    #expect(outcome.payload == ["errorType": "Error", "errorMessage": "boom"])
+    #expect(trace.waits.isEmpty)
+  }
+
+  @Test func successReturnsTheHandlersResponse() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse)).run()
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.kind == .response && outcome.statusCode == 200 && outcome.functionError == nil)
+    #expect(outcome.payload == ["ok": true])
+    #expect(trace.executions.first?.caller == .client)
+  }
+
+  @Test func throttleMeansTheFunctionNeverRanAndTheClientRetries() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse) {
+      $0.throttles = [Throttle(invocation: "A", count: 1)]
+    }).run()
+    #expect(trace.attempts.map(\.outcome) == [.throttled, .success])
+    #expect(trace.attempts[0].errorType == "TooManyRequestsException")
+    #expect(trace.waits(.clientBackoff).count == 1)
+    // Two Invoke requests, two request ids.
+    #expect(trace.attempts[0].requestId != trace.attempts[1].requestId)
+    // The throttled request wrote nothing; the second wrote once.
+    #expect(trace.effects.filter { $0.kind == .insert }.count == 1)
+    #expect(trace.outcomes.first?.statusCode == 200)
+  }
+
+  @Test func serviceErrorIsRetriedLikeAThrottle() {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse) {
+      $0.throttles = [Throttle(invocation: "A", count: 1, statusCode: 503)]
+    }).run()
+    #expect(trace.attempts.map(\.outcome) == [.throttled, .success])
+    #expect(trace.attempts[0].errorType == "ServiceException")
+  }
+
+  @Test(arguments: [
+    (ClientPreset.boto3Legacy, 5), (.boto3Standard, 3), (.awsCli, 3), (.jsV3, 3), (.apiGateway, 1), (.none, 1),
+  ])
+  func presetMaxAttemptsOnThrottles(preset: ClientPreset, attempts: Int) throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse) {
+      $0.client = .preset(preset)
+      $0.throttles = [Throttle(invocation: "A", count: 100)]
+    }).run()
+    #expect(trace.attempts.count == attempts)
+    #expect(trace.executions.isEmpty)
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.kind == .clientError)
+    #expect(outcome.reason == "TooManyRequestsException")
+    #expect(outcome.statusCode == 429)
+  }
+
+  @Test func presetsMatchTheDocumentedNumbers() {
+    #expect(ClientConfiguration.preset(.boto3Legacy).readTimeout == 60_000)
+    #expect(ClientConfiguration.preset(.boto3Standard).readTimeout == 60_000)
+    #expect(ClientConfiguration.preset(.awsCli).readTimeout == 60_000)
+    #expect(ClientConfiguration.preset(.jsV3).readTimeout == nil)
+    #expect(ClientConfiguration.preset(.apiGateway).readTimeout == 29_000)
+    #expect(ClientConfiguration.preset(.none).readTimeout == nil)
+  }
+
+  /// A read timeout starts a new request while the first execution keeps running.
+  @Test func readTimeoutStartsAnOverlappingExecutionWithANewRequestId() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, steps: [Build.work(70_000)] + Build.writeThenReturn) {
+      $0.function.timeout = 120_000
+      $0.client = .preset(.boto3Standard)
+    }).run()
+    let executions = trace.executions
+    #expect(executions.count == 3)
+    #expect(Set(executions.map(\.requestId)).count == 3)
+    // The second starts after the first's 60 s read timeout, before the first ends (at ~70 s).
+    #expect(executions[1].start >= 60_000)
+    #expect(executions[1].start < executions[0].end)
+    #expect(executions.allSatisfy { $0.outcome == .success })
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.kind == .clientError)
+    #expect(outcome.reason == "ReadTimeoutError")
+    #expect(trace.events.filter { $0.kind == .clientTimeout }.count == 3)
+    // Every execution wrote: the first write is new, the others find the same item unchanged.
+    #expect(trace.effects.filter { $0.kind == .insert }.count == 1)
+    #expect(trace.effects.filter { $0.kind == .unchanged }.count == 2)
+  }
+
+  @Test func aResponseBeforeTheReadTimeoutEndsTheCall() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, steps: [Build.work(59_000)] + Build.writeThenReturn) {
+      $0.function.timeout = 120_000
+    }).run()
+    #expect(trace.executions.count == 1)
+    #expect(trace.outcomes.first?.kind == .response)
+  }
+
+  @Test func jsV3HasNoReadTimeoutSoASlowFunctionRunsOnce() {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, steps: [Build.work(300_000)] + Build.writeThenReturn) {
+      $0.function.timeout = 900_000
+      $0.client = .preset(.jsV3)
+    }).run()
+    #expect(trace.executions.count == 1)
+    #expect(trace.outcomes.first?.kind == .response)
+  }
+
+  @Test func apiGatewayAnswers504AfterTwentyNineSecondsWhileLambdaRunsOn() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, steps: [Build.work(40_000)] + Build.writeThenReturn) {
+      $0.function.timeout = 60_000
+      $0.client = .preset(.apiGateway)
+    }).run()
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.kind == .clientError && outcome.statusCode == 504 && outcome.time == 29_000)
+    #expect(trace.executions.count == 1)
+    #expect(trace.executions[0].outcome == .success)
+    #expect(trace.executions[0].end > 29_000)
+    #expect(trace.effects.contains { $0.kind == .insert && $0.time > 29_000 })
+  }
+
+  @Test func apiGatewayTurnsAFunctionErrorInto502() throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, faults: [Build.alwaysFail]) {
+      $0.client = .preset(.apiGateway)
+    }).run()
+    #expect(trace.outcomes.first?.statusCode == 502)
+    #expect(trace.outcomes.first?.functionError == "Unhandled")
+  }
+
+  @Test func reservedConcurrencyThrottlesASecondConcurrentRequest() {
+    var scenario = Build.scenario(.requestResponse, steps: [Build.work(5_000)] + Build.writeThenReturn) {
+      $0.function.timeout = 10_000
+      $0.function.reservedConcurrency = 1
+      $0.client = .preset(.none)
+    }
+    scenario.invocations.append(InvocationDefinition(id: "B", type: .requestResponse, at: 1_000, payload: [:]))
+    let trace = Simulator(scenario: scenario).run()
+    #expect(trace.attempts(of: "B").map(\.outcome) == [.throttled])
+    #expect(trace.outcomes.first { $0.invocation == "B" }?.statusCode == 429)
+  }
+
+  @Test(arguments: [ClientBackoff.legacy, .standard, .jsV3])
+  func clientBackoffStaysWithinItsCeiling(backoff: ClientBackoff) {
+    var rng = SplitMix64(seed: 9)
+    for attempt in 1...8 {
+      let ceiling: Milliseconds
+      switch backoff {
+      case .legacy: ceiling = 1_000 << (attempt - 1)
+      case .standard: ceiling = min(1_000 << (attempt - 1), 20_000)
+      case .jsV3: ceiling = min(100 << (attempt - 1), 20_000)
+      case .none: ceiling = 0
+      }
+      for _ in 0..<200 {
+        let delay = backoff.delay(afterAttempt: attempt, using: &rng)
+        #expect(delay >= 0 && delay <= ceiling)
+      }
+    }
+    #expect(ClientBackoff.none.delay(afterAttempt: 3, using: &rng) == 0)
+  }
+}
