@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import RetryScopeCLI
+
+/// The commands, run in-process: output, errors and exit codes.
+@Suite struct CommandLineTests {
+  @Test func noArgumentsRunsTheDefaultScenario() {
+    let result = RetryScope.execute([])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.hasPrefix("async-retries-dlq"))
+    #expect(result.stdout.contains("dead letter queue"))
+    #expect(result.stderr.isEmpty)
+  }
+
+  @Test func listShowsEveryBuiltInScenarioOnOneLine() {
+    let result = RetryScope.execute(["list"])
+    #expect(result.exitCode == 0)
+    let names = result.stdout.split(separator: "\n").map { String($0.split(separator: " ").first ?? "") }
+    #expect(names.count == 20)
+    for name in [
+      "echo", "square", "create-user", "newsletter-post", "user-exists", "cron-clock", "status-server-time",
+      "status-client-time", "status-previous-no", "slack-at-most-once", "slack-at-least-once", "sync-error",
+      "sync-timeout-retry", "async-retries-dlq", "async-interleave", "async-duplicate-delivery", "client-token",
+      "no-system-time", "client-state", "condition-expression",
+    ] {
+      #expect(names.contains(name), "missing \(name)")
+    }
+  }
+
+  @Test func runPrintsTimelineStoryEffectsAndOutcome() {
+    let result = RetryScope.execute(["run", "create-user"])
+    #expect(result.exitCode == 0)
+    for section in ["Timeline", "Step by step", "Effects on the outside world", "Outcome"] {
+      #expect(result.stdout.contains(section), "missing section \(section)")
+    }
+    #expect(result.stdout.contains("DUPLICATE of #1 (A#1)"))
+  }
+
+  @Test func runJsonIsTheTraceAndIsDeterministic() throws {
+    let one = RetryScope.execute(["run", "async-interleave", "--format", "json", "--seed", "9"])
+    let two = RetryScope.execute(["run", "async-interleave", "--format", "json", "--seed", "9"])
+    let other = RetryScope.execute(["run", "async-interleave", "--format", "json", "--seed", "10"])
+    #expect(one.exitCode == 0)
+    #expect(one.stdout == two.stdout)
+    #expect(one.stdout != other.stdout)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+    #expect(json["format"] as? String == "retryscope-trace")
+    for key in ["invocations", "attempts", "waits", "effects", "outcomes", "events"] {
+      #expect(json[key] is [Any], "missing \(key)")
+    }
+    let attempt = try #require((json["attempts"] as? [[String: Any]])?.first)
+    for key in ["invocation", "number", "requestId", "start", "end", "outcome", "caller"] {
+      #expect(attempt[key] != nil, "attempt lacks \(key)")
+    }
+  }
+
+  @Test func unknownScenarioSuggestsTheClosestNames() {
+    let result = RetryScope.execute(["run", "crate-user"])
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr == "error: unknown scenario 'crate-user'; did you mean: create-user? (retryscope list shows all)\n")
+  }
+
+  @Test func badFormatIsAUsageErrorWithExitTwo() {
+    let result = RetryScope.execute(["run", "echo", "--format", "yaml"])
+    #expect(result.exitCode == 2)
+    #expect(result.stderr.contains("The value 'yaml' is invalid for '--format <format>'"))
+  }
+
+  @Test func unknownSubcommandIsExitTwo() {
+    let result = RetryScope.execute(["frobnicate"])
+    #expect(result.exitCode == 2)
+    #expect(result.stderr.contains("Unexpected argument 'frobnicate'"))
+  }
+
+  @Test func helpIsExitZeroOnStdout() {
+    let result = RetryScope.execute(["--help"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.contains("USAGE: retryscope"))
+  }
+
+  @Test func validateAcceptsAGoodFileAndRejectsOutOfRangeSettings() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retryscope-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let good = directory.appendingPathComponent("good.yaml")
+    try "name: good\nhandler:\n  - return: {ok: true}\ninvocations:\n  - {id: A, type: Event}\n".write(to: good, atomically: true, encoding: .utf8)
+    let ok = RetryScope.execute(["validate", good.path])
+    #expect(ok.exitCode == 0)
+    #expect(ok.stdout == "\(good.path): ok: scenario 'good', 1 invocation, 1 handler step\n")
+
+    let bad = directory.appendingPathComponent("bad.yaml")
+    try "name: bad\nfunction:\n  timeout: 901\nhandler:\n  - return: {}\n".write(to: bad, atomically: true, encoding: .utf8)
+    let rejected = RetryScope.execute(["validate", bad.path])
+    #expect(rejected.exitCode == 2)
+    #expect(rejected.stderr == "error: \(bad.path):3:12: timeout: 901 is outside AWS's range 1-900 seconds\n")
+
+    let retries = directory.appendingPathComponent("retries.yaml")
+    try "name: retries\nfunction:\n  maximumRetryAttempts: 3\nhandler:\n  - return: {}\n".write(to: retries, atomically: true, encoding: .utf8)
+    let tooMany = RetryScope.execute(["validate", retries.path])
+    #expect(tooMany.exitCode == 2)
+    #expect(tooMany.stderr.hasPrefix("error: \(retries.path):3:25: "))
+    #expect(tooMany.stderr.contains("0-2"))
+  }
+
+  @Test func benchReportsThroughputAndMemory() {
+    let result = RetryScope.execute(["bench", "--invocations", "500", "--json"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.contains("\"invocations\":500"))
+    #expect(result.stdout.contains("\"invocationsPerSecond\":"))
+    #expect(result.stdout.contains("\"peakMemoryBytes\":"))
+    let rejected = RetryScope.execute(["bench", "--failure-probability", "2"])
+    #expect(rejected.exitCode == 2)
+    #expect(rejected.stderr.contains("--failure-probability must be between 0 and 1"))
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// The built binary, as a user runs it: output streams and exit codes.
+@Suite struct ExecutableTests {
+  /// `.build/<triple>/debug/retryscope`, next to the test bundle.
+  static var binary: URL? {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("retryscope")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent(".build/debug/retryscope")
+    return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
+  }
+
+  static func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
+    let process = Process()
+    process.executableURL = try #require(binary, "build the retryscope executable first")
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), process.terminationStatus)
+  }
+
+  @Test func runsTheDefaultScenario() throws {
+    let result = try Self.run([])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("async-retries-dlq"))
+  }
+
+  @Test func badInputIsOneLineOnStderrAndExitTwo() throws {
+    let result = try Self.run(["run", "no-such-scenario"])
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.hasPrefix("error: unknown scenario 'no-such-scenario'"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func aMissingFileIsExitTwo() throws {
+    let result = try Self.run(["validate", "/nonexistent/scenario.yaml"])
+    #expect(result.status == 2)
+    #expect(result.stderr.hasPrefix("error: /nonexistent/scenario.yaml: cannot read file"))
+  }
+}
