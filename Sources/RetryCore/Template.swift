@@ -1,9 +1,14 @@
-// API CONTRACT (implementation owned by the expressions helper; keep these signatures).
 import OrderedCollections
 
 /// A value in a scenario file that is computed when the step runs: `"${event.mail}"`,
 /// `"${event.a * event.a}"`, `"user ${user.id} at ${clock}"`, or a map or list of such.
-public indirect enum Template: Sendable {
+///
+/// The template language, inside `${...}`: root names (`event`, `clock`, a step's `as` name),
+/// members `a.b`, indexes `a[0]` and `a["key"]`, numbers, quoted strings, `true`, `false`, `null`,
+/// unary minus, and `+ - * / %` with the usual precedence and parentheses. `$${` writes a literal
+/// `${`. See `TemplateText` for typed versus interpolated results and `TemplateExpression` for
+/// the evaluation rules.
+public indirect enum Template: Sendable, Hashable {
   case literal(Value)
   case map(OrderedDictionary<String, Template>)
   case list([Template])
@@ -11,20 +16,55 @@ public indirect enum Template: Sendable {
 
   /// Parses one string scalar of the scenario file.
   public static func parse(_ text: String) throws(ExpressionError) -> Template {
-    .literal(.string(text))
+    try TemplateText.parse(text)
+  }
+
+  /// The template for a whole value read from the scenario file: every string inside it, at any
+  /// depth, is parsed as a template; map keys are not. An error's offset counts within the string
+  /// that holds it.
+  public static func from(_ value: Value) throws(ExpressionError) -> Template {
+    switch value {
+    case .string(let text):
+      return try parse(text)
+    case .map(let fields):
+      var templates: OrderedDictionary<String, Template> = [:]
+      for (key, field) in fields { templates[key] = try from(field) }
+      return .map(templates)
+    case .list(let items):
+      var templates: [Template] = []
+      for item in items { templates.append(try from(item)) }
+      return .list(templates)
+    case .null, .bool, .int, .double:
+      return .literal(value)
+    }
   }
 
   /// The value, with `resolve` giving the value of each root name (`event`, `clock`, a step's
   /// `as` name); nil from `resolve` means the name is unknown.
   public func evaluate(_ resolve: (String) -> Value?) throws(ExpressionError) -> Value {
-    .null
+    switch self {
+    case .literal(let value):
+      return value
+    case .map(let templates):
+      var fields: OrderedDictionary<String, Value> = [:]
+      for (key, template) in templates { fields[key] = try template.evaluate(resolve) }
+      return .map(fields)
+    case .list(let templates):
+      var items: [Value] = []
+      for template in templates { items.append(try template.evaluate(resolve)) }
+      return .list(items)
+    case .text(let text):
+      return try text.evaluate(resolve)
+    }
   }
 
   /// Every root name the template refers to.
-  public var rootNames: Set<String> { [] }
-}
-
-/// A parsed string template (placeholder for the helper's representation).
-public struct TemplateText: Sendable, Hashable {
-  public var source: String
+  public var rootNames: Set<String> {
+    switch self {
+    case .literal: return []
+    case .map(let templates): return templates.values.reduce(into: []) { $0.formUnion($1.rootNames) }
+    case .list(let templates): return templates.reduce(into: []) { $0.formUnion($1.rootNames) }
+    case .text(let text): return text.rootNames
+    }
+  }
 }
