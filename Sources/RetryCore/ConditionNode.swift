@@ -71,18 +71,12 @@ extension ConditionNode {
     switch self {
     case .comparison(let comparator, let lhs, let rhs, _):
       guard comparator != .equal, comparator != .notEqual else { return }
-      for operand in [lhs, rhs] {
-        if let value = try operand.constant(bindings), !DynamoComparison.isOrderable(value) {
-          throw ExpressionError(
-            offset: operand.offset, message: "'\(comparator.rawValue)' compares numbers or strings, but '\(operand)' is \(value.kindPhrase)")
-        }
-      }
+      try Self.requireOrderable(lhs, by: "'\(comparator.rawValue)'", bindings)
+      try Self.requireOrderable(rhs, by: "'\(comparator.rawValue)'", bindings)
     case .between(let subject, let low, let high, _):
-      for operand in [subject, low, high] {
-        if let value = try operand.constant(bindings), !DynamoComparison.isOrderable(value) {
-          throw ExpressionError(offset: operand.offset, message: "BETWEEN compares numbers or strings, but '\(operand)' is \(value.kindPhrase)")
-        }
-      }
+      try Self.requireOrderable(subject, by: "BETWEEN", bindings)
+      try Self.requireOrderable(low, by: "BETWEEN", bindings)
+      try Self.requireOrderable(high, by: "BETWEEN", bindings)
       if let lowValue = try low.constant(bindings), let highValue = try high.constant(bindings) {
         guard let order = DynamoComparison.order(lowValue, highValue) else {
           throw ExpressionError(
@@ -108,12 +102,13 @@ extension ConditionNode {
       case .attributeType:
         let operand = arguments[1]
         let value = try operand.constant(bindings)
-        guard case .string(let type)? = value, Self.dynamoTypes.contains(type) else {
-          let shown = value.map { $0.displayText } ?? ""
-          throw ExpressionError(
-            offset: operand.offset,
-            message: "'\(operand)' is '\(shown)', not a DynamoDB type; attribute_type accepts \(Self.dynamoTypes.joined(separator: ", "))")
-        }
+        // Written as `if ... return` rather than `guard case ... else`: the latter crashes the
+        // Swift 6.3 optimizer (CopyPropagation "Found ownership error") under typed throws.
+        if case .string(let type)? = value, Self.dynamoTypes.contains(type) { return }
+        let shown = value?.displayText ?? ""
+        throw ExpressionError(
+          offset: operand.offset,
+          message: "'\(operand)' is '\(shown)', not a DynamoDB type; attribute_type accepts \(Self.dynamoTypes.joined(separator: ", "))")
       case .attributeExists, .attributeNotExists, .contains:
         return
       }
@@ -123,6 +118,16 @@ extension ConditionNode {
       try lhs.validate(bindings)
       try rhs.validate(bindings)
     }
+  }
+
+  /// Throws when `operand` is a constant that `<`, `>`, BETWEEN... cannot order (not a number or string).
+  ///
+  /// A separate function rather than a loop over `[lhs, rhs]`: borrowing loop elements across a
+  /// typed `throw` crashes the Swift 6.3 release optimizer ("Found outside of lifetime use").
+  static func requireOrderable(_ operand: ConditionOperand, by what: String, _ bindings: DynamoBindings) throws(ExpressionError) {
+    let constant = try operand.constant(bindings)
+    guard let value = constant, !DynamoComparison.isOrderable(value) else { return }
+    throw ExpressionError(offset: operand.offset, message: "\(what) compares numbers or strings, but '\(operand)' is \(value.kindPhrase)")
   }
 
   /// The type names `attribute_type` accepts. Sets and binary never match: `Value` has neither.
