@@ -20,7 +20,8 @@ extension ScenarioLoader.Session {
     var function = FunctionConfiguration(functionName: scenarioName)
 
     if let node = fields["functionName"] {
-      // Source: https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName)
+      // Source: https://docs.aws.amazon.com/lambda/latest/dg/API_CreateFunction.html (FunctionName: a name alone is
+      // limited to 64 characters)
       let name = try node.line("functionName", expected: "a function name")
       guard name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
         throw node.error("functionName: \(quoted(name)) must be 1-64 letters, digits, '-' or '_' (AWS)")

@@ -60,36 +60,47 @@ extension ScenarioLoader.Session {
     return items
   }
 
-  /// A literal item (initial items, external puts): a mapping holding every key attribute as a
-  /// string or a number (DynamoDB key attributes are S, N or B).
+  /// A literal item (initial items, external puts): a mapping holding every key attribute.
   func item(_ node: YAMLNode, key: String, of table: TableDefinition) throws(ScenarioError) -> Item {
     guard node.node.mapping != nil, case .map(let item) = try node.value() else {
       throw node.error("\(key): expected an item (a mapping of attributes), got \(node.shortDescription)")
     }
-    for attribute in table.keyAttributes {
-      guard let value = item[attribute] else {
-        throw node.error("\(key): the item has no \(quoted(attribute)), a key attribute of table \(quoted(table.name))")
-      }
-      switch value {
-      case .string, .int, .double: break
-      default:
-        let valueNode = try node.mapping(key, keys: Array(item.keys))[attribute] ?? node
-        throw valueNode.error("\(attribute): a key attribute must be a string or a number, got \(valueNode.shortDescription)")
-      }
+    for attribute in table.keyAttributes where item[attribute] == nil {
+      throw node.error("\(key): the item has no \(quoted(attribute)), a key attribute of table \(quoted(table.name))")
     }
+    try checkKeyValueTypes(item, in: node, of: table)
     return item
   }
 
-  /// Checks that a key mapping names exactly the table's key attributes; returns its entries.
-  func checkKeyAttributes(_ node: YAMLNode, key: String, of table: TableDefinition) throws(ScenarioError) -> YAMLMapping {
-    guard node.node.mapping != nil else {
-      throw node.error("\(key): expected the key attributes of table \(quoted(table.name)) (\(table.keyAttributes.joined(separator: ", "))) as a mapping, got \(node.shortDescription)")
+  /// A literal key (external deletes): exactly the table's key attributes.
+  func literalKey(_ node: YAMLNode, key: String, of table: TableDefinition) throws(ScenarioError) -> Item {
+    try checkKeyAttributes(node, key: key, of: table)
+    guard case .map(let item) = try node.value() else { throw node.error("\(key): expected a mapping") }
+    try checkKeyValueTypes(item, in: node, of: table)
+    return item
+  }
+
+  /// DynamoDB key attributes are strings, numbers or binary; a list or a map cannot be a key.
+  private func checkKeyValueTypes(_ item: Item, in node: YAMLNode, of table: TableDefinition) throws(ScenarioError) {
+    for attribute in table.keyAttributes {
+      switch item[attribute] {
+      case .string?, .int?, .double?, nil: continue
+      default:
+        let valueNode = node.child(attribute) ?? node
+        throw valueNode.error("\(attribute): a key attribute must be a string or a number, got \(valueNode.shortDescription)")
+      }
     }
+  }
+
+  /// Checks that a key mapping names exactly the table's key attributes (DynamoDB: "The provided
+  /// key element does not match the schema"), naming the schema in the message.
+  func checkKeyAttributes(_ node: YAMLNode, key: String, of table: TableDefinition) throws(ScenarioError) {
     let schema = "(\(table.keyAttributes.joined(separator: ", ")))"
-    // Any key is let through here so that the message can name the table's schema.
-    guard case .mapping(let mapping) = node.node else { fatalError("checked above") }
+    guard case .mapping(let mapping) = node.node else {
+      throw node.error("\(key): expected the key attributes of table \(quoted(table.name)) \(schema) as a mapping, got \(node.shortDescription)")
+    }
     var names: [String] = []
-    for (keyNode, _) in mapping {
+    for keyNode in mapping.keys {
       let entry = YAMLNode(node: keyNode, file: node.file)
       let name = try entry.mappingKey()
       if !table.keyAttributes.contains(name) {
@@ -101,7 +112,6 @@ extension ScenarioLoader.Session {
     for attribute in table.keyAttributes where !names.contains(attribute) {
       throw node.error("\(key): missing key attribute \(quoted(attribute)) of table \(quoted(table.name)) \(schema)")
     }
-    return try node.mapping(key, keys: table.keyAttributes)
   }
 
   /// The declared table `name` refers to, or an error with the closest declared name.
@@ -176,17 +186,7 @@ extension ScenarioLoader.Session {
       case (let put?, nil):
         operation = .put(try self.item(put, key: "put", of: table))
       case (nil, let delete?):
-        let keyFields = try checkKeyAttributes(delete, key: "delete", of: table)
-        guard case .map(let key) = try keyFields.node.value() else { fatalError("a mapping's value is a map") }
-        for attribute in table.keyAttributes {
-          switch key[attribute] {
-          case .string?, .int?, .double?: break
-          default:
-            let valueNode = keyFields[attribute] ?? delete
-            throw valueNode.error("\(attribute): a key attribute must be a string or a number, got \(valueNode.shortDescription)")
-          }
-        }
-        operation = .delete(key)
+        operation = .delete(try literalKey(delete, key: "delete", of: table))
       case (_?, _?):
         throw fields.entries(among: ["put", "delete"])[1].key.error("an external write has both 'put' and 'delete'; give exactly one")
       case (nil, nil):

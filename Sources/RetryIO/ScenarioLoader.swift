@@ -136,7 +136,10 @@ extension ScenarioLoader {
       }
       var scenario = Scenario(name: scenarioName)
       if let node = fields["title"] { scenario.title = try node.line("title") }
-      if let node = fields["lesson"] { scenario.lesson = try node.text("lesson").trimmingSpaces }
+      if let node = fields["lesson"] {
+        // A folded block (`lesson: >`) ends with a line break that is not part of the sentence.
+        scenario.lesson = try node.text("lesson").trimmingCharacters(in: .whitespacesAndNewlines)
+      }
       if let node = fields["source"] { scenario.source = try node.line("source") }
       if let node = fields["seed"] { scenario.seed = try seed(node) }
       if let node = fields["origin"] { scenario.origin = try origin(node) }
@@ -192,7 +195,7 @@ extension ScenarioLoader {
     /// The items of a top-level list section, each of which must be a mapping.
     func items(_ node: YAMLNode, section: String, itemName: String) throws(ScenarioError) -> [YAMLNode] {
       let items = try node.list(section)
-      for item in items where !(item.node.mapping != nil) {
+      for item in items where item.node.mapping == nil {
         throw item.error("\(section): expected \(itemName) (a mapping), got \(item.shortDescription)")
       }
       return items

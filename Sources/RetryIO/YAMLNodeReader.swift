@@ -172,6 +172,13 @@ struct YAMLNode {
     return try YAMLMapping(node: self, mapping: mapping, context: context, allowedKeys: keys)
   }
 
+  /// The value under `key` when this is a mapping (no key checking: for pointing at a value).
+  func child(_ key: String) -> YAMLNode? {
+    guard case .mapping(let mapping) = node else { return nil }
+    for (keyNode, value) in mapping where keyNode.scalar?.string == key { return YAMLNode(node: value, file: file) }
+    return nil
+  }
+
   // MARK: Values
 
   /// The node as a `Value`, keeping map order. Scalars follow the YAML 1.2 core schema: quoted

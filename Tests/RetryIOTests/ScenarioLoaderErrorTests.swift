@@ -888,7 +888,7 @@ import Testing
 extension ScenarioLoaderErrorTests {
   @Test func notUTF8() {
     let path = NSTemporaryDirectory() + "/retryscope-binary-\(UInt32.random(in: 0...UInt32.max)).yaml"
-    FileManager.default.createFile(atPath: path, contents: Data([0x6e, 0xff, 0xfe]))
+    _ = FileManager.default.createFile(atPath: path, contents: Data([0x6e, 0xff, 0xfe]))
     defer { FileManagerShim.remove(path) }
     do {
       _ = try ScenarioLoader.load(contentsOf: path)

@@ -354,3 +354,43 @@ import Testing
     #expect(scenario.name == "from-file")
   }
 }
+
+extension ScenarioLoaderModelTests {
+  /// The example at the top of docs/scenario-format.md loads, so the documentation cannot drift.
+  @Test func documentedExampleLoads() throws {
+    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("docs/scenario-format.md")
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    let start = try #require(text.range(of: "```yaml\n"))
+    let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+    let scenario = try loadScenario(String(text[start.upperBound..<end.lowerBound]), file: "scenario-format.md")
+    #expect(scenario.name == "create-user")
+    #expect(scenario.handler.steps.count == 3)
+    #expect(scenario.faults[0].point == .after("insert-user"))
+  }
+
+  @Test func foldedLessonLosesItsFinalLineBreak() throws {
+    let scenario = try loadScenario(
+      """
+      name: t
+      lesson: >
+        A retry inserts
+        a second user.
+      invocations: [{id: A, type: Event}]
+      handler: [{return: 1}]
+      """)
+    #expect(scenario.lesson == "A retry inserts a second user.")
+  }
+
+  @Test func anchorsAndAliases() throws {
+    let scenario = try loadScenario(
+      """
+      name: t
+      invocations:
+        - {id: A, type: Event, payload: &user {mail: a@example.com}}
+        - {id: B, type: Event, payload: *user}
+      handler: [{return: 1}]
+      """)
+    #expect(scenario.invocations[1].payload == ["mail": "a@example.com"])
+  }
+}
