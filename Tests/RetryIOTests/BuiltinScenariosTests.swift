@@ -9,7 +9,7 @@ import Testing
     #expect(BuiltinScenarios.names == ["echo", "square"])
   }
 
-  @Test(arguments: ["echo", "square"])
+  @Test(arguments: BuiltinScenarios.names)
   func everyBuiltinLoads(name: String) throws {
     let scenario = try BuiltinScenarios.load(named: name)
     #expect(scenario.name == name)

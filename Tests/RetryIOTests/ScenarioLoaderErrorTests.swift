@@ -907,3 +907,36 @@ extension ScenarioLoaderErrorTests {
         == "test.yaml:2:9: origin: expected an ISO-8601 time such as 2019-09-20T09:00:00Z, got '1568970000'")
   }
 }
+
+extension ScenarioLoaderErrorTests {
+  @Test func externalDeleteKeyValuesAreStringsOrNumbers() {
+    let yaml = """
+      name: t
+      tables: [{name: users, partitionKey: id}]
+      handler: [{return: 1}]
+      invocations: [{id: A, type: Event}]
+      externalWrites: [{table: users, delete: {id: {nested: 1}}}]
+      """
+    #expect(loadError(yaml) == "test.yaml:5:46: id: a key attribute must be a string or a number, got a mapping")
+  }
+
+  @Test func putItemMayBeOneTemplateString() throws {
+    let yaml = """
+      name: t
+      tables: [{name: users, partitionKey: id}]
+      handler:
+        - put: {table: users, item: whole-event}
+      invocations: [{id: A, type: Event}]
+      """
+    #expect(try loadScenario(yaml).handler.steps.map(render) == [#"put users item="whole-event""#])
+  }
+
+  @Test func actionParametersMustBeAMapping() {
+    let yaml = """
+      name: t
+      handler:
+        - put:
+      """
+    #expect(loadError(yaml) == "test.yaml:3:9: put: expected a mapping, got nothing")
+  }
+}
