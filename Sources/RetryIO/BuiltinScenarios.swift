@@ -1,11 +1,49 @@
-// TEMPORARY until the loader branch lands (it owns this file).
 import RetryCore
-public struct ScenarioError: Error, CustomStringConvertible { public var description: String }
-public enum ScenarioLoader {
-  public static func load(contentsOf path: String) throws(ScenarioError) -> Scenario { throw ScenarioError(description: "todo") }
-}
+import RetryScenarios
+
+/// The scenarios shipped inside the binary, and the one place that turns a command-line argument
+/// into a scenario: a built-in name (`create-user`) or a file (`./mine.yaml`).
 public enum BuiltinScenarios {
-  public static var names: [String] { [] }
-  public static func load(named name: String) throws(ScenarioError) -> Scenario { throw ScenarioError(description: "todo") }
-  public static func resolve(_ name: String) throws(ScenarioError) -> Scenario { throw ScenarioError(description: "todo") }
+  /// The built-in scenario names, in the order `retryscope list` shows them.
+  public static var names: [String] { BuiltinScenarioFiles.all.map(\.name) }
+
+  /// The YAML text of a built-in scenario; nil for an unknown name.
+  public static func yaml(named name: String) -> String? {
+    yaml(named: name, in: BuiltinScenarioFiles.all)
+  }
+
+  /// Loads a built-in scenario; errors name the file `builtin:<name>.yaml`.
+  public static func load(named name: String) throws(ScenarioError) -> Scenario {
+    try load(named: name, in: BuiltinScenarioFiles.all)
+  }
+
+  /// `load(named:)` over any list of files, so that tests can show how a broken built-in reports.
+  static func load(named name: String, in files: [(name: String, yaml: [UInt8])]) throws(ScenarioError) -> Scenario {
+    guard let yaml = yaml(named: name, in: files) else { throw unknownScenario(name, among: files.map(\.name)) }
+    return try ScenarioLoader.load(yaml: yaml, file: "builtin:\(name).yaml")
+  }
+
+  private static func yaml(named name: String, in files: [(name: String, yaml: [UInt8])]) -> String? {
+    guard let file = files.first(where: { $0.name == name }) else { return nil }
+    return String(decoding: file.yaml, as: UTF8.self)
+  }
+
+  /// A built-in scenario by name or, when the argument ends in `.yaml`/`.yml` or contains a `/`, a
+  /// scenario file.
+  public static func resolve(_ nameOrPath: String) throws(ScenarioError) -> Scenario {
+    if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
+      return try ScenarioLoader.load(contentsOf: nameOrPath)
+    }
+    return try load(named: nameOrPath)
+  }
+
+  private static func unknownScenario(_ name: String, among names: [String]) -> ScenarioError {
+    let suggestions = closestNames(to: name, among: names)
+    if suggestions.isEmpty {
+      return ScenarioError(file: nil, message: "unknown scenario \(quoted(name)); retryscope list shows the built-in scenarios")
+    }
+    return ScenarioError(
+      file: nil,
+      message: "unknown scenario \(quoted(name)); did you mean: \(suggestions.joined(separator: ", "))? (retryscope list shows all)")
+  }
 }

@@ -24,8 +24,8 @@ public struct RetryScopeCommand: ParsableCommand {
 
 extension RetryScopeCommand: TextCommand {
   func output() throws(CLIError) -> String {
-    var run = RunCommand()
-    run.scenario = Self.defaultScenario
+    let run: RunCommand
+    do { run = try RunCommand.parse([Self.defaultScenario]) } catch { throw CLIError("\(error)") }
     return try run.output()
   }
 }

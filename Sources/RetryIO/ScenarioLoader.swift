@@ -1,0 +1,204 @@
+import Foundation
+import RetryCore
+import Yams
+
+/// Reads scenario files (YAML) into `Scenario`s, with one exact, located message for the first
+/// problem.
+///
+/// The loader walks Yams' node tree itself rather than decoding with `Codable`: every node keeps its
+/// line and column, and each key gets its own message (the AWS range, the closest valid name), which
+/// a generic decoder cannot give. The format is documented in `docs/scenario-format.md`.
+public enum ScenarioLoader {
+  /// Loads a scenario from YAML text; `file` names it in error messages.
+  public static func load(yaml: String, file: String) throws(ScenarioError) -> Scenario {
+    let root = try parseYAML(yaml, file: file)
+    return try Session(file: file, yaml: yaml).scenario(from: root)
+  }
+
+  /// Loads a scenario file; a missing or unreadable file is `cannot read file: <reason>`.
+  public static func load(contentsOf path: String) throws(ScenarioError) -> Scenario {
+    try load(yaml: readFile(path), file: path)
+  }
+
+  /// The file's text, or why it cannot be read, in the system's own words ("No such file or
+  /// directory", "Is a directory", "Permission denied"). POSIX calls rather than `Data(contentsOf:)`
+  /// because Foundation wraps some of these reasons in a generic "operation could not be completed".
+  static func readFile(_ path: String) throws(ScenarioError) -> String {
+    func failure(_ code: Int32) -> ScenarioError {
+      ScenarioError(file: path, message: "cannot read file: \(String(cString: strerror(code)))")
+    }
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw failure(errno) }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw failure(errno)
+      }
+      if count == 0 { break }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw ScenarioError(file: path, message: "cannot read file: it is not UTF-8 text")
+    }
+    return text
+  }
+
+  /// The YAML node tree, or the YAML error at its position: `YAML: <problem>`.
+  private static func parseYAML(_ yaml: String, file: String) throws(ScenarioError) -> YAMLNode {
+    let root: Node?
+    do {
+      // UTF-8 explicitly: the default consults an environment variable and prints when it is set.
+      root = try Yams.compose(yaml: yaml, Resolver.default, Constructor.default, .utf8)
+    } catch let error as YamlError {
+      throw yamlError(error, yaml: yaml, file: file)
+    } catch {
+      throw ScenarioError(file: file, message: "YAML: \(error)")
+    }
+    guard let root else {
+      throw ScenarioError(
+        location: SourceLocation(file: file, line: 1, column: 1),
+        message: "the scenario is empty; it needs at least 'name' and 'handler'")
+    }
+    return YAMLNode(node: root, file: file)
+  }
+
+  private static func yamlError(_ error: YamlError, yaml: String, file: String) -> ScenarioError {
+    func at(_ mark: Mark, _ problem: String) -> ScenarioError {
+      ScenarioError(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "YAML: \(problem)")
+    }
+    switch error {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+      return at(mark, problem)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let keys = duplicates.map { quoted($0) }.joined(separator: ", ")
+      return at(context.mark, "duplicate key \(keys) in one mapping")
+    case .reader(let problem, let offset, _, _):
+      guard let offset else { return ScenarioError(file: file, message: "YAML: \(problem)") }
+      var line = 1
+      var column = 1
+      for character in yaml.prefix(offset) {
+        if character.isNewline {
+          line += 1
+          column = 1
+        } else {
+          column += character.unicodeScalars.count
+        }
+      }
+      return ScenarioError(location: SourceLocation(file: file, line: line, column: column), message: "YAML: \(problem)")
+    default:
+      return ScenarioError(file: file, message: "YAML: \(error)")
+    }
+  }
+}
+
+extension ScenarioLoader {
+  /// The state of one load: the file, and what has been declared so far, so that later sections
+  /// can check their references (a step's table, a fault's invocation) as they are read.
+  final class Session {
+    let file: String
+    let columns: ScalarColumns
+
+    var scenarioName = ""
+    var function = FunctionConfiguration()
+    /// Declared tables and endpoints, in file order, with where they were declared.
+    var tables: [(definition: TableDefinition, location: SourceLocation)] = []
+    var endpoints: [(definition: EndpointDefinition, location: SourceLocation)] = []
+    /// Every step name, for `before`/`after` and uniqueness.
+    var stepNames: [(name: String, location: SourceLocation)] = []
+    /// Every `as` name with its first definition, to tell "defined later" from "never defined".
+    var allResultNames: [String: SourceLocation] = [:]
+    /// The longest path through the handler, in steps, for fault `step` bounds.
+    var longestHandlerPath = 0
+    var invocations: [(definition: InvocationDefinition, location: SourceLocation)] = []
+    var schedules: [(definition: ScheduleDefinition, location: SourceLocation)] = []
+
+    init(file: String, yaml: String) {
+      self.file = file
+      self.columns = ScalarColumns(yaml: yaml)
+    }
+
+    static let topLevelKeys = [
+      "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "handler",
+      "invocations", "schedules", "faults", "throttles", "duplicateDeliveries", "externalWrites",
+    ]
+
+    func scenario(from root: YAMLNode) throws(ScenarioError) -> Scenario {
+      let fields = try root.mapping("the scenario", keys: Self.topLevelKeys)
+
+      let nameNode = try fields.required("name")
+      scenarioName = try nameNode.line("name", expected: "a scenario name")
+      guard scenarioName.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+        throw nameNode.error("name: \(quoted(scenarioName)) may only use lowercase letters, digits and '-'")
+      }
+      var scenario = Scenario(name: scenarioName)
+      if let node = fields["title"] { scenario.title = try node.line("title") }
+      if let node = fields["lesson"] {
+        // A folded block (`lesson: >`) ends with a line break that is not part of the sentence.
+        scenario.lesson = try node.text("lesson").trimmingCharacters(in: .whitespacesAndNewlines)
+      }
+      if let node = fields["source"] { scenario.source = try node.line("source") }
+      if let node = fields["seed"] { scenario.seed = try seed(node) }
+      if let node = fields["origin"] { scenario.origin = try origin(node) }
+
+      function = FunctionConfiguration(functionName: scenarioName)
+      if let node = fields["function"] { function = try functionConfiguration(node) }
+      scenario.function = function
+      if let node = fields["client"] { scenario.client = try client(node, key: "client") }
+
+      if let node = fields["tables"] { try readTables(node) }
+      scenario.tables = tables.map(\.definition)
+      if let node = fields["endpoints"] { try readEndpoints(node) }
+      scenario.endpoints = endpoints.map(\.definition)
+
+      scenario.handler = try handler(fields.required("handler"))
+
+      if let node = fields["invocations"] { try readInvocations(node) }
+      scenario.invocations = invocations.map(\.definition)
+      if let node = fields["schedules"] { try readSchedules(node) }
+      scenario.schedules = schedules.map(\.definition)
+      if invocations.isEmpty, schedules.isEmpty {
+        throw root.error("nothing invokes the function: add 'invocations' or 'schedules'")
+      }
+
+      if let node = fields["faults"] { scenario.faults = try faults(node) }
+      if let node = fields["throttles"] { scenario.throttles = try throttles(node) }
+      if let node = fields["duplicateDeliveries"] { scenario.duplicateDeliveries = try duplicateDeliveries(node) }
+      if let node = fields["externalWrites"] { scenario.externalWrites = try externalWrites(node) }
+      return scenario
+    }
+
+    private func seed(_ node: YAMLNode) throws(ScenarioError) -> UInt64 {
+      guard let text = node.scalarText, let seed = UInt64(text.trimmingSpaces) else {
+        throw node.error("seed: expected a whole number >= 0, got \(node.shortDescription)")
+      }
+      return seed
+    }
+
+    private func origin(_ node: YAMLNode) throws(ScenarioError) -> Milliseconds {
+      let expected = "an ISO-8601 time such as 2019-09-20T09:00:00Z"
+      let text = try node.text("origin", expected: expected)
+      guard let millis = ISO8601.parse(text.trimmingSpaces) else {
+        throw node.error("origin: expected \(expected), got \(quoted(text))")
+      }
+      return millis
+    }
+
+    /// Where a name was first declared, for "already declared at line N" messages.
+    func firstDeclaration(of name: String, in declared: [(name: String, location: SourceLocation)]) -> SourceLocation? {
+      declared.first { $0.name == name }?.location
+    }
+
+    /// The items of a top-level list section, each of which must be a mapping.
+    func items(_ node: YAMLNode, section: String, itemName: String) throws(ScenarioError) -> [YAMLNode] {
+      let items = try node.list(section)
+      for item in items where item.node.mapping == nil {
+        throw item.error("\(section): expected \(itemName) (a mapping), got \(item.shortDescription)")
+      }
+      return items
+    }
+  }
+}
