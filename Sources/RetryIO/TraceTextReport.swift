@@ -50,7 +50,7 @@ public struct TraceTextReport: Sendable {
         items.append((wait.from, 0, "\(glyphs.wait) \(DurationText.short(wait.length)) \(glyphs.wait)"))
       }
       for event in trace.events where event.kind == .clientTimeout && event.invocation == invocation.id {
-        items.append((event.time, 0, "\(glyphs.timeoutMark) client timeout"))
+        items.append((event.time, -1, "\(glyphs.timeoutMark) client timeout"))
       }
       for outcome in trace.outcomes where outcome.invocation == invocation.id {
         items.append((outcome.time, 2, "\(glyphs.arrow) \(outcomeToken(outcome))"))
@@ -156,7 +156,8 @@ public struct TraceTextReport: Sendable {
     let duplicates = trace.duplicateEffects
     let mutations = trace.effects.filter { $0.kind.mutates }
     var summary = "\(trace.invocations.count) invocation\(trace.invocations.count == 1 ? "" : "s"), "
-    summary += "\(trace.attempts.filter { $0.outcome != .throttled }.count) executions, "
+    let executions = trace.attempts.filter { $0.outcome != .throttled }.count
+    summary += "\(executions) execution\(executions == 1 ? "" : "s"), "
     summary += "\(mutations.count) change\(mutations.count == 1 ? "" : "s") to the outside world, "
     summary += "\(duplicates.count) duplicate\(duplicates.count == 1 ? "" : "s")"
     let lost = trace.outcomes.filter { $0.kind == .deadLetterQueue || $0.kind == .dropped || $0.kind == .onFailure }
