@@ -1,12 +1,15 @@
 /// One execution of the handler: where it is in its steps and what it has computed.
-struct ExecutionState {
-  var invocation: Int
+///
+/// A class, held by index in `SimulationRun.executions` and released (set to nil) once it has
+/// finished and has no call in flight, so that a million-invocation run keeps only live ones.
+final class ExecutionState {
+  let invocation: InvocationState
   /// Index into `Trace.attempts`.
-  var attemptIndex: Int
-  var attemptNumber: Int
-  var requestId: String
-  var origin: ExecutionOrigin
-  var start: Milliseconds
+  let attemptIndex: Int
+  let attemptNumber: Int
+  let requestId: String
+  let origin: ExecutionOrigin
+  let start: Milliseconds
   var isRunning = true
   /// The handler's call stack of step lists (an `if` pushes its branch).
   var frames: [Frame]
@@ -17,8 +20,21 @@ struct ExecutionState {
   /// The call in flight to a table or endpoint, and its result once the service answered.
   var pending: PendingCall?
   /// The step that just finished, for `after:` faults.
-  var completedStep: Step?
+  var completedStep: CompiledStep?
 
+  init(invocation: InvocationState, attemptIndex: Int, attemptNumber: Int, requestId: String, origin: ExecutionOrigin,
+       start: Milliseconds, frames: [Frame]) {
+    self.invocation = invocation
+    self.attemptIndex = attemptIndex
+    self.attemptNumber = attemptNumber
+    self.requestId = requestId
+    self.origin = origin
+    self.start = start
+    self.frames = frames
+  }
+
+  /// `A#2`.
+  var label: String { "\(invocation.id)#\(attemptNumber)" }
 }
 
 enum ExecutionOrigin {
@@ -27,17 +43,58 @@ enum ExecutionOrigin {
 }
 
 struct Frame {
-  var steps: [Step]
+  var steps: [CompiledStep]
   var next: Int
-  /// Path of the enclosing step (`3.then.`), so that each step has a stable identity.
-  var pathPrefix: String
+}
+
+/// A handler step with what the simulator precomputes once per run rather than once per execution:
+/// its path (the identity duplicates are matched by), its branches, and the faults aimed at it.
+final class CompiledStep {
+  let step: Step
+  /// `3.then.1`: the first step of the `then` branch of top-level step 3.
+  let path: String
+  /// A small integer standing for `path`, for cheap hashing.
+  let pathID: Int
+  let then: [CompiledStep]
+  let otherwise: [CompiledStep]
+  /// Indexes into `scenario.faults` of the faults `before:` / `after:` this step's name.
+  var faultsBefore: [Int] = []
+  var faultsAfter: [Int] = []
+
+  init(step: Step, path: String, pathID: Int, then: [CompiledStep], otherwise: [CompiledStep]) {
+    self.step = step
+    self.path = path
+    self.pathID = pathID
+    self.then = then
+    self.otherwise = otherwise
+  }
+
+  /// Compiles a list of steps, numbering paths depth-first.
+  static func compile(_ steps: [Step], prefix: String = "", counter: inout Int) -> [CompiledStep] {
+    steps.enumerated().map { offset, step in
+      let path = prefix + String(offset + 1)
+      counter += 1
+      let id = counter
+      var then: [CompiledStep] = []
+      var otherwise: [CompiledStep] = []
+      if case .branch(_, let thenSteps, let elseSteps) = step.action {
+        then = compile(thenSteps, prefix: path + ".then.", counter: &counter)
+        otherwise = compile(elseSteps, prefix: path + ".else.", counter: &counter)
+      }
+      return CompiledStep(step: step, path: path, pathID: id, then: then, otherwise: otherwise)
+    }
+  }
+
+  /// Every step of the tree, depth-first.
+  static func flatten(_ steps: [CompiledStep]) -> [CompiledStep] {
+    steps.flatMap { [$0] + flatten($0.then) + flatten($0.otherwise) }
+  }
 }
 
 /// A call to a table or endpoint, evaluated when the step starts and applied when the request
 /// reaches the service (half-way through the call's latency).
 struct PendingCall {
-  var step: Step
-  var path: String
+  var step: CompiledStep
   var startedAt: Milliseconds
   var request: ServiceRequest
   var result: StepResult?
@@ -45,11 +102,13 @@ struct PendingCall {
 
 /// A call with every template already evaluated.
 enum ServiceRequest {
-  case get(table: String, key: Value)
-  case put(table: String, item: Value, condition: ResolvedCondition?)
-  case update(table: String, key: Value, update: UpdateExpression, values: [String: Value], names: [String: String], condition: ResolvedCondition?)
-  case delete(table: String, key: Value, condition: ResolvedCondition?)
-  case post(endpoint: String, body: Value, onError: ErrorPolicy)
+  case get(table: Int, key: Value)
+  case put(table: Int, item: Value, condition: ResolvedCondition?)
+  case update(table: Int, key: Value, update: UpdateExpression, values: [String: Value], names: [String: String], condition: ResolvedCondition?)
+  case delete(table: Int, key: Value, condition: ResolvedCondition?)
+  case post(endpoint: Int, body: Value, onError: ErrorPolicy)
+  /// A table or endpoint the scenario does not declare (the loader prevents it; code may not).
+  case unknown(kind: String, name: String)
 }
 
 struct ResolvedCondition {

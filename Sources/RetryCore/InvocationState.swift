@@ -1,10 +1,13 @@
-/// What the simulator tracks about one logical event.
-struct InvocationState {
-  var id: String
-  var type: InvocationType
-  var at: Milliseconds
-  var payload: Value
-  var client: ClientConfiguration
+/// What the simulator tracks about one logical event. A class: the event loop mutates it in place
+/// from many handlers, and a struct in an array would be copied (retain, release) on every read.
+final class InvocationState {
+  /// Position in `SimulationRun.invocations` (and `Trace.invocations`).
+  let index: Int
+  let id: String
+  let type: InvocationType
+  let at: Milliseconds
+  let payload: Value
+  let client: ClientConfiguration
   /// Attempts made so far (every execution and every rejected request counts).
   var attemptCount = 0
   /// RequestResponse: the client's requests, by number - 1.
@@ -18,6 +21,15 @@ struct InvocationState {
   var throttleStatus = 429
   /// Explicit duplicate deliveries still to schedule, by delay after the first delivery.
   var duplicateDelays: [Milliseconds] = []
+
+  init(index: Int, id: String, type: InvocationType, at: Milliseconds, payload: Value, client: ClientConfiguration) {
+    self.index = index
+    self.id = id
+    self.type = type
+    self.at = at
+    self.payload = payload
+    self.client = client
+  }
 }
 
 /// One request of a RequestResponse client.
@@ -25,8 +37,8 @@ struct ClientRequest {
   var number: Int
   var requestId: String
   var sentAt: Milliseconds
-  /// The execution it started, if Lambda ran the function.
-  var execution: Int?
+  /// The number of the attempt it started, if Lambda ran the function.
+  var attempt: Int?
   /// Whether the client is still waiting for this request's answer.
   var waiting = true
   /// The status Lambda rejected it with (429 or 5xx), if it did.

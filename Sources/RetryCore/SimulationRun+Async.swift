@@ -1,9 +1,6 @@
 /// Lambda's asynchronous invocation: the internal queue, its retries and where failed events go.
 /// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
 extension SimulationRun {
-  var asyncModel: AsyncQueueModel { scenario.function.asyncQueue }
-  var invokeConfig: EventInvokeConfig { scenario.function.eventInvokeConfig }
-
   /// The caller's Event invoke: Lambda queues the event and answers 202 at once.
   func enqueue(_ index: Int) {
     let requestId = newRequestId()
@@ -69,7 +66,7 @@ extension SimulationRun {
   }
 
   /// What Lambda does after an execution of an async event ends.
-  func asyncAttemptEnded(_ index: Int, chain: Int, execution: ExecutionState, attempt: TraceAttempt) {
+  func asyncAttemptEnded(_ index: Int, chain: Int, attempt: TraceAttempt) {
     if attempt.outcome == .success {
       invocations[index].chains[chain].done = true
       let outcome = TraceOutcome(

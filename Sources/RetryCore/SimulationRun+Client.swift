@@ -16,8 +16,8 @@ extension SimulationRun {
       schedule(.clientRejected(invocation: index, request: request), at: now + Self.rejectionLatency)
       return
     }
-    let execution = startExecution(index, requestId: requestId, caller: .client, origin: .client(request: request))
-    invocations[index].requests[request - 1].execution = execution
+    startExecution(index, requestId: requestId, caller: .client, origin: .client(request: request))
+    invocations[index].requests[request - 1].attempt = invocations[index].attemptCount
     if let timeout = invocations[index].client.readTimeout {
       schedule(.clientReadTimeout(invocation: index, request: request), at: now + timeout)
     }
@@ -40,7 +40,7 @@ extension SimulationRun {
     guard invocations[index].requests[request - 1].waiting, !invocations[index].callerDone else { return }
     invocations[index].requests[request - 1].waiting = false
     let client = invocations[index].client
-    let attempt = invocations[index].requests[request - 1].execution.map { executions[$0].attemptNumber }
+    let attempt = invocations[index].requests[request - 1].attempt
     record(.clientTimeout, invocation: invocations[index].id, attempt: attempt,
            note: DurationText.short(client.readTimeout ?? 0))
     if client.preset == .apiGateway {

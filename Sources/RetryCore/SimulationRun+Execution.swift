@@ -1,225 +1,247 @@
 /// The handler interpreter: one step at a time, so that other executions and writers interleave
 /// between any two steps exactly as their times say.
 extension SimulationRun {
-  var latencies: StepLatencies { scenario.function.latencies }
-
   @discardableResult
   func startExecution(_ index: Int, requestId: String, caller: AttemptCaller, origin: ExecutionOrigin) -> Int {
-    invocations[index].attemptCount += 1
-    let number = invocations[index].attemptCount
+    let invocation = invocations[index]
+    invocation.attemptCount += 1
+    let number = invocation.attemptCount
     trace.attempts.append(
       TraceAttempt(
-        invocation: invocations[index].id, number: number, requestId: requestId, start: now, end: now,
+        invocation: invocation.id, number: number, requestId: requestId, start: now, end: now,
         outcome: .running, caller: caller, clockAtStart: scenario.origin + now))
     running += 1
     executions.append(
       ExecutionState(
-        invocation: index, attemptIndex: trace.attempts.count - 1, attemptNumber: number, requestId: requestId,
-        origin: origin, start: now, frames: [Frame(steps: handlerSteps, next: 0, pathPrefix: "")]))
+        invocation: invocation, attemptIndex: trace.attempts.count - 1, attemptNumber: number, requestId: requestId,
+        origin: origin, start: now, frames: [Frame(steps: compiledSteps, next: 0)]))
     let execution = executions.count - 1
-    record(.attemptStart, invocation: invocations[index].id, attempt: number)
+    record(.attemptStart, invocation: invocation.id, attempt: number)
     // "The function's timeout setting limits the duration of the entire Invoke phase."
     // Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
-    schedule(.functionTimeout(execution), at: now + scenario.function.timeout)
+    schedule(.functionTimeout(execution), at: now + functionTimeout)
     schedule(.continueExecution(execution), at: now + latencies.invokeOverhead)
     return execution
   }
 
   /// Runs steps until one takes time, then schedules its continuation.
   func continueExecution(_ e: Int) {
-    guard executions[e].isRunning else { return }
-    if let call = executions[e].pending {
-      executions[e].pending = nil
+    guard let x = executions[e], x.isRunning else { return }
+    if let call = x.pending {
+      x.pending = nil
       let result = call.result ?? .none
       if case .failed(let type, let message, .throw) = result {
-        finish(e, .error, errorType: type, message: message)
+        finish(e, x, .error, errorType: type, message: message)
         return
       }
-      if let name = call.step.resultName { executions[e].variables[name] = result.value }
-      executions[e].last = result
-      executions[e].completedStep = call.step
+      if let name = call.step.step.resultName { x.variables[name] = result.value }
+      x.last = result
+      x.completedStep = call.step
     }
-    if let done = executions[e].completedStep {
-      executions[e].completedStep = nil
-      if let name = done.name, applyFault(e, at: .after(name)) { return }
+    if let done = x.completedStep {
+      x.completedStep = nil
+      if !done.faultsAfter.isEmpty, applyFault(e, x, candidates: done.faultsAfter) { return }
     }
-    while executions[e].isRunning {
-      guard let (step, path) = nextStep(e) else {
-        if applyFault(e, at: .beforeStep(executions[e].executedSteps + 1)) { return }
-        finish(e, .success, response: .null)
+    while x.isRunning {
+      guard let step = nextStep(x) else {
+        if applyStepNumberFault(e, x) { return }
+        finish(e, x, .success, response: .null)
         return
       }
-      if applyFault(e, at: .beforeStep(executions[e].executedSteps + 1)) { return }
-      if let name = step.name, applyFault(e, at: .before(name)) { return }
-      executions[e].executedSteps += 1
-      if !runStep(e, step: step, path: path) { return }
+      if applyStepNumberFault(e, x) { return }
+      if !step.faultsBefore.isEmpty, applyFault(e, x, candidates: step.faultsBefore) { return }
+      x.executedSteps += 1
+      if !runStep(e, x, step: step) { return }
     }
   }
 
-  /// Pops finished frames and returns the next step with its path, or nil when the handler ends.
-  func nextStep(_ e: Int) -> (Step, String)? {
-    while let top = executions[e].frames.last {
+  /// Pops finished frames and returns the next step, or nil when the handler ends.
+  func nextStep(_ x: ExecutionState) -> CompiledStep? {
+    while let top = x.frames.last {
       if top.next < top.steps.count {
-        executions[e].frames[executions[e].frames.count - 1].next += 1
-        return (top.steps[top.next], top.pathPrefix + String(top.next + 1))
+        x.frames[x.frames.count - 1].next += 1
+        return top.steps[top.next]
       }
-      executions[e].frames.removeLast()
+      x.frames.removeLast()
     }
     return nil
   }
 
   /// Runs one step. Returns true when the next step may run at once (an `if`), false when the
   /// step took time or ended the handler.
-  func runStep(_ e: Int, step: Step, path: String) -> Bool {
+  func runStep(_ e: Int, _ x: ExecutionState, step compiled: CompiledStep) -> Bool {
+    let step = compiled.step
     do throws(ExpressionError) {
       switch step.action {
-      case .branch(let condition, let then, let otherwise):
-        let taken = executions[e].last.satisfies(condition)
-        executions[e].frames.append(
-          Frame(steps: taken ? then : otherwise, next: 0, pathPrefix: path + (taken ? ".then." : ".else.")))
+      case .branch(let condition, _, _):
+        let taken = x.last.satisfies(condition)
+        x.frames.append(Frame(steps: taken ? compiled.then : compiled.otherwise, next: 0))
         return true
       case .respond(let template):
-        finish(e, .success, response: try evaluate(template, in: e))
+        finish(e, x, .success, response: try evaluate(template, in: x))
         return false
       case .fail(let errorType, let message):
-        finish(e, .error, errorType: errorType, message: try evaluate(message, in: e).displayText)
+        finish(e, x, .error, errorType: errorType, message: try evaluate(message, in: x).displayText)
         return false
       case .compute:
-        complete(e, step: step, result: .none, after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .none, after: step.duration ?? latencies.compute)
       case .uuid:
-        complete(e, step: step, result: .value(.string(handlerRandom.uuid())), after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .value(.string(handlerRandom.uuid())), after: step.duration ?? latencies.compute)
       case .now:
-        complete(e, step: step, result: .value(.string(ISO8601.millis(scenario.origin + now))),
+        complete(e, x, step: compiled, result: .value(.string(ISO8601.millis(scenario.origin + now))),
                  after: step.duration ?? latencies.compute)
       case .log(let template):
-        let line = try evaluate(template, in: e).displayText
-        addEffect(e, path: path, target: "logs", kind: .log, key: "", detail: line)
-        complete(e, step: step, result: .value(.string(line)), after: step.duration ?? latencies.compute)
+        let line = try evaluate(template, in: x).displayText
+        addEffect(x, step: compiled, target: "logs", kind: .log, key: "", detail: line)
+        complete(e, x, step: compiled, result: .value(.string(line)), after: step.duration ?? latencies.compute)
       case .getItem(let table, let key):
-        startCall(e, step: step, path: path, request: .get(table: table, key: try evaluate(key, in: e)))
+        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in .get(table: t, key: try evaluate(key, in: x)) })
       case .putItem(let table, let item, let condition):
-        startCall(e, step: step, path: path,
-                  request: .put(table: table, item: try evaluate(item, in: e), condition: try resolve(condition, in: e)))
+        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+          .put(table: t, item: try evaluate(item, in: x), condition: try resolve(condition, in: x))
+        })
       case .updateItem(let table, let key, let update, let condition, let values, let names):
         var resolvedValues: [String: Value] = [:]
-        for name in values.keys.sorted() { resolvedValues[name] = try evaluate(values[name]!, in: e) }
-        startCall(e, step: step, path: path,
-                  request: .update(table: table, key: try evaluate(key, in: e), update: update, values: resolvedValues,
-                                   names: names, condition: try resolve(condition, in: e)))
+        for name in values.keys.sorted() { resolvedValues[name] = try evaluate(values[name]!, in: x) }
+        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+          .update(table: t, key: try evaluate(key, in: x), update: update, values: resolvedValues, names: names,
+                  condition: try resolve(condition, in: x))
+        })
       case .deleteItem(let table, let key, let condition):
-        startCall(e, step: step, path: path,
-                  request: .delete(table: table, key: try evaluate(key, in: e), condition: try resolve(condition, in: e)))
+        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+          .delete(table: t, key: try evaluate(key, in: x), condition: try resolve(condition, in: x))
+        })
       case .post(let endpoint, let body, let onError):
-        startCall(e, step: step, path: path, request: .post(endpoint: endpoint, body: try evaluate(body, in: e), onError: onError))
+        let request: ServiceRequest
+        if let index = world.endpointIndex[endpoint] {
+          request = .post(endpoint: index, body: try evaluate(body, in: x), onError: onError)
+        } else {
+          request = .unknown(kind: "endpoint", name: endpoint)
+        }
+        startCall(e, x, step: compiled, request: request)
       }
     } catch {
       // A template that cannot be computed is a bug in the handler: it throws, as JavaScript would.
-      finish(e, .error, errorType: "TypeError", message: error.message)
+      finish(e, x, .error, errorType: "TypeError", message: error.message)
     }
     return false
   }
 
+  /// A table request, or `.unknown` when the scenario declares no such table.
+  func tableRequest(_ name: String, _ make: (Int) throws(ExpressionError) -> ServiceRequest) throws(ExpressionError) -> ServiceRequest {
+    guard let index = world.tableIndex[name] else { return .unknown(kind: "table", name: name) }
+    return try make(index)
+  }
+
   /// Finishes a step that needs no service after `duration`.
-  func complete(_ e: Int, step: Step, result: StepResult, after duration: Milliseconds) {
-    if let name = step.resultName { executions[e].variables[name] = result.value }
-    executions[e].last = result
-    executions[e].completedStep = step
+  func complete(_ e: Int, _ x: ExecutionState, step: CompiledStep, result: StepResult, after duration: Milliseconds) {
+    if let name = step.step.resultName { x.variables[name] = result.value }
+    x.last = result
+    x.completedStep = step
     schedule(.continueExecution(e), at: now + duration)
   }
 
   /// Sends a call: it reaches the service half-way through its latency and returns at the end.
-  func startCall(_ e: Int, step: Step, path: String, request: ServiceRequest) {
+  func startCall(_ e: Int, _ x: ExecutionState, step: CompiledStep, request: ServiceRequest) {
     let latency: Milliseconds
-    switch request {
-    case .post(let endpoint, _, _):
-      latency = step.duration ?? world.endpointLatency(endpoint) ?? latencies.http
-    default:
-      latency = step.duration ?? latencies.dynamodb
+    if case .post(let endpoint, _, _) = request {
+      latency = step.step.duration ?? world.endpoints[endpoint].definition.latency ?? latencies.http
+    } else {
+      latency = step.step.duration ?? latencies.dynamodb
     }
-    executions[e].pending = PendingCall(step: step, path: path, startedAt: now, request: request)
+    x.pending = PendingCall(step: step, startedAt: now, request: request)
     schedule(.serviceCall(e), at: now + latency / 2)
     schedule(.continueExecution(e), at: now + latency)
   }
 
-  func resolve(_ condition: ConditionalWrite?, in e: Int) throws(ExpressionError) -> ResolvedCondition? {
+  func resolve(_ condition: ConditionalWrite?, in x: ExecutionState) throws(ExpressionError) -> ResolvedCondition? {
     guard let condition else { return nil }
     var values: [String: Value] = [:]
-    for name in condition.values.keys.sorted() { values[name] = try evaluate(condition.values[name]!, in: e) }
+    for name in condition.values.keys.sorted() { values[name] = try evaluate(condition.values[name]!, in: x) }
     return ResolvedCondition(
       expression: condition.expression, text: condition.text, values: values, names: condition.names,
       onConditionFailed: condition.onConditionFailed)
   }
 
   /// Evaluates a template with the names a handler can see.
-  func evaluate(_ template: Template, in e: Int) throws(ExpressionError) -> Value {
-    let execution = executions[e]
-    let payload = invocations[execution.invocation].payload
-    let origin = scenario.origin
-    let time = now
-    let timeout = scenario.function.timeout
-    let functionName = scenario.function.functionName
+  func evaluate(_ template: Template, in x: ExecutionState) throws(ExpressionError) -> Value {
+    if case .literal(let value) = template { return value }
     return try template.evaluate { name in
       switch name {
-      case "event": return payload
-      case "clock": return .string(ISO8601.millis(origin + time))
-      case "clockMillis": return .int(origin + time)
-      case "requestId": return .string(execution.requestId)
-      case "last": return execution.last.value
+      case "event": return x.invocation.payload
+      case "clock": return .string(ISO8601.millis(self.scenario.origin + self.now))
+      case "clockMillis": return .int(self.scenario.origin + self.now)
+      case "requestId": return .string(x.requestId)
+      case "last": return x.last.value
       case "context":
         return .map([
-          "awsRequestId": .string(execution.requestId),
-          "functionName": .string(functionName),
-          "remainingTimeInMillis": .int(max(0, execution.start + timeout - time)),
+          "awsRequestId": .string(x.requestId),
+          "functionName": .string(self.scenario.function.functionName),
+          "remainingTimeInMillis": .int(max(0, x.start + self.functionTimeout - self.now)),
         ])
-      default: return execution.variables[name]
+      default: return x.variables[name]
       }
     }
   }
 
   /// Ends an execution and tells the caller's side (client or async queue).
-  func finish(_ e: Int, _ outcome: AttemptOutcome, response: Value? = nil, errorType: String? = nil, message: String? = nil) {
-    guard executions[e].isRunning else { return }
-    executions[e].isRunning = false
+  func finish(_ e: Int, _ x: ExecutionState, _ outcome: AttemptOutcome, response: Value? = nil, errorType: String? = nil,
+              message: String? = nil) {
+    guard x.isRunning else { return }
+    x.isRunning = false
     running -= 1
-    let index = executions[e].attemptIndex
+    let index = x.attemptIndex
     trace.attempts[index].end = now
     trace.attempts[index].outcome = outcome
     trace.attempts[index].response = outcome == .success ? response : nil
     trace.attempts[index].errorType = errorType
     trace.attempts[index].errorMessage = message
-    let invocation = executions[e].invocation
-    record(.attemptEnd, invocation: invocations[invocation].id, attempt: executions[e].attemptNumber)
+    record(.attemptEnd, invocation: x.invocation.id, attempt: x.attemptNumber)
+    releaseIfIdle(e, x)
     let attempt = trace.attempts[index]
-    switch executions[e].origin {
-    case .client(let request): clientAttemptEnded(invocation, request: request, attempt: attempt)
-    case .async(let chain): asyncAttemptEnded(invocation, chain: chain, execution: executions[e], attempt: attempt)
+    switch x.origin {
+    case .client(let request): clientAttemptEnded(x.invocation.index, request: request, attempt: attempt)
+    case .async(let chain): asyncAttemptEnded(x.invocation.index, chain: chain, attempt: attempt)
     }
+  }
+
+  /// Drops a finished execution unless a call it sent is still on its way to a service.
+  func releaseIfIdle(_ e: Int, _ x: ExecutionState) {
+    guard !x.isRunning else { return }
+    if let pending = x.pending, pending.result == nil { return }  // the request is still on its way
+    executions[e] = nil
   }
 
   /// Lambda stops a handler that ran past the function timeout; what it already did stays done.
   func functionTimedOut(_ e: Int) {
-    guard executions[e].isRunning else { return }
-    let seconds = scenario.function.timeout / 1_000
-    let hundredths = (scenario.function.timeout % 1_000) / 10
+    guard let x = executions[e], x.isRunning else { return }
+    let seconds = functionTimeout / 1_000
+    let hundredths = (functionTimeout % 1_000) / 10
     let text = "\(seconds).\(hundredths < 10 ? "0" : "")\(hundredths)"
-    finish(e, .timeout, errorType: "Sandbox.Timedout",
-           message: "RequestId: \(executions[e].requestId) Error: Task timed out after \(text) seconds")
+    finish(e, x, .timeout, errorType: "Sandbox.Timedout",
+           message: "RequestId: \(x.requestId) Error: Task timed out after \(text) seconds")
   }
 
-  /// Applies the first matching fault at `point`. Returns true when the execution stopped or hangs.
-  func applyFault(_ e: Int, at point: Fault.Point) -> Bool {
-    let execution = executions[e]
-    let id = invocations[execution.invocation].id
-    for fault in scenario.faults where fault.point == point {
-      if let target = fault.invocation, !matches(target, id) { continue }
-      if let attempt = fault.attempt, attempt != execution.attemptNumber { continue }
+  /// Applies a `beforeStep(k)` fault for the step about to start, if any.
+  func applyStepNumberFault(_ e: Int, _ x: ExecutionState) -> Bool {
+    guard let candidates = faultsByStepNumber[x.executedSteps + 1] else { return false }
+    return applyFault(e, x, candidates: candidates)
+  }
+
+  /// Applies the first of `candidates` (indexes into `scenario.faults`) that matches this execution.
+  /// Returns true when the execution stopped or hangs.
+  func applyFault(_ e: Int, _ x: ExecutionState, candidates: [Int]) -> Bool {
+    for index in candidates {
+      let fault = scenario.faults[index]
+      if let target = fault.invocation, !matches(target, x.invocation.id) { continue }
+      if let attempt = fault.attempt, attempt != x.attemptNumber { continue }
       guard faultRandom.chance(fault.probability) else { continue }
       switch fault.kind {
       case .error(let type, let message):
-        finish(e, .error, errorType: type, message: message)
+        finish(e, x, .error, errorType: type, message: message)
       case .crash:
-        finish(e, .crash, errorType: "Runtime.ExitError",
-               message: "RequestId: \(execution.requestId) Process exited before completing request")
+        finish(e, x, .crash, errorType: "Runtime.ExitError",
+               message: "RequestId: \(x.requestId) Process exited before completing request")
       case .timeout:
         // The handler hangs here; the function timeout will end it.
         break

@@ -15,8 +15,8 @@ extension SimulationRun {
     // Invocations start in time order; the file's order breaks ties.
     let ordered = definitions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
     for (_, definition) in ordered {
-      var state = InvocationState(
-        id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
+      let state = InvocationState(
+        index: invocations.count, id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
         client: definition.client ?? scenario.client)
       for throttle in scenario.throttles where throttle.invocation == nil || matches(throttle.invocation!, definition.id) {
         state.throttlesLeft += throttle.count

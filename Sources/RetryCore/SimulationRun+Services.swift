@@ -1,20 +1,20 @@
 /// Calls reaching DynamoDB tables and HTTP endpoints, and the effects they leave.
 extension SimulationRun {
   func performServiceCall(_ e: Int) {
-    guard var call = executions[e].pending, call.result == nil else { return }
+    guard let x = executions[e], var call = x.pending, call.result == nil else { return }
     let result: StepResult
     switch call.request {
     case .get(let table, let key):
-      result = get(e, call: call, table: table, key: key)
+      result = get(x, call: call, table: table, key: key)
     case .put(let table, let item, let condition):
-      result = write(e, call: call, table: table, key: item, condition: condition) { _, _ throws(ServiceFailure) in
+      result = write(x, call: call, table: table, key: item, condition: condition) { _, _ throws(ServiceFailure) in
         guard case .map(let fields) = item else {
           throw ServiceFailure(errorType: "ValidationException", message: "put: the item must be a map")
         }
         return fields
       }
     case .update(let table, let key, let update, let values, let names, let condition):
-      result = write(e, call: call, table: table, key: key, condition: condition) { existing, keyItem throws(ServiceFailure) in
+      result = write(x, call: call, table: table, key: key, condition: condition) { existing, keyItem throws(ServiceFailure) in
         do throws(ExpressionError) {
           return try update.apply(to: existing ?? keyItem, names: names, values: values)
         } catch {
@@ -22,33 +22,38 @@ extension SimulationRun {
         }
       }
     case .delete(let table, let key, let condition):
-      result = write(e, call: call, table: table, key: key, condition: condition, delete: true) { _, _ in [:] }
+      result = write(x, call: call, table: table, key: key, condition: condition, delete: true) { _, _ in [:] }
     case .post(let endpoint, let body, let onError):
-      result = post(e, call: call, endpoint: endpoint, body: body, onError: onError)
+      result = post(x, call: call, endpoint: endpoint, body: body, onError: onError)
+    case .unknown(let kind, let name):
+      result = kind == "table"
+        ? failure("ResourceNotFoundException", "Requested resource not found: Table: \(name) not found")
+        : failure("Error", "getaddrinfo ENOTFOUND \(name)")
     }
     call.result = result
-    executions[e].pending = call
+    x.pending = call
+    releaseIfIdle(e, x)
   }
 
-  func get(_ e: Int, call: PendingCall, table name: String, key: Value) -> StepResult {
-    guard let t = world.tableIndex[name] else { return failure("ResourceNotFoundException", "Requested resource not found: \(name)") }
+  func get(_ x: ExecutionState, call: PendingCall, table t: Int, key: Value) -> StepResult {
+    let name = world.tables[t].definition.name
     let keyText: String
     do { keyText = try WorldState.keyText(of: key, in: world.tables[t].definition) } catch {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
     let found = world.tables[t].items[keyText]
-    addEffect(e, path: call.path, target: name, kind: .read, key: keyText, before: found.map { .map($0.item) },
+    addEffect(x, step: call.step, target: name, kind: .read, key: keyText, before: found.map { .map($0.item) },
               after: found.map { .map($0.item) }, detail: found == nil ? "missing" : "found", version: found?.version)
     return found.map { .item(.map($0.item)) } ?? .missing
   }
 
   /// A put, update or delete: condition check, injected failures, then the write itself.
   func write(
-    _ e: Int, call: PendingCall, table name: String, key: Value, condition: ResolvedCondition?, delete: Bool = false,
+    _ x: ExecutionState, call: PendingCall, table t: Int, key: Value, condition: ResolvedCondition?, delete: Bool = false,
     newItem: (Item?, Item) throws(ServiceFailure) -> Item
   ) -> StepResult {
-    guard let t = world.tableIndex[name] else { return failure("ResourceNotFoundException", "Requested resource not found: \(name)") }
     let definition = world.tables[t].definition
+    let name = definition.name
     let keyText: String
     var keyItem: Item = [:]
     do {
@@ -69,7 +74,7 @@ extension SimulationRun {
       if !holds {
         // ConditionalCheckFailedException, HTTP 400: nothing is written.
         // Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
-        addEffect(e, path: call.path, target: name, kind: .skip, key: keyText, before: before, after: before,
+        addEffect(x, step: call.step, target: name, kind: .skip, key: keyText, before: before, after: before,
                   detail: "condition failed: \(condition.text)", version: existing?.version)
         if condition.onConditionFailed == .throw {
           return .failed(errorType: "ConditionalCheckFailedException", message: "The conditional request failed", policy: .throw)
@@ -83,9 +88,10 @@ extension SimulationRun {
     }
     world.tables[t].writeRequests += 1
     let failures = definition.writeFailures
-    let injected = failures.requests.contains(world.tables[t].writeRequests) || serviceRandom.chance(failures.probability)
+    let injected = !failures.isEmpty
+      && (failures.requests.contains(world.tables[t].writeRequests) || serviceRandom.chance(failures.probability))
     if injected && !failures.appliedBeforeFailing {
-      addEffect(e, path: call.path, target: name, kind: .rejected, key: keyText, before: before, after: before,
+      addEffect(x, step: call.step, target: name, kind: .rejected, key: keyText, before: before, after: before,
                 detail: failures.error, version: existing?.version)
       return .failed(errorType: failures.error, message: "\(failures.error) writing to \(name)", policy: .throw)
     }
@@ -108,7 +114,7 @@ extension SimulationRun {
       version = 1
       world.tables[t].items[keyText] = (item, 1)
     }
-    addEffect(e, path: call.path, target: name, kind: kind, key: keyText, before: before,
+    addEffect(x, step: call.step, target: name, kind: kind, key: keyText, before: before,
               after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
     if injected {
       return .failed(errorType: failures.error, message: "\(failures.error) writing to \(name) (the write was applied)", policy: .throw)
@@ -116,17 +122,17 @@ extension SimulationRun {
     return delete ? .value(before ?? .null) : .item(.map(item))
   }
 
-  func post(_ e: Int, call: PendingCall, endpoint name: String, body: Value, onError: ErrorPolicy) -> StepResult {
-    guard let index = world.endpointIndex[name] else { return failure("Error", "getaddrinfo ENOTFOUND \(name)") }
+  func post(_ x: ExecutionState, call: PendingCall, endpoint index: Int, body: Value, onError: ErrorPolicy) -> StepResult {
     let definition = world.endpoints[index].definition
+    let name = definition.name
     let number = world.endpoints[index].requests.count + 1
     let failures = definition.failures
-    let injected = failures.requests.contains(number) || serviceRandom.chance(failures.probability)
+    let injected = !failures.isEmpty && (failures.requests.contains(number) || serviceRandom.chance(failures.probability))
     let status = injected ? Self.statusCode(in: failures.error) : 200
-    let actor = actorLabel(e)
+    let actor = x.label
     world.endpoints[index].requests.append(WorldSnapshot.Request(time: now, actor: actor, body: body, statusCode: status))
     let applied = !injected || failures.appliedBeforeFailing
-    addEffect(e, path: call.path, target: name, kind: applied ? .post : .rejected, key: "POST \(definition.url)",
+    addEffect(x, step: call.step, target: name, kind: applied ? .post : .rejected, key: "POST \(definition.url)",
               after: body, detail: "HTTP \(status)", version: number)
     if injected {
       return .failed(errorType: "HTTPError", message: "POST \(definition.url) answered \(failures.error)", policy: onError)
@@ -144,32 +150,26 @@ extension SimulationRun {
     .failed(errorType: type, message: message, policy: .throw)
   }
 
-  func actorLabel(_ e: Int) -> String {
-    "\(invocations[executions[e].invocation].id)#\(executions[e].attemptNumber)"
-  }
-
   /// Records an effect of an execution; a mutation repeating one that an earlier execution of
   /// the same event made at the same handler step is marked as its duplicate.
   func addEffect(
-    _ e: Int, path: String, target: String, kind: EffectKind, key: String, before: Value? = nil, after: Value? = nil,
-    detail: String? = nil, version: Int? = nil
+    _ x: ExecutionState, step: CompiledStep, target: String, kind: EffectKind, key: String, before: Value? = nil,
+    after: Value? = nil, detail: String? = nil, version: Int? = nil
   ) {
-    let execution = executions[e]
     var effect = TraceEffect(
-      time: now, invocation: invocations[execution.invocation].id, attempt: execution.attemptNumber,
-      actor: actorLabel(e), target: target, kind: kind, key: key, before: before, after: after, step: path,
-      detail: detail, version: version)
+      time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
+      key: key, before: before, after: after, step: step.path, detail: detail, version: version)
     let index = trace.effects.count
     if kind.mutates {
-      let mutation = MutationKey(invocation: execution.invocation, stepPath: path)
+      let mutation = MutationKey(invocation: x.invocation.index, step: step.pathID)
       if let first = firstMutation[mutation] {
-        if trace.effects[first].attempt != execution.attemptNumber { effect.duplicateOf = first }
+        if trace.effects[first].attempt != x.attemptNumber { effect.duplicateOf = first }
       } else {
         firstMutation[mutation] = index
       }
     }
     trace.effects.append(effect)
-    record(.effect, invocation: effect.invocation, attempt: execution.attemptNumber, effect: index)
+    record(.effect, invocation: x.invocation.id, attempt: x.attemptNumber, effect: index)
   }
 
   /// Someone else writes to a table (slide 26: the state is not only ours).

@@ -76,14 +76,22 @@ final class SimulationRun {
   var serviceRandom: SplitMix64
 
   var invocations: [InvocationState] = []
-  var executions: [ExecutionState] = []
+  /// Executions by number; nil once finished (and no call of theirs is in flight).
+  var executions: [ExecutionState?] = []
   var world: WorldState
   var running = 0
   var trace: Trace
-  /// First mutating effect per (invocation, step path): what later executions duplicate.
+  /// First mutating effect per (invocation, step): what later executions duplicate.
   var firstMutation: [MutationKey: Int] = [:]
-  /// Step names to their labels, for faults `before:` / `after:`.
-  let handlerSteps: [Step]
+  /// The handler, compiled once: step paths, branches and the faults aimed at each step.
+  let compiledSteps: [CompiledStep]
+  /// Indexes into `scenario.faults` of the `beforeStep(k)` faults, by k.
+  let faultsByStepNumber: [Int: [Int]]
+  // Settings read on every event, copied out of the scenario once.
+  let asyncModel: AsyncQueueModel
+  let invokeConfig: EventInvokeConfig
+  let latencies: StepLatencies
+  let functionTimeout: Milliseconds
 
   init(scenario: Scenario, seed: UInt64) {
     self.scenario = scenario
@@ -95,7 +103,22 @@ final class SimulationRun {
     handlerRandom = SplitMix64(seed: seed, stream: "handler")
     serviceRandom = SplitMix64(seed: seed, stream: "services")
     world = WorldState(tables: scenario.tables, endpoints: scenario.endpoints)
-    handlerSteps = scenario.handler.steps
+    var counter = 0
+    compiledSteps = CompiledStep.compile(scenario.handler.steps, counter: &counter)
+    var byNumber: [Int: [Int]] = [:]
+    let allSteps = CompiledStep.flatten(compiledSteps)
+    for (index, fault) in scenario.faults.enumerated() {
+      switch fault.point {
+      case .beforeStep(let number): byNumber[number, default: []].append(index)
+      case .before(let name): for step in allSteps where step.step.name == name { step.faultsBefore.append(index) }
+      case .after(let name): for step in allSteps where step.step.name == name { step.faultsAfter.append(index) }
+      }
+    }
+    faultsByStepNumber = byNumber
+    asyncModel = scenario.function.asyncQueue
+    invokeConfig = scenario.function.eventInvokeConfig
+    latencies = scenario.function.latencies
+    functionTimeout = scenario.function.timeout
     trace = Trace(
       meta: TraceMeta(
         source: "scenario", scenario: scenario.name, title: scenario.title, lesson: scenario.lesson, seed: seed,
@@ -147,7 +170,7 @@ final class SimulationRun {
 
   func finishTrace() {
     // Executions still running cannot exist (every one has a timeout), but be explicit if they do.
-    for execution in executions where execution.isRunning {
+    for case let execution? in executions where execution.isRunning {
       trace.attempts[execution.attemptIndex].end = now
       trace.attempts[execution.attemptIndex].outcome = .running
     }
@@ -158,5 +181,5 @@ final class SimulationRun {
 /// Identifies "the same side effect" of one event: the handler step that made it.
 struct MutationKey: Hashable {
   var invocation: Int
-  var stepPath: String
+  var step: Int
 }
