@@ -41,7 +41,7 @@ struct WorldState {
 
   /// The canonical text of an item's key (`mail=y`, `user=alice,seq=3`): also what effects show.
   static func keyText(of value: Value, in table: TableDefinition) throws(ServiceFailure) -> String {
-    var parts: [String] = []
+    var text = ""
     for attribute in table.keyAttributes {
       guard let part = value[attribute], part != .null else {
         // DynamoDB: "The provided key element does not match the schema".
@@ -49,9 +49,12 @@ struct WorldState {
           errorType: "ValidationException",
           message: "The provided key element does not match the schema (missing '\(attribute)' for table \(table.name))")
       }
-      parts.append("\(attribute)=\(part.displayText)")
+      if !text.isEmpty { text += "," }
+      text += attribute
+      text += "="
+      text += part.displayText
     }
-    return parts.joined(separator: ",")
+    return text
   }
 
   func snapshot() -> WorldSnapshot {
