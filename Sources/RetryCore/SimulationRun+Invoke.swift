@@ -36,7 +36,6 @@ extension SimulationRun {
           id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
           label: definition.label, caller: caller))
       invocations.append(state)
-      schedule(.invoke(invocations.count - 1), at: definition.at)
     }
   }
 

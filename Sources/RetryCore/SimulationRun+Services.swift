@@ -36,9 +36,9 @@ extension SimulationRun {
   }
 
   func get(_ x: ExecutionState, call: PendingCall, table t: Int, key: Value) -> StepResult {
-    let name = world.tables[t].definition.name
+    let name = world.tables[t].name
     let keyText: String
-    do { keyText = try WorldState.keyText(of: key, in: world.tables[t].definition) } catch {
+    do { keyText = try world.keyText(of: key, table: t) } catch {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
     let found = world.tables[t].items[keyText]
@@ -52,17 +52,17 @@ extension SimulationRun {
     _ x: ExecutionState, call: PendingCall, table t: Int, key: Value, condition: ResolvedCondition?, delete: Bool = false,
     newItem: (Item?, Item) throws(ServiceFailure) -> Item
   ) -> StepResult {
-    let definition = world.tables[t].definition
-    let name = definition.name
+    let name = world.tables[t].name
     let keyText: String
     var keyItem: Item = [:]
     do {
-      keyText = try WorldState.keyText(of: key, in: definition)
-      for attribute in definition.keyAttributes { keyItem[attribute] = key[attribute] }
+      keyText = try world.keyText(of: key, table: t)
+      for attribute in world.tables[t].keyAttributes { keyItem[attribute] = key[attribute] }
     } catch {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
-    let existing = world.tables[t].items[keyText]
+    let slot = world.tables[t].items.index(forKey: keyText)
+    let existing = slot.map { world.tables[t].items.values[$0] }
     let before: Value? = existing.map { .map($0.item) }
     if let condition {
       let holds: Bool
@@ -87,17 +87,18 @@ extension SimulationRun {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
     world.tables[t].writeRequests += 1
-    let failures = definition.writeFailures
-    let injected = !failures.isEmpty
-      && (failures.requests.contains(world.tables[t].writeRequests) || serviceRandom.chance(failures.probability))
-    if injected && !failures.appliedBeforeFailing {
+    let injected = world.tables[t].hasWriteFailures && writeFails(table: t)
+    let failureError = injected ? world.tables[t].definition.writeFailures.error : ""
+    let appliedBeforeFailing = injected && world.tables[t].definition.writeFailures.appliedBeforeFailing
+    if injected && !appliedBeforeFailing {
       addEffect(x, step: call.step, target: name, kind: .rejected, key: keyText, before: before, after: before,
-                detail: failures.error, version: existing?.version)
-      return .failed(errorType: failures.error, message: "\(failures.error) writing to \(name)", policy: .throw)
+                detail: failureError, version: existing?.version)
+      return .failed(errorType: failureError, message: "\(failureError) writing to \(name)", policy: .throw)
     }
     if !delete {
       // The key attributes always come from the key, whatever the update expression did.
-      for (attribute, value) in keyItem { item[attribute] = value }
+      // (Assigned only where they differ: an assignment would copy an item whose storage is shared.)
+      for (attribute, value) in keyItem where item[attribute] != value { item[attribute] = value }
     }
     let kind: EffectKind
     let version: Int
@@ -105,10 +106,10 @@ extension SimulationRun {
       kind = existing == nil ? .unchanged : .delete
       version = existing?.version ?? 0
       world.tables[t].items.removeValue(forKey: keyText)
-    } else if let existing {
+    } else if let existing, let slot {
       kind = existing.item == item ? .unchanged : .update
       version = kind == .unchanged ? existing.version : existing.version + 1
-      world.tables[t].items[keyText] = (item, version)
+      world.tables[t].items.values[slot] = (item, version)
     } else {
       kind = .insert
       version = 1
@@ -117,7 +118,7 @@ extension SimulationRun {
     addEffect(x, step: call.step, target: name, kind: kind, key: keyText, before: before,
               after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
     if injected {
-      return .failed(errorType: failures.error, message: "\(failures.error) writing to \(name) (the write was applied)", policy: .throw)
+      return .failed(errorType: failureError, message: "\(failureError) writing to \(name) (the write was applied)", policy: .throw)
     }
     return delete ? .value(before ?? .null) : .item(.map(item))
   }
@@ -138,6 +139,12 @@ extension SimulationRun {
       return .failed(errorType: "HTTPError", message: "POST \(definition.url) answered \(failures.error)", policy: onError)
     }
     return .value(.map(["statusCode": .int(status)]))
+  }
+
+  /// Whether the table's current write request is one of its injected failures.
+  func writeFails(table t: Int) -> Bool {
+    let failures = world.tables[t].definition.writeFailures
+    return failures.requests.contains(world.tables[t].writeRequests) || serviceRandom.chance(failures.probability)
   }
 
   /// The status code in an endpoint failure's description (`HTTP 503` gives 503), else 500.
@@ -163,9 +170,9 @@ extension SimulationRun {
     if kind.mutates {
       let mutation = MutationKey(invocation: x.invocation.index, step: step.pathID)
       if let first = firstMutation[mutation] {
-        if trace.effects[first].attempt != x.attemptNumber { effect.duplicateOf = first }
+        if first.attempt != x.attemptNumber { effect.duplicateOf = first.effect }
       } else {
-        firstMutation[mutation] = index
+        firstMutation[mutation] = (index, x.attemptNumber)
       }
     }
     trace.effects.append(effect)
@@ -183,7 +190,7 @@ extension SimulationRun {
     case .put(let fields): (item, isDelete) = (fields, false)
     case .delete(let key): (item, isDelete) = (key, true)
     }
-    guard let keyText = try? WorldState.keyText(of: .map(item), in: definition) else { return }
+    guard let keyText = try? world.keyText(of: .map(item), table: t) else { return }
     let existing = world.tables[t].items[keyText]
     let kind: EffectKind
     var version = existing?.version ?? 0

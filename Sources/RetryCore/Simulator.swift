@@ -23,8 +23,6 @@ public struct Simulator: Sendable {
 
 /// Something the event loop will do at a given time.
 enum SimulationEvent {
-  /// A caller invokes (index into `invocations`).
-  case invoke(Int)
   /// The client sends request number `request` (1-based) of a RequestResponse invocation.
   case clientRequest(invocation: Int, request: Int)
   /// The async queue hands delivery chain `chain` of an Event invocation to the function.
@@ -82,7 +80,7 @@ final class SimulationRun {
   var running = 0
   var trace: Trace
   /// First mutating effect per (invocation, step): what later executions duplicate.
-  var firstMutation: [MutationKey: Int] = [:]
+  var firstMutation: [MutationKey: (effect: Int, attempt: Int)] = [:]
   /// The handler, compiled once: step paths, branches and the faults aimed at each step.
   let compiledSteps: [CompiledStep]
   /// Indexes into `scenario.faults` of the `beforeStep(k)` faults, by k.
@@ -131,9 +129,21 @@ final class SimulationRun {
     for (index, write) in scenario.externalWrites.enumerated() {
       schedule(.externalWrite(index), at: write.at)
     }
-    while let next = queue.popMin() {
-      now = next.time
-      handle(next.event)
+    // Invocations are fed from their time-sorted list rather than all queued up front: the heap
+    // then holds only what is in flight (thousands, not millions), so each pop stays in cache.
+    // At equal times an invocation goes first, as if it had been scheduled before everything else.
+    var nextInvocation = 0
+    while true {
+      if nextInvocation < invocations.count, invocations[nextInvocation].at <= (queue.min?.time ?? .max) {
+        now = max(now, invocations[nextInvocation].at)
+        invoke(nextInvocation)
+        nextInvocation += 1
+      } else if let next = queue.popMin() {
+        now = next.time
+        handle(next.event)
+      } else {
+        break
+      }
     }
     finishTrace()
     return trace
@@ -153,7 +163,6 @@ final class SimulationRun {
 
   func handle(_ event: SimulationEvent) {
     switch event {
-    case .invoke(let index): invoke(index)
     case .clientRequest(let invocation, let request): sendClientRequest(invocation, request: request)
     case .clientRejected(let invocation, let request): clientRejected(invocation, request: request)
     case .clientReadTimeout(let invocation, let request): clientReadTimeout(invocation, request: request)

@@ -5,6 +5,11 @@ import OrderedCollections
 struct WorldState {
   struct Table {
     var definition: TableDefinition
+    // Copied out of the definition: read on every call, and reading them through the definition
+    // would copy (retain and release) the whole struct each time.
+    let name: String
+    let keyAttributes: [String]
+    let hasWriteFailures: Bool
     /// Items by their key's canonical text, in insertion order.
     var items: OrderedDictionary<String, (item: Item, version: Int)> = [:]
     var writeRequests = 0
@@ -23,9 +28,11 @@ struct WorldState {
     self.tables = []
     self.endpoints = endpoints.map { Endpoint(definition: $0) }
     for (index, definition) in tables.enumerated() {
-      var table = Table(definition: definition)
+      var table = Table(
+        definition: definition, name: definition.name, keyAttributes: definition.keyAttributes,
+        hasWriteFailures: !definition.writeFailures.isEmpty)
       for item in definition.items {
-        if let key = try? Self.keyText(of: .map(item), in: definition) {
+        if let key = try? Self.keyText(of: .map(item), name: definition.name, keyAttributes: definition.keyAttributes) {
           table.items[key] = (item, 1)
         }
       }
@@ -40,14 +47,18 @@ struct WorldState {
   }
 
   /// The canonical text of an item's key (`mail=y`, `user=alice,seq=3`): also what effects show.
-  static func keyText(of value: Value, in table: TableDefinition) throws(ServiceFailure) -> String {
+  func keyText(of value: Value, table t: Int) throws(ServiceFailure) -> String {
+    try Self.keyText(of: value, name: tables[t].name, keyAttributes: tables[t].keyAttributes)
+  }
+
+  static func keyText(of value: Value, name: String, keyAttributes: [String]) throws(ServiceFailure) -> String {
     var text = ""
-    for attribute in table.keyAttributes {
+    for attribute in keyAttributes {
       guard let part = value[attribute], part != .null else {
         // DynamoDB: "The provided key element does not match the schema".
         throw ServiceFailure(
           errorType: "ValidationException",
-          message: "The provided key element does not match the schema (missing '\(attribute)' for table \(table.name))")
+          message: "The provided key element does not match the schema (missing '\(attribute)' for table \(name))")
       }
       if !text.isEmpty { text += "," }
       text += attribute
