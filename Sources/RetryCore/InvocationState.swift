@@ -21,6 +21,9 @@ final class InvocationState {
   var throttleStatus = 429
   /// Explicit duplicate deliveries still to schedule, by delay after the first delivery.
   var duplicateDelays: [Milliseconds] = []
+  /// The first mutating effect of each handler step (by `CompiledStep.pathID`): a later execution
+  /// mutating at the same step duplicates it.
+  var firstMutations: [(step: Int, effect: Int, attempt: Int)] = []
 
   init(index: Int, id: String, type: InvocationType, at: Milliseconds, payload: Value, client: ClientConfiguration) {
     self.index = index

@@ -14,7 +14,7 @@ extension SimulationRun {
         return fields
       }
     case .update(let table, let key, let update, let values, let names, let condition):
-      result = write(x, call: call, table: table, key: key, condition: condition) { existing, keyItem throws(ServiceFailure) in
+      result = write(x, call: call, table: table, key: key, condition: condition, needsKeyItem: true) { existing, keyItem throws(ServiceFailure) in
         do throws(ExpressionError) {
           return try update.apply(to: existing ?? keyItem, names: names, values: values)
         } catch {
@@ -50,14 +50,17 @@ extension SimulationRun {
   /// A put, update or delete: condition check, injected failures, then the write itself.
   func write(
     _ x: ExecutionState, call: PendingCall, table t: Int, key: Value, condition: ResolvedCondition?, delete: Bool = false,
-    newItem: (Item?, Item) throws(ServiceFailure) -> Item
+    needsKeyItem: Bool = false, newItem: (Item?, Item) throws(ServiceFailure) -> Item
   ) -> StepResult {
     let name = world.tables[t].name
     let keyText: String
     var keyItem: Item = [:]
     do {
       keyText = try world.keyText(of: key, table: t)
-      for attribute in world.tables[t].keyAttributes { keyItem[attribute] = key[attribute] }
+      // Only an update builds its item from the key; a put's item already is the key's source.
+      if needsKeyItem {
+        for attribute in world.tables[t].keyAttributes { keyItem[attribute] = key[attribute] }
+      }
     } catch {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
@@ -168,11 +171,11 @@ extension SimulationRun {
       key: key, before: before, after: after, step: step.path, detail: detail, version: version)
     let index = trace.effects.count
     if kind.mutates {
-      let mutation = MutationKey(invocation: x.invocation.index, step: step.pathID)
-      if let first = firstMutation[mutation] {
+      // Kept per invocation (a handful of steps each) rather than in one run-wide table.
+      if let first = x.invocation.firstMutations.first(where: { $0.step == step.pathID }) {
         if first.attempt != x.attemptNumber { effect.duplicateOf = first.effect }
       } else {
-        firstMutation[mutation] = (index, x.attemptNumber)
+        x.invocation.firstMutations.append((step.pathID, index, x.attemptNumber))
       }
     }
     trace.effects.append(effect)

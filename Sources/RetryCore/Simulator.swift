@@ -79,8 +79,6 @@ final class SimulationRun {
   var world: WorldState
   var running = 0
   var trace: Trace
-  /// First mutating effect per (invocation, step): what later executions duplicate.
-  var firstMutation: [MutationKey: (effect: Int, attempt: Int)] = [:]
   /// The handler, compiled once: step paths, branches and the faults aimed at each step.
   let compiledSteps: [CompiledStep]
   /// Indexes into `scenario.faults` of the `beforeStep(k)` faults, by k.
@@ -187,8 +185,3 @@ final class SimulationRun {
   }
 }
 
-/// Identifies "the same side effect" of one event: the handler step that made it.
-struct MutationKey: Hashable {
-  var invocation: Int
-  var step: Int
-}

@@ -32,16 +32,35 @@ public struct TraceEvent: Sendable, Hashable {
   public var time: Milliseconds
   public var kind: Kind
   public var invocation: String?
-  /// The attempt number within the invocation.
-  public var attempt: Int?
-  /// Index into `Trace.effects`.
-  public var effect: Int?
-  /// Index into `Trace.waits`.
-  public var wait: Int?
-  /// Index into `Trace.outcomes`.
-  public var outcome: Int?
   /// A fact the trace does not hold elsewhere (`retry 1 of 2`, `request 2 of 3`).
   public var note: String?
+  // The four references are stored as Int32 with -1 for "none": a run of a million invocations
+  // records millions of events, and this halves their size (64 bytes instead of 112).
+  private var attemptStorage: Int32
+  private var effectStorage: Int32
+  private var waitStorage: Int32
+  private var outcomeStorage: Int32
+
+  /// The attempt number within the invocation.
+  public var attempt: Int? {
+    get { Self.read(attemptStorage) }
+    set { attemptStorage = Self.store(newValue) }
+  }
+  /// Index into `Trace.effects`.
+  public var effect: Int? {
+    get { Self.read(effectStorage) }
+    set { effectStorage = Self.store(newValue) }
+  }
+  /// Index into `Trace.waits`.
+  public var wait: Int? {
+    get { Self.read(waitStorage) }
+    set { waitStorage = Self.store(newValue) }
+  }
+  /// Index into `Trace.outcomes`.
+  public var outcome: Int? {
+    get { Self.read(outcomeStorage) }
+    set { outcomeStorage = Self.store(newValue) }
+  }
 
   public init(
     time: Milliseconds, kind: Kind, invocation: String? = nil, attempt: Int? = nil, effect: Int? = nil,
@@ -50,10 +69,19 @@ public struct TraceEvent: Sendable, Hashable {
     self.time = time
     self.kind = kind
     self.invocation = invocation
-    self.attempt = attempt
-    self.effect = effect
-    self.wait = wait
-    self.outcome = outcome
     self.note = note
+    attemptStorage = Self.store(attempt)
+    effectStorage = Self.store(effect)
+    waitStorage = Self.store(wait)
+    outcomeStorage = Self.store(outcome)
+  }
+
+  private static func read(_ stored: Int32) -> Int? { stored < 0 ? nil : Int(stored) }
+
+  /// Indexes beyond Int32 (two billion effects) would not fit in memory anyway.
+  private static func store(_ value: Int?) -> Int32 {
+    guard let value else { return -1 }
+    precondition(value >= 0 && value <= Int(Int32.max), "trace index out of range: \(value)")
+    return Int32(value)
   }
 }
