@@ -22,7 +22,13 @@ let package = Package(
   targets: [
     .target(
       name: "RetryCore",
-      dependencies: [.product(name: "HeapModule", package: "swift-collections"), .product(name: "OrderedCollections", package: "swift-collections")]
+      dependencies: [
+        .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ],
+      // The event loop mutates class-held state on every event; runtime exclusivity checks cost
+      // about 20% of a release run. Debug builds (and so every test) keep them. docs/DECISIONS.md.
+      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
     ),
     .target(
       name: "RetryScenarios",

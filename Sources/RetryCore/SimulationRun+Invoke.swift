@@ -16,8 +16,14 @@ extension SimulationRun {
     if !zip(definitions, definitions.dropFirst()).allSatisfy({ $0.at <= $1.at }) {
       definitions = definitions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
+    // Room for a run without failures, so that large runs do not copy these arrays as they grow.
     invocations.reserveCapacity(definitions.count)
     trace.invocations.reserveCapacity(definitions.count)
+    trace.attempts.reserveCapacity(definitions.count)
+    trace.effects.reserveCapacity(definitions.count)
+    trace.outcomes.reserveCapacity(definitions.count)
+    trace.waits.reserveCapacity(definitions.count)
+    trace.events.reserveCapacity(definitions.count * 6)
     for definition in definitions {
       let state = InvocationState(
         index: invocations.count, id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
