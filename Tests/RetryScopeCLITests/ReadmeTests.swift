@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+@testable import RetryScopeCLI
+
+/// The README's sample output is what the program prints: the README stays true at every commit.
+@Suite struct ReadmeTests {
+  static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("README.md")
+
+  @Test func sampleRunMatchesTheProgramsOutput() throws {
+    let text = try String(contentsOf: Self.readme, encoding: .utf8)
+    let marker = "$ swift run retryscope run create-user\n"
+    let start = try #require(text.range(of: marker)).upperBound
+    let end = try #require(text.range(of: "\n```", range: start..<text.endIndex)).lowerBound
+    let sample = String(text[start..<end]) + "\n"
+    let result = RetryScope.execute(["run", "create-user"])
+    #expect(result.stdout == sample)
+  }
+
+  @Test func quickStartCommandsAreTheOnesThatWork() throws {
+    let text = try String(contentsOf: Self.readme, encoding: .utf8)
+    #expect(text.contains("swift run retryscope "))
+    #expect(text.contains("swift test "))
+    #expect(RetryScope.execute([]).exitCode == 0)
+  }
+}
