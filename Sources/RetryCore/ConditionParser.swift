@@ -14,8 +14,8 @@
 /// tightest because their operands cannot be conditions; then functions, parentheses, NOT, AND, OR).
 /// Keywords are case-insensitive; function names are case-sensitive.
 /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html#Expressions.OperatorsAndFunctions.Precedence
-struct ConditionParser {
-  private(set) var stream: DynamoTokenStream
+struct ConditionParser: DynamoArgumentParsing {
+  var stream: DynamoTokenStream
 
   /// DynamoDB's limit on the values in one IN list.
   static let maximumInValues = 100
@@ -156,7 +156,7 @@ struct ConditionParser {
 
   // MARK: - Operands and functions
 
-  private mutating func parseOperand(after context: DynamoToken?) throws(ExpressionError) -> ConditionOperand {
+  mutating func parseOperand(after context: DynamoToken?) throws(ExpressionError) -> ConditionOperand {
     let token = stream.current
     if isAtFunctionCall {
       if token.text == "size" {
@@ -184,30 +184,6 @@ struct ConditionParser {
     }
   }
 
-  /// `name '(' operand (',' operand)* ')'`, the current token being the name.
-  private mutating func parseArguments(of function: DynamoToken) throws(ExpressionError) -> [ConditionOperand] {
-    stream.advance()
-    let open = stream.advance()
-    var arguments: [ConditionOperand] = []
-    if stream.current.isSymbol(")") {
-      stream.advance()
-      return arguments
-    }
-    var separator = open
-    while true {
-      arguments.append(try parseOperand(after: separator))
-      if stream.current.isSymbol(",") {
-        separator = stream.advance()
-      } else if stream.current.isSymbol(")") {
-        stream.advance()
-        return arguments
-      } else {
-        throw ExpressionError(
-          offset: stream.current.offset,
-          message: "expected ',' or ')' to close '(' of \(function.text) opened at offset \(open.offset), found \(stream.current.quoted)")
-      }
-    }
-  }
 
   /// The argument rules of each function: the path functions need a path, `attribute_type` a
   /// `:value` type, and no function takes `size(...)`.

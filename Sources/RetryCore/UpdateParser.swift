@@ -10,8 +10,8 @@
 ///
 /// Clause keywords are case-insensitive; function names are case-sensitive.
 /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
-struct UpdateParser {
-  private(set) var stream: DynamoTokenStream
+struct UpdateParser: DynamoArgumentParsing {
+  var stream: DynamoTokenStream
 
   private static let clauseKeywords: Set<String> = ["SET", "REMOVE", "ADD", "DELETE"]
   private static let functionNames = ["if_not_exists", "list_append"]
@@ -117,7 +117,7 @@ struct UpdateParser {
     return symbol.isSymbol("+") ? .plus(lhs, rhs, offset: symbol.offset) : .minus(lhs, rhs, offset: symbol.offset)
   }
 
-  private mutating func parseOperand(after context: DynamoToken) throws(ExpressionError) -> UpdateOperand {
+  mutating func parseOperand(after context: DynamoToken?) throws(ExpressionError) -> UpdateOperand {
     let token = stream.current
     if stream.isAtFunctionCall && !isClauseKeyword(token) {
       return try parseFunction()
@@ -130,7 +130,7 @@ struct UpdateParser {
       stream.advance()
       return .value(token.text, offset: token.offset)
     }
-    throw ExpressionError(offset: token.offset, message: "expected a value after '\(context.text)', found \(token.quoted)")
+    throw ExpressionError(offset: token.offset, message: "expected a value after '\(context?.text ?? "")', found \(token.quoted)")
   }
 
   private mutating func parseFunction() throws(ExpressionError) -> UpdateOperand {
@@ -156,30 +156,6 @@ struct UpdateParser {
     }
   }
 
-  /// `name '(' operand (',' operand)* ')'`, the current token being the name.
-  private mutating func parseArguments(of function: DynamoToken) throws(ExpressionError) -> [UpdateOperand] {
-    stream.advance()
-    let open = stream.advance()
-    var arguments: [UpdateOperand] = []
-    if stream.current.isSymbol(")") {
-      stream.advance()
-      return arguments
-    }
-    var separator = open
-    while true {
-      arguments.append(try parseOperand(after: separator))
-      if stream.current.isSymbol(",") {
-        separator = stream.advance()
-      } else if stream.current.isSymbol(")") {
-        stream.advance()
-        return arguments
-      } else {
-        throw ExpressionError(
-          offset: stream.current.offset,
-          message: "expected ',' or ')' to close '(' of \(function.text) opened at offset \(open.offset), found \(stream.current.quoted)")
-      }
-    }
-  }
 
   /// Both update functions take exactly two arguments.
   private func checkCount(_ arguments: [UpdateOperand], of function: DynamoToken) throws(ExpressionError) {
