@@ -99,13 +99,18 @@ public struct AsyncQueueModel: Sendable {
   public var duplicateDeliveryDelay: DelayRange
   /// Whether a duplicate delivery carries the original request id (UNCONFIRMED; default: same).
   public var duplicateRequestId: RequestIdPolicy
+  /// The DLQ message's `ErrorCode` attribute ("The HTTP status code") after function errors.
+  /// UNCONFIRMED: function errors return 200, so we default to 200. Throttled events use 429.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+  public var deadLetterErrorCode: Int
 
   public init(
     deliveryDelay: DelayRange = DelayRange(250, 450),
     retryDelays: [DelayRange] = [DelayRange(60_000, 70_000), DelayRange(120_000, 135_000)],
     retryDelayFrom: RetryDelayAnchor = .attemptEnd, throttleBackoffInitial: Milliseconds = 1_000,
     throttleBackoffMaximum: Milliseconds = 300_000, duplicateDeliveryProbability: Double = 0,
-    duplicateDeliveryDelay: DelayRange = DelayRange(200, 2_000), duplicateRequestId: RequestIdPolicy = .same
+    duplicateDeliveryDelay: DelayRange = DelayRange(200, 2_000), duplicateRequestId: RequestIdPolicy = .same,
+    deadLetterErrorCode: Int = 200
   ) {
     self.deliveryDelay = deliveryDelay
     self.retryDelays = retryDelays
@@ -115,6 +120,7 @@ public struct AsyncQueueModel: Sendable {
     self.duplicateDeliveryProbability = duplicateDeliveryProbability
     self.duplicateDeliveryDelay = duplicateDeliveryDelay
     self.duplicateRequestId = duplicateRequestId
+    self.deadLetterErrorCode = deadLetterErrorCode
   }
 }
 

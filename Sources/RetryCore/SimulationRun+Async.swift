@@ -12,7 +12,7 @@ extension SimulationRun {
     if scenario.function.reservedConcurrency == 0 {
       invocations[index].chains[0].lastErrorType = "TooManyRequestsException"
       invocations[index].chains[0].lastErrorMessage = "Rate Exceeded. (reserved concurrency is 0)"
-      failEvent(index, chain: 0, condition: "RetriesExhausted", errorCode: 429)
+      failEvent(index, chain: 0, condition: "RetriesExhausted", errorCode: 429, functionFailed: false)
       return
     }
     let delay = asyncModel.deliveryDelay.draw(using: &delayRandom)
@@ -85,7 +85,7 @@ extension SimulationRun {
     invocations[index].chains[chain].lastErrorMessage = attempt.errorMessage
     let used = invocations[index].chains[chain].retriesUsed
     guard used < invokeConfig.maximumRetryAttempts else {
-      failEvent(index, chain: chain, condition: "RetriesExhausted", errorCode: 200)
+      failEvent(index, chain: chain, condition: "RetriesExhausted", errorCode: asyncModel.deadLetterErrorCode, functionFailed: true)
       return
     }
     // "by default Lambda attempts to run it two more times, with a one-minute wait between the
@@ -96,10 +96,12 @@ extension SimulationRun {
     let anchor = asyncModel.retryDelayFrom == .attemptEnd ? attempt.end : attempt.start
     let at = max(now, anchor + range.draw(using: &delayRandom))
     retryLater(index, chain: chain, at: at, reason: .retryDelay,
-               note: "retry \(used + 1) of \(invokeConfig.maximumRetryAttempts)", errorCode: 200)
+               note: "retry \(used + 1) of \(invokeConfig.maximumRetryAttempts)", errorCode: asyncModel.deadLetterErrorCode)
   }
 
-  /// Schedules the next delivery of a chain, or expires the event when it would be too old.
+  /// Schedules the next delivery of a chain, or expires the event when it would be too old:
+  /// `MaximumEventAgeInSeconds` bounds retries of every kind, throttles included.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/API_PutFunctionEventInvokeConfig.html
   func retryLater(_ index: Int, chain: Int, at time: Milliseconds, reason: WaitReason, note: String? = nil, errorCode: Int) {
     let maximumAge = invokeConfig.maximumEventAgeInSeconds * 1_000
     if time - invocations[index].chains[chain].enqueuedAt > maximumAge {
@@ -107,7 +109,7 @@ extension SimulationRun {
         invocations[index].chains[chain].lastErrorType = "TooManyRequestsException"
         invocations[index].chains[chain].lastErrorMessage = "Rate Exceeded."
       }
-      failEvent(index, chain: chain, condition: "EventAgeExceeded", errorCode: errorCode)
+      failEvent(index, chain: chain, condition: "EventAgeExceeded", errorCode: errorCode, functionFailed: reason == .retryDelay)
       return
     }
     let wait = addWait(index, from: now, to: time, reason: reason)
@@ -116,7 +118,8 @@ extension SimulationRun {
   }
 
   /// The event failed for good: the DLQ, the on-failure destination, both, or nowhere.
-  func failEvent(_ index: Int, chain: Int, condition: String, errorCode: Int) {
+  func failEvent(_ index: Int, chain: Int, condition: String, errorCode: Int, functionFailed: Bool) {
+    let functionError = functionFailed ? "Unhandled" : nil
     invocations[index].chains[chain].done = true
     let state = invocations[index].chains[chain]
     let invocation = invocations[index]
@@ -135,21 +138,21 @@ extension SimulationRun {
       ])
       addOutcome(TraceOutcome(
         invocation: invocation.id, kind: .deadLetterQueue, time: now, reason: condition, statusCode: errorCode,
-        functionError: errorCode == 200 ? "Unhandled" : nil, payload: message, attempts: state.invokeCount, target: queue))
+        functionError: functionError, payload: message, attempts: state.invokeCount, target: queue))
       routed = true
     }
     if let destination = invokeConfig.onFailure {
       let record = invocationRecord(index, chain: chain, condition: condition, response: errorResponse(state), failed: true)
       addOutcome(TraceOutcome(
         invocation: invocation.id, kind: .onFailure, time: now, reason: condition, statusCode: errorCode,
-        functionError: errorCode == 200 ? "Unhandled" : nil, payload: record, attempts: state.invokeCount,
+        functionError: functionError, payload: record, attempts: state.invokeCount,
         target: destination.target))
       routed = true
     }
     if !routed {
       addOutcome(TraceOutcome(
         invocation: invocation.id, kind: .dropped, time: now, reason: condition, statusCode: errorCode,
-        functionError: errorCode == 200 ? "Unhandled" : nil, attempts: state.invokeCount))
+        functionError: functionError, attempts: state.invokeCount))
     }
   }
 

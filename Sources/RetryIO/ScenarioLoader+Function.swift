@@ -10,7 +10,7 @@ extension ScenarioLoader.Session {
   ]
   static let asyncQueueKeys = [
     "deliveryDelay", "retryDelays", "retryDelayFrom", "throttleBackoff", "duplicateDeliveryProbability",
-    "duplicateDeliveryDelay", "duplicateRequestId",
+    "duplicateDeliveryDelay", "duplicateRequestId", "deadLetterErrorCode",
   ]
   static let latencyKeys = ["dynamodb", "http", "compute", "invokeOverhead"]
   static let clientKeys = ["preset", "maxAttempts", "readTimeout", "backoff"]
@@ -99,6 +99,9 @@ extension ScenarioLoader.Session {
     }
     if let node = fields["duplicateDeliveryDelay"] { model.duplicateDeliveryDelay = try node.delayRange("duplicateDeliveryDelay") }
     if let node = fields["duplicateRequestId"] { model.duplicateRequestId = try node.choice("duplicateRequestId") }
+    if let node = fields["deadLetterErrorCode"] {
+      model.deadLetterErrorCode = try node.wholeNumber("deadLetterErrorCode", in: 100...599, rangeName: "the HTTP status range")
+    }
     return model
   }
 

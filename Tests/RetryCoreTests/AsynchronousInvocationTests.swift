@@ -149,6 +149,29 @@ import Testing
     #expect(attributes["ErrorMessage"] == .string(String(repeating: "x", count: 1_024)))
   }
 
+  /// UNCONFIRMED by AWS, so configurable: the DLQ `ErrorCode` after function errors.
+  @Test func deadLetterErrorCodeIsAConfigurableChoice() throws {
+    let trace = Simulator(scenario: Build.scenario(.event, faults: [Build.alwaysFail]) {
+      $0.function.deadLetterQueue = "dlq"
+      $0.function.asyncQueue.deadLetterErrorCode = 500
+    }).run()
+    let outcome = try #require(trace.outcomes(.deadLetterQueue).first)
+    #expect(outcome.payload?["messageAttributes"]?["ErrorCode"] == "500")
+    #expect(outcome.statusCode == 500)
+    #expect(outcome.functionError == "Unhandled")
+  }
+
+  @Test func anExpiredThrottledEventIsNotAFunctionError() throws {
+    let trace = Simulator(scenario: Build.scenario(.event) {
+      $0.throttles = [Throttle(invocation: "A", count: 1_000)]
+      $0.function.eventInvokeConfig.maximumEventAgeInSeconds = 60
+      $0.function.deadLetterQueue = "dlq"
+    }).run()
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.functionError == nil)
+    #expect(outcome.payload?["messageAttributes"]?["ErrorCode"] == "429")
+  }
+
   @Test func onFailureDestinationGetsTheInvocationRecord() throws {
     let trace = Simulator(scenario: Build.scenario(.event, faults: [Build.alwaysFail]) {
       $0.function.eventInvokeConfig.onFailure = Destination(kind: .sqs, target: "failures")

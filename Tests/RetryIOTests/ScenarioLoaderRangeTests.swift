@@ -18,6 +18,13 @@ import Testing
 
   // Timeout: 1-900 s. Source: https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html
 
+  @Test func deadLetterErrorCodeIsAnHTTPStatus() throws {
+    #expect(try loadScenario(Self.withFunction("asyncQueue: {deadLetterErrorCode: 599}")).function.asyncQueue.deadLetterErrorCode == 599)
+    #expect(loadError(Self.withFunction("asyncQueue: {deadLetterErrorCode: 600}"))
+      == "test.yaml:3:37: deadLetterErrorCode: 600 is outside the HTTP status range 100-599")
+    #expect(try loadScenario(Self.withFunction("timeout: 3")).function.asyncQueue.deadLetterErrorCode == 200)
+  }
+
   @Test func timeoutZeroIsBelowAWSRange() {
     #expect(loadError(Self.withFunction("timeout: 0")) == "test.yaml:3:12: timeout: 0 is outside AWS's range 1-900 seconds")
   }
