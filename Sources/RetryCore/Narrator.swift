@@ -154,15 +154,24 @@ public struct Narrator: Sendable {
     switch wait.reason {
     case .retryDelay:
       let which = event.note.map { " (\($0))" } ?? ""
-      let about = wait.length >= 100_000 ? "about two minutes" : "about a minute"
-      return "Lambda will retry \(id) in \(length)\(which): \(about) after a function error, with a random delay."
+      return "Lambda will retry \(id) in \(length)\(which): after a function error it waits \(Self.retryDelayPhrase(wait.length))."
     case .throttleBackoff:
-      return "Lambda returns \(id)'s event to its queue and tries again in \(length): throttles back off from 1 s to 5 min and do not count as retries."
+      return "Lambda returns \(id)'s event to its queue and tries again in \(length): throttles back off exponentially (up to 5 minutes by default) and do not count as retries."
     case .clientBackoff:
       let client = invocation(event.invocation)?.caller.replacingPrefix("client ", with: "") ?? "The client"
       return "\(client) backs off \(length) after \(event.note ?? "an error")."
     case .queued:
       return "\(id)'s event waits in Lambda's queue for \(length)."
+    }
+  }
+
+  /// How the talk describes a retry delay: AWS's "about a minute" and "about two minutes" when
+  /// the wait is near one of them (the defaults), else just a random delay (a configured one).
+  static func retryDelayPhrase(_ length: Milliseconds) -> String {
+    switch length {
+    case 50_000...80_000: "a random delay of about a minute"
+    case 100_000...150_000: "a random delay of about two minutes"
+    default: "a random delay"
     }
   }
 

@@ -42,12 +42,14 @@ public struct TraceTextReport: Sendable {
       var parts: [String] = [pad(invocation.id, width), pad(invocation.type == .event ? "Event" : "RequestResponse", 15)]
       parts.append("at " + DurationText.offset(invocation.at))
       var segments: [String] = []
+      // (time, order at equal times, token): a client timeout, then an attempt (a throttled one
+      // starts and ends at once), then the wait that follows it, then the outcome.
       var items: [(Milliseconds, Int, String)] = []
       for attempt in trace.attempts(of: invocation.id) {
-        items.append((attempt.start, 1, attemptToken(attempt)))
+        items.append((attempt.start, 0, attemptToken(attempt)))
       }
       for wait in trace.waits where wait.invocation == invocation.id && wait.reason != .queued {
-        items.append((wait.from, 0, "\(glyphs.wait) \(DurationText.short(wait.length)) \(glyphs.wait)"))
+        items.append((wait.from, 1, "\(glyphs.wait) \(DurationText.short(wait.length)) \(glyphs.wait)"))
       }
       for event in trace.events where event.kind == .clientTimeout && event.invocation == invocation.id {
         items.append((event.time, -1, "\(glyphs.timeoutMark) client timeout"))
@@ -120,7 +122,7 @@ public struct TraceTextReport: Sendable {
       var rows: [[String]] = [["#", "time", "by", "target", "kind", "key", "note"]]
       for (index, effect) in effects {
         var note = effect.detail ?? ""
-        if let version = effect.version, effect.kind != .read, effect.kind != .post, effect.kind != .rejected {
+        if let version = effect.version, version > 0, effect.kind != .read, effect.kind != .post, effect.kind != .rejected {
           note = note.isEmpty ? "v\(version)" : "v\(version) \(note)"
         }
         if let first = effect.duplicateOf {
