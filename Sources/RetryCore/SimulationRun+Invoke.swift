@@ -16,14 +16,18 @@ extension SimulationRun {
     if !zip(definitions, definitions.dropFirst()).allSatisfy({ $0.at <= $1.at }) {
       definitions = definitions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
-    // Room for a run without failures, so that large runs do not copy these arrays as they grow.
-    invocations.reserveCapacity(definitions.count)
-    trace.invocations.reserveCapacity(definitions.count)
-    trace.attempts.reserveCapacity(definitions.count)
-    trace.effects.reserveCapacity(definitions.count)
-    trace.outcomes.reserveCapacity(definitions.count)
-    trace.waits.reserveCapacity(definitions.count)
-    trace.events.reserveCapacity(definitions.count * 6)
+    // Room for a run with retries, so that large runs do not copy these arrays as they grow: a
+    // copy of a million-invocation trace moves hundreds of megabytes and holds both buffers at
+    // once. Generous on purpose: capacity that is never written is address space, not memory
+    // (the allocator maps large buffers lazily), so the slack costs nothing resident.
+    let count = definitions.count
+    invocations.reserveCapacity(count)
+    trace.invocations.reserveCapacity(count)
+    trace.attempts.reserveCapacity(count * 2)
+    trace.effects.reserveCapacity(count * 2)
+    trace.outcomes.reserveCapacity(count * 2)
+    trace.waits.reserveCapacity(count * 2)
+    trace.events.reserveCapacity(count * 10)
     for definition in definitions {
       let state = InvocationState(
         index: invocations.count, id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
