@@ -33,8 +33,8 @@ final class ExecutionState {
     self.frames = frames
   }
 
-  /// `A#2`.
-  var label: String { "\(invocation.id)#\(attemptNumber)" }
+  /// `A#2`: built once, on the first effect, rather than interpolated for each one.
+  private(set) lazy var label: String = invocation.id + "#" + String(attemptNumber)
 }
 
 enum ExecutionOrigin {

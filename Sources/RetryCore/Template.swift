@@ -46,13 +46,21 @@ public indirect enum Template: Sendable, Hashable {
     case .literal(let value):
       return value
     case .map(let templates):
-      var fields: OrderedDictionary<String, Value> = [:]
-      for (key, template) in templates { fields[key] = try template.evaluate(resolve) }
+      // `mapValues` shares the template's keys (and their hash table) with the result: an item
+      // built on every execution then costs one allocation, its values, instead of rebuilding
+      // and rehashing its keys. The keys and their order are the template's either way.
+      var failure: ExpressionError?
+      let fields = templates.mapValues { template -> Value in
+        guard failure == nil else { return .null }
+        do throws(ExpressionError) { return try template.evaluate(resolve) } catch {
+          failure = error
+          return .null
+        }
+      }
+      if let failure { throw failure }
       return .map(fields)
     case .list(let templates):
-      var items: [Value] = []
-      for template in templates { items.append(try template.evaluate(resolve)) }
-      return .list(items)
+      return .list(try templates.map { (template) throws(ExpressionError) in try template.evaluate(resolve) })
     case .text(let text):
       return try text.evaluate(resolve)
     }
