@@ -112,11 +112,11 @@ extension SimulationRun {
     } else if let existing, let slot {
       kind = existing.item == item ? .unchanged : .update
       version = kind == .unchanged ? existing.version : existing.version + 1
-      world.tables[t].items.values[slot] = (item, version)
+      world.tables[t].items.setValue((item, version), at: slot)
     } else {
       kind = .insert
       version = 1
-      world.tables[t].items[keyText] = (item, 1)
+      world.tables[t].items.updateValue((item, 1), forKey: keyText)
     }
     addEffect(x, step: call.step, target: name, kind: kind, key: keyText, before: before,
               after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
@@ -203,7 +203,7 @@ extension SimulationRun {
     } else {
       kind = existing == nil ? .insert : (existing!.item == item ? .unchanged : .update)
       version = existing == nil ? 1 : (kind == .unchanged ? version : version + 1)
-      world.tables[t].items[keyText] = (item, version)
+      world.tables[t].items.updateValue((item, version), forKey: keyText)
     }
     trace.effects.append(
       TraceEffect(
