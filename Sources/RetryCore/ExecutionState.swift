@@ -12,7 +12,7 @@ final class ExecutionState {
   let start: Milliseconds
   var isRunning = true
   /// The handler's call stack of step lists (an `if` pushes its branch).
-  var frames: [Frame]
+  var frames: SmallList<Frame>
   var variables: [String: Value] = [:]
   var last: StepResult = .none
   /// Steps started so far (what `Fault.Point.beforeStep` counts).
@@ -23,7 +23,7 @@ final class ExecutionState {
   var completedStep: CompiledStep?
 
   init(invocation: InvocationState, attemptIndex: Int, attemptNumber: Int, requestId: String, origin: ExecutionOrigin,
-       start: Milliseconds, frames: [Frame]) {
+       start: Milliseconds, frames: SmallList<Frame>) {
     self.invocation = invocation
     self.attemptIndex = attemptIndex
     self.attemptNumber = attemptNumber

@@ -15,7 +15,7 @@ final class InvocationState {
   /// Whether the caller has its answer (RequestResponse) or gave up.
   var callerDone = false
   /// Event: one chain per queue message (the original, and any duplicate delivery).
-  var chains: [AsyncChain] = []
+  var chains = SmallList<AsyncChain>()
   /// Throttles still to inject (`throttles` in the scenario).
   var throttlesLeft = 0
   var throttleStatus = 429
@@ -23,7 +23,7 @@ final class InvocationState {
   var duplicateDelays: [Milliseconds] = []
   /// The first mutating effect of each handler step (by `CompiledStep.pathID`): a later execution
   /// mutating at the same step duplicates it.
-  var firstMutations: [(step: Int, effect: Int, attempt: Int)] = []
+  var firstMutations = SmallList<(step: Int, effect: Int, attempt: Int)>()
 
   init(index: Int, id: String, type: InvocationType, at: Milliseconds, payload: Value, client: ClientConfiguration) {
     self.index = index

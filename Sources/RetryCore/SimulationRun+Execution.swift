@@ -14,7 +14,7 @@ extension SimulationRun {
     executions.append(
       ExecutionState(
         invocation: invocation, attemptIndex: trace.attempts.count - 1, attemptNumber: number, requestId: requestId,
-        origin: origin, start: now, frames: [Frame(steps: compiledSteps, next: 0)]))
+        origin: origin, start: now, frames: SmallList(Frame(steps: compiledSteps, next: 0))))
     let execution = executions.count - 1
     record(.attemptStart, invocation: invocation.id, attempt: number)
     // "The function's timeout setting limits the duration of the entire Invoke phase."
