@@ -59,6 +59,14 @@ struct ItemStore {
       values[position] = entry
       return
     }
+    append(entry, forNewKey: key)
+  }
+
+  /// Appends an entry for a key the store does not hold (the caller has just looked): one probe
+  /// instead of two.
+  mutating func append(_ entry: Entry, forNewKey key: String) {
+    assert(index(forKey: key) == nil, "append(_:forNewKey:) with a key already present")
+    precondition(keys.count < Int(UInt32.max), "too many items for a table")
     if (keys.count + 1) * 4 > buckets.count * 3 { grow() }
     keys.append(key)
     values.append(entry)

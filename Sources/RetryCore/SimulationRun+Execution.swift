@@ -27,8 +27,7 @@ extension SimulationRun {
   /// Runs steps until one takes time, then schedules its continuation.
   func continueExecution(_ e: Int) {
     guard let x = executions[e], x.isRunning else { return }
-    if let call = x.pending {
-      x.pending = nil
+    if let call = x.pending.take() {
       let result = call.result ?? .none
       if case .failed(let type, let message, .throw) = result {
         finish(e, x, .error, errorType: type, message: message)
@@ -70,9 +69,10 @@ extension SimulationRun {
   /// Runs one step. Returns true when the next step may run at once (an `if`), false when the
   /// step took time or ended the handler.
   func runStep(_ e: Int, _ x: ExecutionState, step compiled: CompiledStep) -> Bool {
-    let step = compiled.step
+    // The step's fields are read where needed: copying the whole `Step` retains all of them.
+    let duration = compiled.step.duration
     do throws(ExpressionError) {
-      switch step.action {
+      switch compiled.step.action {
       case .branch(let condition, _, _):
         let taken = x.last.satisfies(condition)
         x.frames.append(Frame(steps: taken ? compiled.then : compiled.otherwise, next: 0))
@@ -84,16 +84,16 @@ extension SimulationRun {
         finish(e, x, .error, errorType: errorType, message: try evaluate(message, in: x).displayText)
         return false
       case .compute:
-        complete(e, x, step: compiled, result: .none, after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .none, after: duration ?? latencies.compute)
       case .uuid:
-        complete(e, x, step: compiled, result: .value(.string(handlerRandom.uuid())), after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .value(.string(handlerRandom.uuid())), after: duration ?? latencies.compute)
       case .now:
         complete(e, x, step: compiled, result: .value(.string(ISO8601.millis(scenario.origin + now))),
-                 after: step.duration ?? latencies.compute)
+                 after: duration ?? latencies.compute)
       case .log(let template):
         let line = try evaluate(template, in: x).displayText
         addEffect(x, step: compiled, target: "logs", kind: .log, key: "", detail: line)
-        complete(e, x, step: compiled, result: .value(.string(line)), after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .value(.string(line)), after: duration ?? latencies.compute)
       case .getItem(let table, let key):
         startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in .get(table: t, key: try evaluate(key, in: x)) })
       case .putItem(let table, let item, let condition):
@@ -224,7 +224,8 @@ extension SimulationRun {
 
   /// Applies a `beforeStep(k)` fault for the step about to start, if any.
   func applyStepNumberFault(_ e: Int, _ x: ExecutionState) -> Bool {
-    guard let candidates = faultsByStepNumber[x.executedSteps + 1] else { return false }
+    // Checked before every step: skip hashing the step number when no such fault exists.
+    guard !faultsByStepNumber.isEmpty, let candidates = faultsByStepNumber[x.executedSteps + 1] else { return false }
     return applyFault(e, x, candidates: candidates)
   }
 
@@ -232,11 +233,11 @@ extension SimulationRun {
   /// Returns true when the execution stopped or hangs.
   func applyFault(_ e: Int, _ x: ExecutionState, candidates: [Int]) -> Bool {
     for index in candidates {
-      let fault = scenario.faults[index]
-      if let target = fault.invocation, !matches(target, x.invocation.id) { continue }
-      if let attempt = fault.attempt, attempt != x.attemptNumber { continue }
-      guard faultRandom.chance(fault.probability) else { continue }
-      switch fault.kind {
+      // Field by field: a copy of the whole `Fault` would retain each of its strings.
+      if let target = scenario.faults[index].invocation, !matches(target, x.invocation.id) { continue }
+      if let attempt = scenario.faults[index].attempt, attempt != x.attemptNumber { continue }
+      guard faultRandom.chance(scenario.faults[index].probability) else { continue }
+      switch scenario.faults[index].kind {
       case .error(let type, let message):
         finish(e, x, .error, errorType: type, message: message)
       case .crash:

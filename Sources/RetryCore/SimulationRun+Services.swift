@@ -1,7 +1,8 @@
 /// Calls reaching DynamoDB tables and HTTP endpoints, and the effects they leave.
 extension SimulationRun {
   func performServiceCall(_ e: Int) {
-    guard let x = executions[e], var call = x.pending, call.result == nil else { return }
+    // Taken out and put back rather than copied: a copy retains the step, the request and its values.
+    guard let x = executions[e], x.pending?.result == nil, var call = x.pending.take() else { return }
     let result: StepResult
     switch call.request {
     case .get(let table, let key):
@@ -116,7 +117,7 @@ extension SimulationRun {
     } else {
       kind = .insert
       version = 1
-      world.tables[t].items.updateValue((item, 1), forKey: keyText)
+      world.tables[t].items.append((item, 1), forNewKey: keyText)
     }
     addEffect(x, step: call.step, target: name, kind: kind, key: keyText, before: before,
               after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
@@ -166,19 +167,22 @@ extension SimulationRun {
     _ x: ExecutionState, step: CompiledStep, target: String, kind: EffectKind, key: String, before: Value? = nil,
     after: Value? = nil, detail: String? = nil, version: Int? = nil
   ) {
-    var effect = TraceEffect(
-      time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
-      key: key, before: before, after: after, step: step.path, detail: detail, version: version)
     let index = trace.effects.count
+    var duplicateOf: Int?
     if kind.mutates {
       // Kept per invocation (a handful of steps each) rather than in one run-wide table.
       if let first = x.invocation.firstMutations.first(where: { $0.step == step.pathID }) {
-        if first.attempt != x.attemptNumber { effect.duplicateOf = first.effect }
+        if first.attempt != x.attemptNumber { duplicateOf = first.effect }
       } else {
         x.invocation.firstMutations.append((step.pathID, index, x.attemptNumber))
       }
     }
-    trace.effects.append(effect)
+    // Built in the append, not in a local first: the effect holds a dozen references.
+    trace.effects.append(
+      TraceEffect(
+        time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
+        key: key, before: before, after: after, step: step.path, detail: detail, version: version,
+        duplicateOf: duplicateOf))
     record(.effect, invocation: x.invocation.id, attempt: x.attemptNumber, effect: index)
   }
 
