@@ -14,8 +14,9 @@ final class InvocationState {
   var requests: [ClientRequest] = []
   /// Whether the caller has its answer (RequestResponse) or gave up.
   var callerDone = false
-  /// Event: one chain per queue message (the original, and any duplicate delivery).
-  var chains = SmallList<AsyncChain>()
+  /// Event: one chain per queue message (the original, and any duplicate delivery). An array
+  /// rather than a `SmallList`: its fields are read one at a time, a dozen times per delivery.
+  var chains: [AsyncChain] = []
   /// Throttles still to inject (`throttles` in the scenario).
   var throttlesLeft = 0
   var throttleStatus = 429

@@ -18,6 +18,8 @@ struct SmallList<Element>: RandomAccessCollection, MutableCollection {
   var endIndex: Int { head == nil ? 0 : 1 + tail.count }
 
   subscript(position: Int) -> Element {
+    // Note: a read copies the whole element (an array's subscript can load just one field), so
+    // keep elements that are read field by field many times in an array instead.
     get { position == 0 ? head! : tail[position - 1] }
     _modify {
       if position == 0 {
