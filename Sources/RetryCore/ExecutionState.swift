@@ -37,6 +37,17 @@ final class ExecutionState {
   private(set) lazy var label: String = invocation.id + "#" + String(attemptNumber)
 }
 
+/// How an execution ended, for the caller's side: what it needs of the `TraceAttempt`, without
+/// copying the whole attempt (and retaining its request id and strings) out of the trace.
+struct AttemptEnd {
+  var outcome: AttemptOutcome
+  var start: Milliseconds
+  var end: Milliseconds
+  var response: Value?
+  var errorType: String?
+  var errorMessage: String?
+}
+
 enum ExecutionOrigin {
   case client(request: Int)
   case async(chain: Int)

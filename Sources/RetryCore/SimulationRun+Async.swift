@@ -69,7 +69,7 @@ extension SimulationRun {
   }
 
   /// What Lambda does after an execution of an async event ends.
-  func asyncAttemptEnded(_ index: Int, chain: Int, attempt: TraceAttempt) {
+  func asyncAttemptEnded(_ index: Int, chain: Int, attempt: AttemptEnd) {
     if attempt.outcome == .success {
       let invocation = invocations[index]
       invocation.chains[chain].done = true
@@ -195,9 +195,11 @@ extension SimulationRun {
     return trace.waits.count - 1
   }
 
-  func addOutcome(_ outcome: TraceOutcome) {
+  /// Consumes the outcome: it moves into the trace rather than being copied there.
+  func addOutcome(_ outcome: consuming TraceOutcome) {
+    let invocation = outcome.invocation
     trace.outcomes.append(outcome)
-    record(.outcome, invocation: outcome.invocation, outcome: trace.outcomes.count - 1)
+    record(.outcome, invocation: invocation, outcome: trace.outcomes.count - 1)
   }
 }
 

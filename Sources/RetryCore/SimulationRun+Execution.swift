@@ -191,14 +191,16 @@ extension SimulationRun {
     x.isRunning = false
     running -= 1
     let index = x.attemptIndex
+    let attempt = AttemptEnd(
+      outcome: outcome, start: trace.attempts[index].start, end: now, response: outcome == .success ? response : nil,
+      errorType: errorType, errorMessage: message)
     trace.attempts[index].end = now
     trace.attempts[index].outcome = outcome
-    trace.attempts[index].response = outcome == .success ? response : nil
+    trace.attempts[index].response = attempt.response
     trace.attempts[index].errorType = errorType
     trace.attempts[index].errorMessage = message
     record(.attemptEnd, invocation: x.invocation.id, attempt: x.attemptNumber)
     releaseIfIdle(e, x)
-    let attempt = trace.attempts[index]
     switch x.origin {
     case .client(let request): clientAttemptEnded(x.invocation.index, request: request, attempt: attempt)
     case .async(let chain): asyncAttemptEnded(x.invocation.index, chain: chain, attempt: attempt)

@@ -13,7 +13,8 @@ extension SimulationRun {
       }
     }
     // Invocations start in time order; the file's order breaks ties (most files are in order already).
-    if !zip(definitions, definitions.dropFirst()).allSatisfy({ $0.at <= $1.at }) {
+    // (Compared by index: zipping the array with itself copies every definition twice.)
+    if !definitions.indices.dropFirst().allSatisfy({ definitions[$0 - 1].at <= definitions[$0].at }) {
       definitions = definitions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
     // Room for a run with retries, so that large runs do not copy these arrays as they grow: a
