@@ -68,6 +68,10 @@ final class CompiledStep {
   let pathID: Int
   let then: [CompiledStep]
   let otherwise: [CompiledStep]
+  /// The position in the world's tables of the table a get, put, update or delete step names, or
+  /// nil (no table step, or no such table). Resolved once per run: the tables never change, and
+  /// looking the name up on every call hashed it each time.
+  var tableIndex: Int?
   /// Indexes into `scenario.faults` of the faults `before:` / `after:` this step's name.
   var faultsBefore: [Int] = []
   var faultsAfter: [Int] = []

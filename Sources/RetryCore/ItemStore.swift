@@ -7,14 +7,16 @@
 /// hashes, compared the key of every bucket it probed (a cache miss into the keys each time) and
 /// rehashed every key whenever it grew; it took a fifth of the run. Here each bucket holds the
 /// key's hash beside the item's position, so a probe reads one small array, and growing the table
-/// never hashes a string again. Items are only ever read in the order of `keys` and `values`, so
+/// never hashes a string again. Items are only ever read in the order of `keys` and `items`, so
 /// the hash function cannot reach any output.
 struct ItemStore {
   typealias Entry = (item: Item, version: Int)
 
-  /// The keys and their entries, by position.
+  /// The keys, items and versions, by position. Items and versions are kept apart so that the
+  /// world's final snapshot shares the items array as it is, rather than copying each item out.
   private(set) var keys: [String] = []
-  private(set) var values: [Entry] = []
+  private(set) var items: [Item] = []
+  private(set) var versions: [Int] = []
   /// Open addressing with linear probing; the count is a power of two (or zero). 0 is an empty
   /// bucket; otherwise the upper 32 bits are the upper 32 bits of the key's hash and the lower 32
   /// bits its position + 1. A key's first bucket is the top bits of its hash, so the stored half
@@ -45,18 +47,23 @@ struct ItemStore {
   }
 
   subscript(key: String) -> Entry? {
-    index(forKey: key).map { values[$0] }
+    index(forKey: key).map { entry(at: $0) }
+  }
+
+  func entry(at position: Int) -> Entry {
+    (items[position], versions[position])
   }
 
   /// Replaces the entry at `position` (its key stays where it is).
   mutating func setValue(_ entry: Entry, at position: Int) {
-    values[position] = entry
+    items[position] = entry.item
+    versions[position] = entry.version
   }
 
   /// Overwrites `key`'s entry in place, or appends it as the last item.
   mutating func updateValue(_ entry: Entry, forKey key: String) {
     if let position = index(forKey: key) {
-      values[position] = entry
+      setValue(entry, at: position)
       return
     }
     append(entry, forNewKey: key)
@@ -69,7 +76,8 @@ struct ItemStore {
     precondition(keys.count < Int(UInt32.max), "too many items for a table")
     if (keys.count + 1) * 4 > buckets.count * 3 { grow() }
     keys.append(key)
-    values.append(entry)
+    items.append(entry.item)
+    versions.append(entry.version)
     insertIntoTable(hash: Self.hash(key), position: keys.count - 1)
   }
 
@@ -78,7 +86,8 @@ struct ItemStore {
   mutating func removeValue(forKey key: String) {
     guard let position = index(forKey: key) else { return }
     keys.remove(at: position)
-    values.remove(at: position)
+    items.remove(at: position)
+    versions.remove(at: position)
     rebuildTable(scale: scale)
   }
 

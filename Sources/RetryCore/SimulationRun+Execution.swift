@@ -95,20 +95,20 @@ extension SimulationRun {
         addEffect(x, step: compiled, target: "logs", kind: .log, key: "", detail: line)
         complete(e, x, step: compiled, result: .value(.string(line)), after: duration ?? latencies.compute)
       case .getItem(let table, let key):
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in .get(table: t, key: try evaluate(key, in: x)) })
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in .get(table: t, key: try evaluate(key, in: x)) })
       case .putItem(let table, let item, let condition):
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .put(table: t, item: try evaluate(item, in: x), condition: try resolve(condition, in: x))
         })
       case .updateItem(let table, let key, let update, let condition, let values, let names):
         var resolvedValues: [String: Value] = [:]
         for name in values.keys.sorted() { resolvedValues[name] = try evaluate(values[name]!, in: x) }
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .update(table: t, key: try evaluate(key, in: x), update: update, values: resolvedValues, names: names,
                   condition: try resolve(condition, in: x))
         })
       case .deleteItem(let table, let key, let condition):
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .delete(table: t, key: try evaluate(key, in: x), condition: try resolve(condition, in: x))
         })
       case .post(let endpoint, let body, let onError):
@@ -127,9 +127,12 @@ extension SimulationRun {
     return false
   }
 
-  /// A table request, or `.unknown` when the scenario declares no such table.
-  func tableRequest(_ name: String, _ make: (Int) throws(ExpressionError) -> ServiceRequest) throws(ExpressionError) -> ServiceRequest {
-    guard let index = world.tableIndex[name] else { return .unknown(kind: "table", name: name) }
+  /// A table request, or `.unknown` when the scenario declares no such table (`index`, the
+  /// step's `tableIndex`, is nil).
+  func tableRequest(
+    _ name: String, at index: Int?, _ make: (Int) throws(ExpressionError) -> ServiceRequest
+  ) throws(ExpressionError) -> ServiceRequest {
+    guard let index else { return .unknown(kind: "table", name: name) }
     return try make(index)
   }
 

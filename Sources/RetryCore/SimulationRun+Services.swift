@@ -66,7 +66,7 @@ extension SimulationRun {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
     let slot = world.tables[t].items.index(forKey: keyText)
-    let existing = slot.map { world.tables[t].items.values[$0] }
+    let existing = slot.map { world.tables[t].items.entry(at: $0) }
     let before: Value? = existing.map { .map($0.item) }
     if let condition {
       let holds: Bool

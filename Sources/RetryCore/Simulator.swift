@@ -109,6 +109,15 @@ final class SimulationRun {
       }
     }
     faultsByStepNumber = byNumber
+    for step in allSteps {
+      switch step.step.action {
+      case .getItem(let table, _), .putItem(let table, _, _), .updateItem(let table, _, _, _, _, _),
+        .deleteItem(let table, _, _):
+        step.tableIndex = world.tableIndex[table]
+      default:
+        break
+      }
+    }
     asyncModel = scenario.function.asyncQueue
     invokeConfig = scenario.function.eventInvokeConfig
     latencies = scenario.function.latencies

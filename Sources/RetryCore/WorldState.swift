@@ -69,7 +69,7 @@ struct WorldState {
   func snapshot() -> WorldSnapshot {
     WorldSnapshot(
       tables: tables.map {
-        WorldSnapshot.Table(name: $0.definition.name, keyAttributes: $0.definition.keyAttributes, items: $0.items.values.map(\.item))
+        WorldSnapshot.Table(name: $0.definition.name, keyAttributes: $0.definition.keyAttributes, items: $0.items.items)
       },
       endpoints: endpoints.map { WorldSnapshot.Endpoint(name: $0.definition.name, url: $0.definition.url, requests: $0.requests) })
   }
