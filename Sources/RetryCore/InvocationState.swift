@@ -1,10 +1,11 @@
 /// What the simulator tracks about one logical event. A class: the event loop mutates it in place
 /// from many handlers, and a struct in an array would be copied (retain, release) on every read.
+/// (The one-byte fields sit together, `type` beside `callerDone`: a million-invocation run keeps a
+/// million of these, and a lone byte between wider fields takes eight.)
 final class InvocationState {
   /// Position in `SimulationRun.invocations` (and `Trace.invocations`).
   let index: Int
   let id: String
-  let type: InvocationType
   let at: Milliseconds
   let payload: Value
   let client: ClientConfiguration
@@ -12,6 +13,7 @@ final class InvocationState {
   var attemptCount = 0
   /// RequestResponse: the client's requests, by number - 1.
   var requests: [ClientRequest] = []
+  let type: InvocationType
   /// Whether the caller has its answer (RequestResponse) or gave up.
   var callerDone = false
   /// Event: one chain per queue message (the original, and any duplicate delivery). An array
