@@ -36,17 +36,9 @@ struct EventQueue {
     heap.insert(event)
   }
 
-  /// The time of the next event, if any.
-  var minTime: Milliseconds? {
-    var time = heap.min?.time
-    for lane in lanes.indices {
-      if let head = lanes[lane].first, time == nil || head.time < time! { time = head.time }
-    }
-    return time
-  }
-
-  /// Removes and returns the next event: the least (time, sequence).
-  mutating func popMin() -> ScheduledEvent? {
+  /// Removes and returns the next event, the least (time, sequence), if there is one and its
+  /// time is before `limit` (nil: no limit). One scan of the lanes both finds and takes it.
+  mutating func popMin(before limit: Milliseconds? = nil) -> ScheduledEvent? {
     var best = heap.min
     var bestLane = -1
     for lane in lanes.indices {
@@ -55,6 +47,7 @@ struct EventQueue {
         bestLane = lane
       }
     }
+    guard let best, limit == nil || best.time < limit! else { return nil }
     if bestLane >= 0 { return lanes[bestLane].removeFirst() }
     return heap.popMin()
   }

@@ -144,13 +144,14 @@ final class SimulationRun {
     // At equal times an invocation goes first, as if it had been scheduled before everything else.
     var nextInvocation = 0
     while true {
-      if nextInvocation < invocations.count, invocations[nextInvocation].at <= (queue.minTime ?? .max) {
-        now = max(now, invocations[nextInvocation].at)
-        invoke(nextInvocation)
-        nextInvocation += 1
-      } else if let next = queue.popMin() {
+      let arrival = nextInvocation < invocations.count ? invocations[nextInvocation].at : nil
+      if let next = queue.popMin(before: arrival) {
         now = next.time
         handle(next.event)
+      } else if let arrival {
+        now = max(now, arrival)
+        invoke(nextInvocation)
+        nextInvocation += 1
       } else {
         break
       }
