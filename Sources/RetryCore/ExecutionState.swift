@@ -111,7 +111,8 @@ final class CompiledStep {
 struct PendingCall {
   var step: CompiledStep
   var startedAt: Milliseconds
-  var request: ServiceRequest
+  /// What the call asks; taken (nil) once it has reached its service, which is all that reads it.
+  var request: ServiceRequest?
   var result: StepResult?
 }
 

@@ -2,9 +2,13 @@
 extension SimulationRun {
   func performServiceCall(_ e: Int) {
     // Taken out and put back rather than copied: a copy retains the step, the request and its values.
-    guard let x = executions[e], x.pending?.result == nil, var call = x.pending.take() else { return }
+    guard let x = executions[e], var call = x.pending.take() else { return }
+    guard call.result == nil, let request = call.request.take() else {
+      x.pending = call
+      return
+    }
     let result: StepResult
-    switch call.request {
+    switch request {
     case .get(let table, let key):
       result = get(x, call: call, table: table, key: key)
     case .put(let table, let item, let condition):
@@ -33,7 +37,9 @@ extension SimulationRun {
     }
     call.result = result
     x.pending = call
-    releaseIfIdle(e, x)
+    // What `releaseIfIdle` decides, knowing the call has just been answered (it would copy the
+    // call to find that out).
+    if !x.isRunning { executions[e] = nil }
   }
 
   func get(_ x: ExecutionState, call: PendingCall, table t: Int, key: Value) -> StepResult {
