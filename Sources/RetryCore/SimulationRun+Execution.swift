@@ -169,22 +169,31 @@ extension SimulationRun {
   /// Evaluates a template with the names a handler can see.
   func evaluate(_ template: Template, in x: ExecutionState) throws(ExpressionError) -> Value {
     if case .literal(let value) = template { return value }
-    return try template.evaluate { name in
-      switch name {
-      case "event": return x.invocation.payload
-      case "clock": return .string(ISO8601.millis(self.scenario.origin + self.now))
-      case "clockMillis": return .int(self.scenario.origin + self.now)
-      case "requestId": return .string(x.requestId)
-      case "last": return x.last.value
-      case "context":
-        return .map([
-          "awsRequestId": .string(x.requestId),
-          "functionName": .string(self.scenario.function.functionName),
-          "remainingTimeInMillis": .int(max(0, x.start + self.functionTimeout - self.now)),
-        ])
-      default: return x.variables[name]
-      }
-    }
+    return try template.evaluate(
+      { name in
+        switch name {
+        case "event": return x.invocation.payload
+        case "clock": return .string(ISO8601.millis(self.scenario.origin + self.now))
+        case "clockMillis": return .int(self.scenario.origin + self.now)
+        case "requestId": return .string(x.requestId)
+        case "last": return x.last.value
+        case "context":
+          return .map([
+            "awsRequestId": .string(x.requestId),
+            "functionName": .string(self.scenario.function.functionName),
+            "remainingTimeInMillis": .int(max(0, x.start + self.functionTimeout - self.now)),
+          ])
+        default: return x.variables[name]
+        }
+      },
+      // `event.x` is read in place. Same value as resolving `event` first: `event` always names
+      // the payload (it is matched before the steps' variables above), and a missing member, or
+      // a payload that is not a map, is null.
+      member: { root, name in
+        guard root == "event" else { return nil }
+        guard case .map(let fields) = x.invocation.payload else { return .null }
+        return fields[name] ?? .null
+      })
   }
 
   /// Ends an execution and tells the caller's side (client or async queue).
