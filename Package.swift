@@ -23,6 +23,7 @@ let package = Package(
     .target(
       name: "RetryCore",
       dependencies: [
+        .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "HeapModule", package: "swift-collections"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ],

@@ -12,7 +12,7 @@ final class ExecutionState {
   let start: Milliseconds
   var isRunning = true
   /// The handler's call stack of step lists (an `if` pushes its branch).
-  var frames: [Frame]
+  var frames: SmallList<Frame>
   var variables: [String: Value] = [:]
   var last: StepResult = .none
   /// Steps started so far (what `Fault.Point.beforeStep` counts).
@@ -23,7 +23,7 @@ final class ExecutionState {
   var completedStep: CompiledStep?
 
   init(invocation: InvocationState, attemptIndex: Int, attemptNumber: Int, requestId: String, origin: ExecutionOrigin,
-       start: Milliseconds, frames: [Frame]) {
+       start: Milliseconds, frames: SmallList<Frame>) {
     self.invocation = invocation
     self.attemptIndex = attemptIndex
     self.attemptNumber = attemptNumber
@@ -33,8 +33,19 @@ final class ExecutionState {
     self.frames = frames
   }
 
-  /// `A#2`.
-  var label: String { "\(invocation.id)#\(attemptNumber)" }
+  /// `A#2`: built once, on the first effect, rather than interpolated for each one.
+  private(set) lazy var label: String = invocation.id + "#" + String(attemptNumber)
+}
+
+/// How an execution ended, for the caller's side: what it needs of the `TraceAttempt`, without
+/// copying the whole attempt (and retaining its request id and strings) out of the trace.
+struct AttemptEnd {
+  var outcome: AttemptOutcome
+  var start: Milliseconds
+  var end: Milliseconds
+  var response: Value?
+  var errorType: String?
+  var errorMessage: String?
 }
 
 enum ExecutionOrigin {
@@ -57,6 +68,10 @@ final class CompiledStep {
   let pathID: Int
   let then: [CompiledStep]
   let otherwise: [CompiledStep]
+  /// The position in the world's tables of the table a get, put, update or delete step names, or
+  /// nil (no table step, or no such table). Resolved once per run: the tables never change, and
+  /// looking the name up on every call hashed it each time.
+  var tableIndex: Int?
   /// Indexes into `scenario.faults` of the faults `before:` / `after:` this step's name.
   var faultsBefore: [Int] = []
   var faultsAfter: [Int] = []
@@ -96,7 +111,8 @@ final class CompiledStep {
 struct PendingCall {
   var step: CompiledStep
   var startedAt: Milliseconds
-  var request: ServiceRequest
+  /// What the call asks; taken (nil) once it has reached its service, which is all that reads it.
+  var request: ServiceRequest?
   var result: StepResult?
 }
 

@@ -1,10 +1,11 @@
 /// What the simulator tracks about one logical event. A class: the event loop mutates it in place
 /// from many handlers, and a struct in an array would be copied (retain, release) on every read.
+/// (The one-byte fields sit together, `type` beside `callerDone`: a million-invocation run keeps a
+/// million of these, and a lone byte between wider fields takes eight.)
 final class InvocationState {
   /// Position in `SimulationRun.invocations` (and `Trace.invocations`).
   let index: Int
   let id: String
-  let type: InvocationType
   let at: Milliseconds
   let payload: Value
   let client: ClientConfiguration
@@ -12,9 +13,11 @@ final class InvocationState {
   var attemptCount = 0
   /// RequestResponse: the client's requests, by number - 1.
   var requests: [ClientRequest] = []
+  let type: InvocationType
   /// Whether the caller has its answer (RequestResponse) or gave up.
   var callerDone = false
-  /// Event: one chain per queue message (the original, and any duplicate delivery).
+  /// Event: one chain per queue message (the original, and any duplicate delivery). An array
+  /// rather than a `SmallList`: its fields are read one at a time, a dozen times per delivery.
   var chains: [AsyncChain] = []
   /// Throttles still to inject (`throttles` in the scenario).
   var throttlesLeft = 0
@@ -23,7 +26,7 @@ final class InvocationState {
   var duplicateDelays: [Milliseconds] = []
   /// The first mutating effect of each handler step (by `CompiledStep.pathID`): a later execution
   /// mutating at the same step duplicates it.
-  var firstMutations: [(step: Int, effect: Int, attempt: Int)] = []
+  var firstMutations = SmallList<(step: Int, effect: Int, attempt: Int)>()
 
   init(index: Int, id: String, type: InvocationType, at: Milliseconds, payload: Value, client: ClientConfiguration) {
     self.index = index
@@ -49,20 +52,23 @@ struct ClientRequest {
 }
 
 /// One message in Lambda's async queue and its retries.
+///
+/// The flags come last, side by side: Swift lays fields out in declaration order, and each flag
+/// between two wider fields would take eight bytes (a million-invocation run keeps a million).
 struct AsyncChain {
   var requestId: String
   /// When the message entered the queue (for `maximumEventAgeInSeconds`).
   var enqueuedAt: Milliseconds
-  var isDuplicate: Bool
   /// Retries used after function errors (bounded by `maximumRetryAttempts`).
   var retriesUsed = 0
   /// Throttles and system errors in a row (the backoff exponent).
   var throttles = 0
   /// Executions that ran (`approximateInvokeCount`).
   var invokeCount = 0
-  var done = false
   /// The last function error, for the DLQ and destination records.
   var lastErrorType: String?
   var lastErrorMessage: String?
+  var isDuplicate: Bool
+  var done = false
   var delivered = false
 }

@@ -22,37 +22,40 @@ extension SimulationRun {
 
   /// The queue hands a message to the function, unless Lambda throttles it.
   func deliver(_ index: Int, chain: Int) {
-    guard !invocations[index].chains[chain].done else { return }
-    let firstDelivery = !invocations[index].chains[chain].delivered
-    invocations[index].chains[chain].delivered = true
+    // One reference for the whole delivery: each `invocations[index]` retains and releases it.
+    let invocation = invocations[index]
+    guard !invocation.chains[chain].done else { return }
+    let firstDelivery = !invocation.chains[chain].delivered
+    invocation.chains[chain].delivered = true
     if firstDelivery {
-      if invocations[index].chains[chain].isDuplicate {
-        record(.duplicateDelivery, invocation: invocations[index].id, attempt: invocations[index].attemptCount + 1)
+      if invocation.chains[chain].isDuplicate {
+        record(.duplicateDelivery, invocation: invocation.id, attempt: invocation.attemptCount + 1)
       }
       scheduleDuplicates(index, chain: chain)
     }
-    let requestId = invocations[index].chains[chain].requestId
+    let requestId = invocation.chains[chain].requestId
     if let status = rejection(for: index) {
       _ = recordRejectedAttempt(index, requestId: requestId, caller: .lambdaAsync, statusCode: status)
-      invocations[index].chains[chain].throttles += 1
+      invocation.chains[chain].throttles += 1
       // Throttles and system errors: back off exponentially from 1 s to 5 min, bounded only by
       // the event's maximum age; they do not count against maximumRetryAttempts.
-      let exponent = min(invocations[index].chains[chain].throttles - 1, 30)
+      let exponent = min(invocation.chains[chain].throttles - 1, 30)
       let ceiling = min(asyncModel.throttleBackoffInitial << exponent, asyncModel.throttleBackoffMaximum)
       let delay = ceiling / 2 + delayRandom.int(in: 0...max(0, ceiling - ceiling / 2))
       retryLater(index, chain: chain, at: now + delay, reason: .throttleBackoff, errorCode: status)
       return
     }
-    let caller: AttemptCaller = invocations[index].chains[chain].isDuplicate ? .duplicateDelivery : .lambdaAsync
-    invocations[index].chains[chain].invokeCount += 1
+    let caller: AttemptCaller = invocation.chains[chain].isDuplicate ? .duplicateDelivery : .lambdaAsync
+    invocation.chains[chain].invokeCount += 1
     startExecution(index, requestId: requestId, caller: caller, origin: .async(chain: chain))
   }
 
   /// Schedules the eventually consistent queue's spontaneous second delivery, if any.
   func scheduleDuplicates(_ index: Int, chain: Int) {
-    guard !invocations[index].chains[chain].isDuplicate else { return }
-    var delays = invocations[index].duplicateDelays
-    invocations[index].duplicateDelays = []
+    let invocation = invocations[index]
+    guard !invocation.chains[chain].isDuplicate else { return }
+    var delays = invocation.duplicateDelays
+    if !delays.isEmpty { invocation.duplicateDelays = [] }
     if duplicateRandom.chance(asyncModel.duplicateDeliveryProbability) {
       delays.append(asyncModel.duplicateDeliveryDelay.draw(using: &delayRandom))
     }
@@ -66,13 +69,13 @@ extension SimulationRun {
   }
 
   /// What Lambda does after an execution of an async event ends.
-  func asyncAttemptEnded(_ index: Int, chain: Int, attempt: TraceAttempt) {
+  func asyncAttemptEnded(_ index: Int, chain: Int, attempt: AttemptEnd) {
     if attempt.outcome == .success {
-      invocations[index].chains[chain].done = true
-      let outcome = TraceOutcome(
-        invocation: invocations[index].id, kind: .succeeded, time: now, statusCode: 200, payload: attempt.response,
-        attempts: invocations[index].chains[chain].invokeCount)
-      addOutcome(outcome)
+      let invocation = invocations[index]
+      invocation.chains[chain].done = true
+      addOutcome(TraceOutcome(
+        invocation: invocation.id, kind: .succeeded, time: now, statusCode: 200, payload: attempt.response,
+        attempts: invocation.chains[chain].invokeCount))
       if let destination = invokeConfig.onSuccess {
         let record = invocationRecord(index, chain: chain, condition: "Success", response: attempt.response ?? .null, failed: false)
         addOutcome(TraceOutcome(
@@ -195,9 +198,11 @@ extension SimulationRun {
     return trace.waits.count - 1
   }
 
-  func addOutcome(_ outcome: TraceOutcome) {
+  /// Consumes the outcome: it moves into the trace rather than being copied there.
+  func addOutcome(_ outcome: consuming TraceOutcome) {
+    let invocation = outcome.invocation
     trace.outcomes.append(outcome)
-    record(.outcome, invocation: outcome.invocation, outcome: trace.outcomes.count - 1)
+    record(.outcome, invocation: invocation, outcome: trace.outcomes.count - 1)
   }
 }
 

@@ -69,7 +69,7 @@ extension SimulationRun {
   }
 
   /// An execution started by a client request ended: answer the client if it still waits.
-  func clientAttemptEnded(_ index: Int, request: Int, attempt: TraceAttempt) {
+  func clientAttemptEnded(_ index: Int, request: Int, attempt: AttemptEnd) {
     guard invocations[index].requests[request - 1].waiting, !invocations[index].callerDone else { return }
     invocations[index].requests[request - 1].waiting = false
     invocations[index].callerDone = true

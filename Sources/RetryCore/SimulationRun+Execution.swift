@@ -14,7 +14,7 @@ extension SimulationRun {
     executions.append(
       ExecutionState(
         invocation: invocation, attemptIndex: trace.attempts.count - 1, attemptNumber: number, requestId: requestId,
-        origin: origin, start: now, frames: [Frame(steps: compiledSteps, next: 0)]))
+        origin: origin, start: now, frames: SmallList(Frame(steps: compiledSteps, next: 0))))
     let execution = executions.count - 1
     record(.attemptStart, invocation: invocation.id, attempt: number)
     // "The function's timeout setting limits the duration of the entire Invoke phase."
@@ -27,8 +27,7 @@ extension SimulationRun {
   /// Runs steps until one takes time, then schedules its continuation.
   func continueExecution(_ e: Int) {
     guard let x = executions[e], x.isRunning else { return }
-    if let call = x.pending {
-      x.pending = nil
+    if let call = x.pending.take() {
       let result = call.result ?? .none
       if case .failed(let type, let message, .throw) = result {
         finish(e, x, .error, errorType: type, message: message)
@@ -70,9 +69,10 @@ extension SimulationRun {
   /// Runs one step. Returns true when the next step may run at once (an `if`), false when the
   /// step took time or ended the handler.
   func runStep(_ e: Int, _ x: ExecutionState, step compiled: CompiledStep) -> Bool {
-    let step = compiled.step
+    // The step's fields are read where needed: copying the whole `Step` retains all of them.
+    let duration = compiled.step.duration
     do throws(ExpressionError) {
-      switch step.action {
+      switch compiled.step.action {
       case .branch(let condition, _, _):
         let taken = x.last.satisfies(condition)
         x.frames.append(Frame(steps: taken ? compiled.then : compiled.otherwise, next: 0))
@@ -84,31 +84,31 @@ extension SimulationRun {
         finish(e, x, .error, errorType: errorType, message: try evaluate(message, in: x).displayText)
         return false
       case .compute:
-        complete(e, x, step: compiled, result: .none, after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .none, after: duration ?? latencies.compute)
       case .uuid:
-        complete(e, x, step: compiled, result: .value(.string(handlerRandom.uuid())), after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .value(.string(handlerRandom.uuid())), after: duration ?? latencies.compute)
       case .now:
         complete(e, x, step: compiled, result: .value(.string(ISO8601.millis(scenario.origin + now))),
-                 after: step.duration ?? latencies.compute)
+                 after: duration ?? latencies.compute)
       case .log(let template):
         let line = try evaluate(template, in: x).displayText
         addEffect(x, step: compiled, target: "logs", kind: .log, key: "", detail: line)
-        complete(e, x, step: compiled, result: .value(.string(line)), after: step.duration ?? latencies.compute)
+        complete(e, x, step: compiled, result: .value(.string(line)), after: duration ?? latencies.compute)
       case .getItem(let table, let key):
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in .get(table: t, key: try evaluate(key, in: x)) })
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in .get(table: t, key: try evaluate(key, in: x)) })
       case .putItem(let table, let item, let condition):
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .put(table: t, item: try evaluate(item, in: x), condition: try resolve(condition, in: x))
         })
       case .updateItem(let table, let key, let update, let condition, let values, let names):
         var resolvedValues: [String: Value] = [:]
         for name in values.keys.sorted() { resolvedValues[name] = try evaluate(values[name]!, in: x) }
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .update(table: t, key: try evaluate(key, in: x), update: update, values: resolvedValues, names: names,
                   condition: try resolve(condition, in: x))
         })
       case .deleteItem(let table, let key, let condition):
-        startCall(e, x, step: compiled, request: try tableRequest(table) { (t) throws(ExpressionError) in
+        startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .delete(table: t, key: try evaluate(key, in: x), condition: try resolve(condition, in: x))
         })
       case .post(let endpoint, let body, let onError):
@@ -127,9 +127,12 @@ extension SimulationRun {
     return false
   }
 
-  /// A table request, or `.unknown` when the scenario declares no such table.
-  func tableRequest(_ name: String, _ make: (Int) throws(ExpressionError) -> ServiceRequest) throws(ExpressionError) -> ServiceRequest {
-    guard let index = world.tableIndex[name] else { return .unknown(kind: "table", name: name) }
+  /// A table request, or `.unknown` when the scenario declares no such table (`index`, the
+  /// step's `tableIndex`, is nil).
+  func tableRequest(
+    _ name: String, at index: Int?, _ make: (Int) throws(ExpressionError) -> ServiceRequest
+  ) throws(ExpressionError) -> ServiceRequest {
+    guard let index else { return .unknown(kind: "table", name: name) }
     return try make(index)
   }
 
@@ -166,22 +169,31 @@ extension SimulationRun {
   /// Evaluates a template with the names a handler can see.
   func evaluate(_ template: Template, in x: ExecutionState) throws(ExpressionError) -> Value {
     if case .literal(let value) = template { return value }
-    return try template.evaluate { name in
-      switch name {
-      case "event": return x.invocation.payload
-      case "clock": return .string(ISO8601.millis(self.scenario.origin + self.now))
-      case "clockMillis": return .int(self.scenario.origin + self.now)
-      case "requestId": return .string(x.requestId)
-      case "last": return x.last.value
-      case "context":
-        return .map([
-          "awsRequestId": .string(x.requestId),
-          "functionName": .string(self.scenario.function.functionName),
-          "remainingTimeInMillis": .int(max(0, x.start + self.functionTimeout - self.now)),
-        ])
-      default: return x.variables[name]
-      }
-    }
+    return try template.evaluate(
+      { name in
+        switch name {
+        case "event": return x.invocation.payload
+        case "clock": return .string(ISO8601.millis(self.scenario.origin + self.now))
+        case "clockMillis": return .int(self.scenario.origin + self.now)
+        case "requestId": return .string(x.requestId)
+        case "last": return x.last.value
+        case "context":
+          return .map([
+            "awsRequestId": .string(x.requestId),
+            "functionName": .string(self.scenario.function.functionName),
+            "remainingTimeInMillis": .int(max(0, x.start + self.functionTimeout - self.now)),
+          ])
+        default: return x.variables[name]
+        }
+      },
+      // `event.x` is read in place. Same value as resolving `event` first: `event` always names
+      // the payload (it is matched before the steps' variables above), and a missing member, or
+      // a payload that is not a map, is null.
+      member: { root, name in
+        guard root == "event" else { return nil }
+        guard case .map(let fields) = x.invocation.payload else { return .null }
+        return fields[name] ?? .null
+      })
   }
 
   /// Ends an execution and tells the caller's side (client or async queue).
@@ -191,14 +203,16 @@ extension SimulationRun {
     x.isRunning = false
     running -= 1
     let index = x.attemptIndex
+    let attempt = AttemptEnd(
+      outcome: outcome, start: trace.attempts[index].start, end: now, response: outcome == .success ? response : nil,
+      errorType: errorType, errorMessage: message)
     trace.attempts[index].end = now
     trace.attempts[index].outcome = outcome
-    trace.attempts[index].response = outcome == .success ? response : nil
+    trace.attempts[index].response = attempt.response
     trace.attempts[index].errorType = errorType
     trace.attempts[index].errorMessage = message
     record(.attemptEnd, invocation: x.invocation.id, attempt: x.attemptNumber)
     releaseIfIdle(e, x)
-    let attempt = trace.attempts[index]
     switch x.origin {
     case .client(let request): clientAttemptEnded(x.invocation.index, request: request, attempt: attempt)
     case .async(let chain): asyncAttemptEnded(x.invocation.index, chain: chain, attempt: attempt)
@@ -224,7 +238,8 @@ extension SimulationRun {
 
   /// Applies a `beforeStep(k)` fault for the step about to start, if any.
   func applyStepNumberFault(_ e: Int, _ x: ExecutionState) -> Bool {
-    guard let candidates = faultsByStepNumber[x.executedSteps + 1] else { return false }
+    // Checked before every step: skip hashing the step number when no such fault exists.
+    guard !faultsByStepNumber.isEmpty, let candidates = faultsByStepNumber[x.executedSteps + 1] else { return false }
     return applyFault(e, x, candidates: candidates)
   }
 
@@ -232,11 +247,11 @@ extension SimulationRun {
   /// Returns true when the execution stopped or hangs.
   func applyFault(_ e: Int, _ x: ExecutionState, candidates: [Int]) -> Bool {
     for index in candidates {
-      let fault = scenario.faults[index]
-      if let target = fault.invocation, !matches(target, x.invocation.id) { continue }
-      if let attempt = fault.attempt, attempt != x.attemptNumber { continue }
-      guard faultRandom.chance(fault.probability) else { continue }
-      switch fault.kind {
+      // Field by field: a copy of the whole `Fault` would retain each of its strings.
+      if let target = scenario.faults[index].invocation, !matches(target, x.invocation.id) { continue }
+      if let attempt = scenario.faults[index].attempt, attempt != x.attemptNumber { continue }
+      guard faultRandom.chance(scenario.faults[index].probability) else { continue }
+      switch scenario.faults[index].kind {
       case .error(let type, let message):
         finish(e, x, .error, errorType: type, message: message)
       case .crash:

@@ -13,38 +13,48 @@ extension SimulationRun {
       }
     }
     // Invocations start in time order; the file's order breaks ties (most files are in order already).
-    if !zip(definitions, definitions.dropFirst()).allSatisfy({ $0.at <= $1.at }) {
+    // (Compared by index: zipping the array with itself copies every definition twice.)
+    if !definitions.indices.dropFirst().allSatisfy({ definitions[$0 - 1].at <= definitions[$0].at }) {
       definitions = definitions.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
-    // Room for a run without failures, so that large runs do not copy these arrays as they grow.
-    invocations.reserveCapacity(definitions.count)
-    trace.invocations.reserveCapacity(definitions.count)
-    trace.attempts.reserveCapacity(definitions.count)
-    trace.effects.reserveCapacity(definitions.count)
-    trace.outcomes.reserveCapacity(definitions.count)
-    trace.waits.reserveCapacity(definitions.count)
-    trace.events.reserveCapacity(definitions.count * 6)
-    for definition in definitions {
+    // Room for a run with retries, so that large runs do not copy these arrays as they grow: a
+    // copy of a million-invocation trace moves hundreds of megabytes and holds both buffers at
+    // once. Generous on purpose: capacity that is never written is address space, not memory
+    // (the allocator maps large buffers lazily), so the slack costs nothing resident.
+    let count = definitions.count
+    invocations.reserveCapacity(count)
+    trace.invocations.reserveCapacity(count)
+    trace.attempts.reserveCapacity(count * 2)
+    trace.effects.reserveCapacity(count * 2)
+    trace.outcomes.reserveCapacity(count * 2)
+    trace.waits.reserveCapacity(count * 2)
+    trace.events.reserveCapacity(count * 10)
+    // By position, reading fields in place: copying each definition out would retain its payload
+    // once more (a million times in a large run).
+    for position in definitions.indices {
+      let id = definitions[position].id
+      let type = definitions[position].type
+      let at = definitions[position].at
       let state = InvocationState(
-        index: invocations.count, id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
-        client: definition.client ?? scenario.client)
-      for throttle in scenario.throttles where throttle.invocation == nil || matches(throttle.invocation!, definition.id) {
+        index: invocations.count, id: id, type: type, at: at, payload: definitions[position].payload,
+        client: definitions[position].client ?? scenario.client)
+      for throttle in scenario.throttles where throttle.invocation == nil || matches(throttle.invocation!, id) {
         state.throttlesLeft += throttle.count
         state.throttleStatus = throttle.statusCode
       }
-      state.duplicateDelays = scenario.duplicateDeliveries.filter { matches($0.invocation, definition.id) }.map(\.after)
+      state.duplicateDelays = scenario.duplicateDeliveries.filter { matches($0.invocation, id) }.map(\.after)
       let caller: String
-      if definition.type == .requestResponse {
+      if type == .requestResponse {
         caller = "client \(state.client.preset.rawValue)"
-      } else if let rule = scenario.schedules.first(where: { definition.id.hasPrefix($0.id + "-") }) {
+      } else if let rule = scenario.schedules.first(where: { id.hasPrefix($0.id + "-") }) {
         caller = "EventBridge rule \(rule.id)"
       } else {
         caller = "caller"
       }
       trace.invocations.append(
         TraceInvocation(
-          id: definition.id, type: definition.type, at: definition.at, payload: definition.payload,
-          label: definition.label, caller: caller))
+          id: id, type: type, at: at, payload: definitions[position].payload, label: definitions[position].label,
+          caller: caller))
       invocations.append(state)
     }
   }

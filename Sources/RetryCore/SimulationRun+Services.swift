@@ -1,9 +1,14 @@
 /// Calls reaching DynamoDB tables and HTTP endpoints, and the effects they leave.
 extension SimulationRun {
   func performServiceCall(_ e: Int) {
-    guard let x = executions[e], var call = x.pending, call.result == nil else { return }
+    // Taken out and put back rather than copied: a copy retains the step, the request and its values.
+    guard let x = executions[e], var call = x.pending.take() else { return }
+    guard call.result == nil, let request = call.request.take() else {
+      x.pending = call
+      return
+    }
     let result: StepResult
-    switch call.request {
+    switch request {
     case .get(let table, let key):
       result = get(x, call: call, table: table, key: key)
     case .put(let table, let item, let condition):
@@ -32,7 +37,9 @@ extension SimulationRun {
     }
     call.result = result
     x.pending = call
-    releaseIfIdle(e, x)
+    // What `releaseIfIdle` decides, knowing the call has just been answered (it would copy the
+    // call to find that out).
+    if !x.isRunning { executions[e] = nil }
   }
 
   func get(_ x: ExecutionState, call: PendingCall, table t: Int, key: Value) -> StepResult {
@@ -65,7 +72,7 @@ extension SimulationRun {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
     let slot = world.tables[t].items.index(forKey: keyText)
-    let existing = slot.map { world.tables[t].items.values[$0] }
+    let existing = slot.map { world.tables[t].items.entry(at: $0) }
     let before: Value? = existing.map { .map($0.item) }
     if let condition {
       let holds: Bool
@@ -112,11 +119,11 @@ extension SimulationRun {
     } else if let existing, let slot {
       kind = existing.item == item ? .unchanged : .update
       version = kind == .unchanged ? existing.version : existing.version + 1
-      world.tables[t].items.values[slot] = (item, version)
+      world.tables[t].items.setValue((item, version), at: slot)
     } else {
       kind = .insert
       version = 1
-      world.tables[t].items[keyText] = (item, 1)
+      world.tables[t].items.append((item, 1), forNewKey: keyText)
     }
     addEffect(x, step: call.step, target: name, kind: kind, key: keyText, before: before,
               after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
@@ -166,19 +173,22 @@ extension SimulationRun {
     _ x: ExecutionState, step: CompiledStep, target: String, kind: EffectKind, key: String, before: Value? = nil,
     after: Value? = nil, detail: String? = nil, version: Int? = nil
   ) {
-    var effect = TraceEffect(
-      time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
-      key: key, before: before, after: after, step: step.path, detail: detail, version: version)
     let index = trace.effects.count
+    var duplicateOf: Int?
     if kind.mutates {
       // Kept per invocation (a handful of steps each) rather than in one run-wide table.
       if let first = x.invocation.firstMutations.first(where: { $0.step == step.pathID }) {
-        if first.attempt != x.attemptNumber { effect.duplicateOf = first.effect }
+        if first.attempt != x.attemptNumber { duplicateOf = first.effect }
       } else {
         x.invocation.firstMutations.append((step.pathID, index, x.attemptNumber))
       }
     }
-    trace.effects.append(effect)
+    // Built in the append, not in a local first: the effect holds a dozen references.
+    trace.effects.append(
+      TraceEffect(
+        time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
+        key: key, before: before, after: after, step: step.path, detail: detail, version: version,
+        duplicateOf: duplicateOf))
     record(.effect, invocation: x.invocation.id, attempt: x.attemptNumber, effect: index)
   }
 
@@ -203,7 +213,7 @@ extension SimulationRun {
     } else {
       kind = existing == nil ? .insert : (existing!.item == item ? .unchanged : .update)
       version = existing == nil ? 1 : (kind == .unchanged ? version : version + 1)
-      world.tables[t].items[keyText] = (item, version)
+      world.tables[t].items.updateValue((item, version), forKey: keyText)
     }
     trace.effects.append(
       TraceEffect(

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// Runs a scenario and returns its trace. Pure and deterministic: the same scenario and seed give
 /// the same trace, byte for byte, on every machine.
 ///
@@ -61,7 +59,7 @@ struct ScheduledEvent: Comparable {
 final class SimulationRun {
   let scenario: Scenario
   let seed: UInt64
-  var queue = Heap<ScheduledEvent>()
+  var queue: EventQueue
   var sequence = 0
   var now: Milliseconds = 0
 
@@ -111,10 +109,24 @@ final class SimulationRun {
       }
     }
     faultsByStepNumber = byNumber
+    for step in allSteps {
+      switch step.step.action {
+      case .getItem(let table, _), .putItem(let table, _, _), .updateItem(let table, _, _, _, _, _),
+        .deleteItem(let table, _, _):
+        step.tableIndex = world.tableIndex[table]
+      default:
+        break
+      }
+    }
     asyncModel = scenario.function.asyncQueue
     invokeConfig = scenario.function.eventInvokeConfig
     latencies = scenario.function.latencies
     functionTimeout = scenario.function.timeout
+    // The delays the engine schedules with on every execution get the queue's cheap lanes.
+    queue = EventQueue(fixedDelays: [
+      functionTimeout, latencies.invokeOverhead, latencies.dynamodb / 2, latencies.dynamodb, latencies.compute,
+      latencies.http / 2, latencies.http,
+    ])
     trace = Trace(
       meta: TraceMeta(
         source: "scenario", scenario: scenario.name, title: scenario.title, lesson: scenario.lesson, seed: seed,
@@ -132,13 +144,14 @@ final class SimulationRun {
     // At equal times an invocation goes first, as if it had been scheduled before everything else.
     var nextInvocation = 0
     while true {
-      if nextInvocation < invocations.count, invocations[nextInvocation].at <= (queue.min?.time ?? .max) {
-        now = max(now, invocations[nextInvocation].at)
-        invoke(nextInvocation)
-        nextInvocation += 1
-      } else if let next = queue.popMin() {
+      let arrival = nextInvocation < invocations.count ? invocations[nextInvocation].at : nil
+      if let next = queue.popMin(before: arrival) {
         now = next.time
         handle(next.event)
+      } else if let arrival {
+        now = max(now, arrival)
+        invoke(nextInvocation)
+        nextInvocation += 1
       } else {
         break
       }
@@ -149,7 +162,7 @@ final class SimulationRun {
 
   func schedule(_ event: SimulationEvent, at time: Milliseconds) {
     sequence += 1
-    queue.insert(ScheduledEvent(time: max(time, now), sequence: sequence, event: event))
+    queue.insert(ScheduledEvent(time: max(time, now), sequence: sequence, event: event), now: now)
   }
 
   func record(_ kind: TraceEvent.Kind, invocation: String? = nil, attempt: Int? = nil, effect: Int? = nil,

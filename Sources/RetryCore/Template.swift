@@ -42,19 +42,35 @@ public indirect enum Template: Sendable, Hashable {
   /// The value, with `resolve` giving the value of each root name (`event`, `clock`, a step's
   /// `as` name); nil from `resolve` means the name is unknown.
   public func evaluate(_ resolve: (String) -> Value?) throws(ExpressionError) -> Value {
+    try evaluate(resolve, member: { _, _ in nil })
+  }
+
+  /// `evaluate(_:)` with a shortcut for `root.name`: `member(root, name)` gives that member's value
+  /// straight from where the root is stored, or nil to resolve the root and look the member up as
+  /// usual. The simulator answers `event.x` this way: resolving `event` first copies the whole
+  /// payload (retaining each of its references) to read one field of it.
+  func evaluate(_ resolve: (String) -> Value?, member: (String, String) -> Value?) throws(ExpressionError) -> Value {
     switch self {
     case .literal(let value):
       return value
     case .map(let templates):
-      var fields: OrderedDictionary<String, Value> = [:]
-      for (key, template) in templates { fields[key] = try template.evaluate(resolve) }
+      // `mapValues` shares the template's keys (and their hash table) with the result: an item
+      // built on every execution then costs one allocation, its values, instead of rebuilding
+      // and rehashing its keys. The keys and their order are the template's either way.
+      var failure: ExpressionError?
+      let fields = templates.mapValues { template -> Value in
+        guard failure == nil else { return .null }
+        do throws(ExpressionError) { return try template.evaluate(resolve, member: member) } catch {
+          failure = error
+          return .null
+        }
+      }
+      if let failure { throw failure }
       return .map(fields)
     case .list(let templates):
-      var items: [Value] = []
-      for template in templates { items.append(try template.evaluate(resolve)) }
-      return .list(items)
+      return .list(try templates.map { (template) throws(ExpressionError) in try template.evaluate(resolve, member: member) })
     case .text(let text):
-      return try text.evaluate(resolve)
+      return try text.evaluate(resolve, member: member)
     }
   }
 

@@ -49,7 +49,8 @@ indirect enum TemplateExpression: Hashable, Sendable {
     }
   }
 
-  func evaluate(_ resolve: (String) -> Value?) throws(ExpressionError) -> Value {
+  /// `member` is `Template.evaluate(_:member:)`'s shortcut for `root.name`.
+  func evaluate(_ resolve: (String) -> Value?, member: (String, String) -> Value?) throws(ExpressionError) -> Value {
     switch self {
     case .literal(let value, _):
       return value
@@ -57,14 +58,15 @@ indirect enum TemplateExpression: Hashable, Sendable {
       guard let value = resolve(name) else { throw ExpressionError(offset: offset, message: "unknown name '\(name)'") }
       return value
     case .member(let base, let name, _, _):
+      if case .root(let root, _) = base, let value = member(root, name) { return value }
       // Like JavaScript's `undefined`: a missing member is a value (null), not an error, so that
       // `${event.optional}` renders; using it in arithmetic is the error.
-      guard case .map(let fields) = try base.evaluate(resolve) else { return .null }
+      guard case .map(let fields) = try base.evaluate(resolve, member: member) else { return .null }
       return fields[name] ?? .null
     case .index(let base, let index, _, _):
-      return try subscripted(try base.evaluate(resolve), by: index, resolve)
+      return try subscripted(try base.evaluate(resolve, member: member), by: index, resolve, member)
     case .negate(let operand, _):
-      let value = try operand.evaluate(resolve)
+      let value = try operand.evaluate(resolve, member: member)
       switch value {
       case .int(let number): return number == .min ? .double(-Double(number)) : .int(-number)
       case .double(let number): return .double(-number)
@@ -73,16 +75,18 @@ indirect enum TemplateExpression: Hashable, Sendable {
         throw ExpressionError(offset: start, message: "cannot negate \(value.kindPhrase)")
       }
     case .binary(let operation, let lhs, let rhs, let offset):
-      let left = try lhs.evaluate(resolve)
-      let right = try rhs.evaluate(resolve)
+      let left = try lhs.evaluate(resolve, member: member)
+      let right = try rhs.evaluate(resolve, member: member)
       try Self.rejectNull(left, from: lhs)
       try Self.rejectNull(right, from: rhs)
       return try operation.apply(left, right, at: offset)
     }
   }
 
-  private func subscripted(_ base: Value, by index: TemplateExpression, _ resolve: (String) -> Value?) throws(ExpressionError) -> Value {
-    let key = try index.evaluate(resolve)
+  private func subscripted(
+    _ base: Value, by index: TemplateExpression, _ resolve: (String) -> Value?, _ member: (String, String) -> Value?
+  ) throws(ExpressionError) -> Value {
+    let key = try index.evaluate(resolve, member: member)
     switch key {
     case .int(let position):
       guard case .list(let items) = base, items.indices.contains(position) else { return .null }

@@ -43,15 +43,15 @@ public struct TemplateText: Sendable, Hashable, CustomStringConvertible {
     return .text(TemplateText(source: text, segments: segments))
   }
 
-  func evaluate(_ resolve: (String) -> Value?) throws(ExpressionError) -> Value {
+  func evaluate(_ resolve: (String) -> Value?, member: (String, String) -> Value?) throws(ExpressionError) -> Value {
     if segments.count == 1, case .expression(let expression) = segments[0] {
-      return try expression.evaluate(resolve)
+      return try expression.evaluate(resolve, member: member)
     }
     var text = ""
     for segment in segments {
       switch segment {
       case .text(let literal): text += literal
-      case .expression(let expression): text += try expression.evaluate(resolve).displayText
+      case .expression(let expression): text += try expression.evaluate(resolve, member: member).displayText
       }
     }
     return .string(text)

@@ -228,13 +228,10 @@ public struct TraceEffect: Sendable, Hashable {
   public var time: Milliseconds
   /// The invocation, or nil for an external writer.
   public var invocation: String?
-  /// The attempt number within the invocation, or nil for an external writer.
-  public var attempt: Int?
   /// `A#2`, or the external actor's name.
   public var actor: String
   /// The table, endpoint or log the effect touched.
   public var target: String
-  public var kind: EffectKind
   /// The item key (`mail=y`) or the request (`POST https://...`).
   public var key: String
   public var before: Value?
@@ -243,10 +240,29 @@ public struct TraceEffect: Sendable, Hashable {
   public var step: String?
   /// Extra detail: the failed condition, the status code, the log line.
   public var detail: String?
+  public var kind: EffectKind
+  // The three numbers are stored as Int32 with -1 for "none", next to `kind`, as `TraceEvent`
+  // does: a run of a million invocations records a million effects, and this makes each one
+  // 168 bytes instead of 208.
+  private var attemptStorage: Int32
+  private var versionStorage: Int32
+  private var duplicateOfStorage: Int32
+
+  /// The attempt number within the invocation, or nil for an external writer.
+  public var attempt: Int? {
+    get { CompactIndex.read(attemptStorage) }
+    set { attemptStorage = CompactIndex.store(newValue) }
+  }
   /// The item's version after a table write (1 for a new item), the request's number at an endpoint.
-  public var version: Int?
+  public var version: Int? {
+    get { CompactIndex.read(versionStorage) }
+    set { versionStorage = CompactIndex.store(newValue) }
+  }
   /// Index in `Trace.effects` of the first effect this one repeats, for the same event.
-  public var duplicateOf: Int?
+  public var duplicateOf: Int? {
+    get { CompactIndex.read(duplicateOfStorage) }
+    set { duplicateOfStorage = CompactIndex.store(newValue) }
+  }
 
   public init(
     time: Milliseconds, invocation: String?, attempt: Int?, actor: String, target: String, kind: EffectKind,
@@ -255,17 +271,17 @@ public struct TraceEffect: Sendable, Hashable {
   ) {
     self.time = time
     self.invocation = invocation
-    self.attempt = attempt
     self.actor = actor
     self.target = target
-    self.kind = kind
     self.key = key
     self.before = before
     self.after = after
     self.step = step
     self.detail = detail
-    self.version = version
-    self.duplicateOf = duplicateOf
+    self.kind = kind
+    attemptStorage = CompactIndex.store(attempt)
+    versionStorage = CompactIndex.store(version)
+    duplicateOfStorage = CompactIndex.store(duplicateOf)
   }
 }
 

@@ -43,23 +43,23 @@ public struct TraceEvent: Sendable, Hashable {
 
   /// The attempt number within the invocation.
   public var attempt: Int? {
-    get { Self.read(attemptStorage) }
-    set { attemptStorage = Self.store(newValue) }
+    get { CompactIndex.read(attemptStorage) }
+    set { attemptStorage = CompactIndex.store(newValue) }
   }
   /// Index into `Trace.effects`.
   public var effect: Int? {
-    get { Self.read(effectStorage) }
-    set { effectStorage = Self.store(newValue) }
+    get { CompactIndex.read(effectStorage) }
+    set { effectStorage = CompactIndex.store(newValue) }
   }
   /// Index into `Trace.waits`.
   public var wait: Int? {
-    get { Self.read(waitStorage) }
-    set { waitStorage = Self.store(newValue) }
+    get { CompactIndex.read(waitStorage) }
+    set { waitStorage = CompactIndex.store(newValue) }
   }
   /// Index into `Trace.outcomes`.
   public var outcome: Int? {
-    get { Self.read(outcomeStorage) }
-    set { outcomeStorage = Self.store(newValue) }
+    get { CompactIndex.read(outcomeStorage) }
+    set { outcomeStorage = CompactIndex.store(newValue) }
   }
 
   public init(
@@ -70,16 +70,19 @@ public struct TraceEvent: Sendable, Hashable {
     self.kind = kind
     self.invocation = invocation
     self.note = note
-    attemptStorage = Self.store(attempt)
-    effectStorage = Self.store(effect)
-    waitStorage = Self.store(wait)
-    outcomeStorage = Self.store(outcome)
+    attemptStorage = CompactIndex.store(attempt)
+    effectStorage = CompactIndex.store(effect)
+    waitStorage = CompactIndex.store(wait)
+    outcomeStorage = CompactIndex.store(outcome)
   }
+}
 
-  private static func read(_ stored: Int32) -> Int? { stored < 0 ? nil : Int(stored) }
+/// The compact storage of an optional trace number (an index, an attempt number, a version):
+/// an Int32, -1 for nil. Numbers beyond Int32 (two billion effects) would not fit in memory anyway.
+enum CompactIndex {
+  static func read(_ stored: Int32) -> Int? { stored < 0 ? nil : Int(stored) }
 
-  /// Indexes beyond Int32 (two billion effects) would not fit in memory anyway.
-  private static func store(_ value: Int?) -> Int32 {
+  static func store(_ value: Int?) -> Int32 {
     guard let value else { return -1 }
     precondition(value >= 0 && value <= Int(Int32.max), "trace index out of range: \(value)")
     return Int32(value)

@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// The outside world during a run: DynamoDB tables with versioned items, HTTP endpoints that keep
 /// every request they receive.
 struct WorldState {
@@ -11,7 +9,7 @@ struct WorldState {
     let keyAttributes: [String]
     let hasWriteFailures: Bool
     /// Items by their key's canonical text, in insertion order.
-    var items: OrderedDictionary<String, (item: Item, version: Int)> = [:]
+    var items = ItemStore()
     var writeRequests = 0
   }
   struct Endpoint {
@@ -33,7 +31,7 @@ struct WorldState {
         hasWriteFailures: !definition.writeFailures.isEmpty)
       for item in definition.items {
         if let key = try? Self.keyText(of: .map(item), name: definition.name, keyAttributes: definition.keyAttributes) {
-          table.items[key] = (item, 1)
+          table.items.updateValue((item, 1), forKey: key)
         }
       }
       self.tables.append(table)
@@ -71,7 +69,7 @@ struct WorldState {
   func snapshot() -> WorldSnapshot {
     WorldSnapshot(
       tables: tables.map {
-        WorldSnapshot.Table(name: $0.definition.name, keyAttributes: $0.definition.keyAttributes, items: $0.items.values.map(\.item))
+        WorldSnapshot.Table(name: $0.definition.name, keyAttributes: $0.definition.keyAttributes, items: $0.items.items)
       },
       endpoints: endpoints.map { WorldSnapshot.Endpoint(name: $0.definition.name, url: $0.definition.url, requests: $0.requests) })
   }
