@@ -189,3 +189,24 @@ import Testing
     #expect(trace.executions.last?.response == ["ok": true])
   }
 }
+
+extension HandlerInterpreterTests {
+  @Test func deletingAMissingItemChangesNothing() throws {
+    let delete = Step(name: "delete", action: .deleteItem(table: "orders", key: .literal(["id": "nope"]), condition: nil))
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, steps: [delete, Self.respond])).run()
+    let effect = try #require(trace.effects.first)
+    #expect(effect.kind == .unchanged)
+    #expect(effect.detail == TraceEffect.noSuchItem)
+    #expect(Narrator(trace: trace).caption(for: try #require(trace.events.first { $0.kind == .effect }))
+      == "A#1 deletes orders[id=nope], which does not exist: nothing changes.")
+  }
+
+  @Test func deletingAnExistingItemRemovesIt() throws {
+    let delete = Step(name: "delete", action: .deleteItem(table: "orders", key: .literal(["id": "order-1"]), condition: nil))
+    let trace = Simulator(scenario: Build.scenario(.requestResponse, steps: [delete, Self.respond]) {
+      $0.tables[0].items = [["id": "order-1"]]
+    }).run()
+    #expect(trace.effects.map(\.kind) == [.delete])
+    #expect(trace.world.tables[0].items.isEmpty)
+  }
+}

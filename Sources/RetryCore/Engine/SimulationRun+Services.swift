@@ -126,7 +126,8 @@ extension SimulationRun {
       world.tables[t].items.append((item, 1), forNewKey: keyText)
     }
     addEffect(x, step: call.step, target: name, kind: kind, key: keyText, before: before,
-              after: delete ? nil : .map(item), detail: condition.map { "condition held: \($0.text)" }, version: version)
+              after: delete ? nil : .map(item), detail: delete && existing == nil ? TraceEffect.noSuchItem : condition.map { "condition held: \($0.text)" },
+              version: version)
     if injected {
       return .failed(errorType: failureError, message: "\(failureError) writing to \(name) (the write was applied)", policy: .throw)
     }

@@ -1,5 +1,8 @@
 /// One touch of the outside world.
 public struct TraceEffect: Sendable, Hashable {
+  /// The `detail` of a delete that found nothing to delete (DynamoDB answers success all the same).
+  public static let noSuchItem = "no such item"
+
   public var time: Milliseconds
   /// The invocation, or nil for an external writer.
   public var invocation: String?

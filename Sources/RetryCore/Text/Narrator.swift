@@ -115,6 +115,8 @@ public struct Narrator: Sendable {
     case .read: text = "\(effect.actor) reads \(place): \(effect.detail ?? "")."
     case .insert: text = "\(effect.actor) inserts \(place)."
     case .update: text = "\(effect.actor) updates \(place) (version \(effect.version ?? 0))."
+    case .unchanged where effect.detail == TraceEffect.noSuchItem:
+      text = "\(effect.actor) deletes \(place), which does not exist: nothing changes."
     case .unchanged: text = "\(effect.actor) writes \(place) again with the same values: nothing changes (idempotent)."
     case .delete: text = "\(effect.actor) deletes \(place)."
     case .skip: text = "\(effect.actor)'s conditional write to \(place) is skipped (\(effect.detail ?? "condition failed")): already applied."
