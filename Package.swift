@@ -53,7 +53,7 @@ let package = Package(
     ),
     .executableTarget(name: "retryscope", dependencies: ["RetryScopeCLI"]),
     .testTarget(name: "RetryCoreTests", dependencies: ["RetryCore"]),
-    .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore"]),
+    .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore"], exclude: ["Snapshots"]),
     .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "retryscope"]),
   ],
   swiftLanguageModes: [.v6]
