@@ -273,3 +273,15 @@ import Testing
     #expect(trace.outcomes.map(\.kind) == [.succeeded, .succeeded])
   }
 }
+
+extension AsynchronousInvocationTests {
+  @Test func throttleBackoffCeilingDoublesAndSaturates() {
+    #expect((1...6).map { SimulationRun.backoffCeiling(after: $0, initial: 1_000, maximum: 300_000) }
+      == [1_000, 2_000, 4_000, 8_000, 16_000, 32_000])
+    #expect(SimulationRun.backoffCeiling(after: 10, initial: 1_000, maximum: 300_000) == 300_000)
+    #expect(SimulationRun.backoffCeiling(after: 1_000_000, initial: 1_000, maximum: 300_000) == 300_000)
+    // A huge initial backoff saturates at the maximum instead of overflowing.
+    #expect(SimulationRun.backoffCeiling(after: 64, initial: Milliseconds.max / 3, maximum: Milliseconds.max / 2) == Milliseconds.max / 2)
+    #expect(SimulationRun.backoffCeiling(after: 1, initial: 10_000, maximum: 5_000) == 5_000)
+  }
+}

@@ -39,8 +39,9 @@ extension SimulationRun {
       invocation.chains[chain].throttles += 1
       // Throttles and system errors: back off exponentially from 1 s to 5 min, bounded only by
       // the event's maximum age; they do not count against maximumRetryAttempts.
-      let exponent = min(invocation.chains[chain].throttles - 1, 30)
-      let ceiling = min(asyncModel.throttleBackoffInitial << exponent, asyncModel.throttleBackoffMaximum)
+      let ceiling = Self.backoffCeiling(
+        after: invocation.chains[chain].throttles, initial: asyncModel.throttleBackoffInitial,
+        maximum: asyncModel.throttleBackoffMaximum)
       let delay = ceiling / 2 + delayRandom.int(in: 0...max(0, ceiling - ceiling / 2))
       retryLater(index, chain: chain, at: now + delay, reason: .throttleBackoff, errorCode: status)
       return
@@ -48,6 +49,18 @@ extension SimulationRun {
     let caller: AttemptCaller = invocation.chains[chain].isDuplicate ? .duplicateDelivery : .lambdaAsync
     invocation.chains[chain].invokeCount += 1
     startExecution(index, requestId: requestId, caller: caller, origin: .async(chain: chain))
+  }
+
+  /// `initial` doubled once per earlier throttle, capped at `maximum`. Doubles step by step rather
+  /// than shifting, so that a huge configured `initial` saturates instead of overflowing.
+  static func backoffCeiling(after throttles: Int, initial: Milliseconds, maximum: Milliseconds) -> Milliseconds {
+    var ceiling = min(initial, maximum)
+    var doublings = throttles - 1
+    while doublings > 0, ceiling < maximum {
+      ceiling = ceiling > maximum / 2 ? maximum : ceiling * 2
+      doublings -= 1
+    }
+    return ceiling
   }
 
   /// Schedules the eventually consistent queue's spontaneous second delivery, if any.
