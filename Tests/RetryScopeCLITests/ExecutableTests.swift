@@ -18,7 +18,8 @@ import Testing
 
   static func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
     let process = Process()
-    process.executableURL = try #require(binary, "build the retryscope executable first")
+    let executable: URL = try #require(binary, "build the retryscope executable first")
+    process.executableURL = executable
     process.arguments = arguments
     let out = Pipe()
     let err = Pipe()

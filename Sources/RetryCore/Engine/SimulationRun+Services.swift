@@ -197,7 +197,6 @@ extension SimulationRun {
   func performExternalWrite(_ index: Int) {
     let write = scenario.externalWrites[index]
     guard let t = world.tableIndex[write.table] else { return }
-    let definition = world.tables[t].definition
     let item: Item
     let isDelete: Bool
     switch write.operation {
