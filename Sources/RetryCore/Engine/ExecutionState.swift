@@ -110,7 +110,6 @@ final class CompiledStep {
 /// reaches the service (half-way through the call's latency).
 struct PendingCall {
   var step: CompiledStep
-  var startedAt: Milliseconds
   /// What the call asks; taken (nil) once it has reached its service, which is all that reads it.
   var request: ServiceRequest?
   var result: StepResult?

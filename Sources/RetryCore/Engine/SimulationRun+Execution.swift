@@ -152,7 +152,7 @@ extension SimulationRun {
     } else {
       latency = step.step.duration ?? latencies.dynamodb
     }
-    x.pending = PendingCall(step: step, startedAt: now, request: request)
+    x.pending = PendingCall(step: step, request: request)
     schedule(.serviceCall(e), at: now + latency / 2)
     schedule(.continueExecution(e), at: now + latency)
   }

@@ -40,10 +40,6 @@ struct WorldState {
     for (index, endpoint) in endpoints.enumerated() { endpointIndex[endpoint.name] = index }
   }
 
-  func endpointLatency(_ name: String) -> Milliseconds? {
-    endpointIndex[name].flatMap { endpoints[$0].definition.latency }
-  }
-
   /// The canonical text of an item's key (`mail=y`, `user=alice,seq=3`): also what effects show.
   func keyText(of value: Value, table t: Int) throws(ServiceFailure) -> String {
     try Self.keyText(of: value, name: tables[t].name, keyAttributes: tables[t].keyAttributes)
