@@ -59,3 +59,17 @@ import Testing
     #expect(one.outcomes == two.outcomes)
   }
 }
+
+extension DeterminismTests {
+  /// Trace records stay compact: they are kept by the million (docs/performance.md).
+  @Test func traceRecordsStayCompact() {
+    #expect(MemoryLayout<TraceEvent>.stride <= 64)
+    #expect(MemoryLayout<TraceEffect>.stride <= 168)
+    var effect = TraceEffect(time: 0, invocation: "A", attempt: 2, actor: "A#2", target: "t", kind: .insert, key: "k")
+    #expect(effect.attempt == 2 && effect.version == nil && effect.duplicateOf == nil)
+    effect.duplicateOf = 0
+    #expect(effect.duplicateOf == 0)
+    effect.attempt = nil
+    #expect(effect.attempt == nil)
+  }
+}

@@ -19,28 +19,14 @@ public struct TraceEffect: Sendable, Hashable {
   /// Extra detail: the failed condition, the status code, the log line.
   public var detail: String?
   public var kind: EffectKind
-  // The three numbers are stored as Int32 with -1 for "none", next to `kind`, as `TraceEvent`
-  // does: a run of a million invocations records a million effects, and this makes each one
-  // 168 bytes instead of 208.
-  private var attemptStorage: Int32
-  private var versionStorage: Int32
-  private var duplicateOfStorage: Int32
-
+  // Stored as Int32 (`CompactIndex`) next to `kind`: a run of a million invocations records a
+  // million effects, and this makes each one 168 bytes instead of 208.
   /// The attempt number within the invocation, or nil for an external writer.
-  public var attempt: Int? {
-    get { CompactIndex.read(attemptStorage) }
-    set { attemptStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var attempt: Int?
   /// The item's version after a table write (1 for a new item), the request's number at an endpoint.
-  public var version: Int? {
-    get { CompactIndex.read(versionStorage) }
-    set { versionStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var version: Int?
   /// Index in `Trace.effects` of the first effect this one repeats, for the same event.
-  public var duplicateOf: Int? {
-    get { CompactIndex.read(duplicateOfStorage) }
-    set { duplicateOfStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var duplicateOf: Int?
 
   public init(
     time: Milliseconds, invocation: String?, attempt: Int?, actor: String, target: String, kind: EffectKind,
@@ -57,9 +43,9 @@ public struct TraceEffect: Sendable, Hashable {
     self.step = step
     self.detail = detail
     self.kind = kind
-    attemptStorage = CompactIndex.store(attempt)
-    versionStorage = CompactIndex.store(version)
-    duplicateOfStorage = CompactIndex.store(duplicateOf)
+    self.attempt = attempt
+    self.version = version
+    self.duplicateOf = duplicateOf
   }
 }
 

@@ -34,33 +34,16 @@ public struct TraceEvent: Sendable, Hashable {
   public var invocation: String?
   /// A fact the trace does not hold elsewhere (`retry 1 of 2`, `request 2 of 3`).
   public var note: String?
-  // The four references are stored as Int32 with -1 for "none": a run of a million invocations
-  // records millions of events, and this halves their size (64 bytes instead of 112).
-  private var attemptStorage: Int32
-  private var effectStorage: Int32
-  private var waitStorage: Int32
-  private var outcomeStorage: Int32
-
+  // Stored as Int32 (`CompactIndex`): a run of a million invocations records millions of events,
+  // and this halves their size (64 bytes instead of 112).
   /// The attempt number within the invocation.
-  public var attempt: Int? {
-    get { CompactIndex.read(attemptStorage) }
-    set { attemptStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var attempt: Int?
   /// Index into `Trace.effects`.
-  public var effect: Int? {
-    get { CompactIndex.read(effectStorage) }
-    set { effectStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var effect: Int?
   /// Index into `Trace.waits`.
-  public var wait: Int? {
-    get { CompactIndex.read(waitStorage) }
-    set { waitStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var wait: Int?
   /// Index into `Trace.outcomes`.
-  public var outcome: Int? {
-    get { CompactIndex.read(outcomeStorage) }
-    set { outcomeStorage = CompactIndex.store(newValue) }
-  }
+  @CompactIndex public var outcome: Int?
 
   public init(
     time: Milliseconds, kind: Kind, invocation: String? = nil, attempt: Int? = nil, effect: Int? = nil,
@@ -70,19 +53,30 @@ public struct TraceEvent: Sendable, Hashable {
     self.kind = kind
     self.invocation = invocation
     self.note = note
-    attemptStorage = CompactIndex.store(attempt)
-    effectStorage = CompactIndex.store(effect)
-    waitStorage = CompactIndex.store(wait)
-    outcomeStorage = CompactIndex.store(outcome)
+    self.attempt = attempt
+    self.effect = effect
+    self.wait = wait
+    self.outcome = outcome
   }
 }
 
-/// The compact storage of an optional trace number (an index, an attempt number, a version):
-/// an Int32, -1 for nil. Numbers beyond Int32 (two billion effects) would not fit in memory anyway.
-enum CompactIndex {
-  static func read(_ stored: Int32) -> Int? { stored < 0 ? nil : Int(stored) }
+/// An optional trace number (an index, an attempt number, a version) stored as an Int32, -1 for
+/// nil: trace records are kept by the million, and `Int?` takes 16 bytes where this takes 4.
+/// Numbers beyond Int32 (two billion effects) would not fit in memory anyway.
+@propertyWrapper
+public struct CompactIndex: Sendable, Hashable {
+  private var stored: Int32
 
-  static func store(_ value: Int?) -> Int32 {
+  public init(wrappedValue: Int?) {
+    stored = Self.store(wrappedValue)
+  }
+
+  public var wrappedValue: Int? {
+    get { stored < 0 ? nil : Int(stored) }
+    set { stored = Self.store(newValue) }
+  }
+
+  private static func store(_ value: Int?) -> Int32 {
     guard let value else { return -1 }
     precondition(value >= 0 && value <= Int(Int32.max), "trace index out of range: \(value)")
     return Int32(value)
