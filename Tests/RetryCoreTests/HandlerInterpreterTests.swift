@@ -210,3 +210,18 @@ extension HandlerInterpreterTests {
     #expect(trace.world.tables[0].items.isEmpty)
   }
 }
+
+extension HandlerInterpreterTests {
+  /// A scenario built in code may name a table or endpoint it never declared (the loader refuses
+  /// it): the call fails as AWS would, as a function error.
+  @Test func anUndeclaredTableOrEndpointFailsTheCall() throws {
+    let get = Step(name: "read", action: .getItem(table: "nowhere", key: .literal(["id": "1"])))
+    let table = Simulator(scenario: Build.scenario(.requestResponse, steps: [get, Self.respond])).run()
+    #expect(table.attempts.first?.errorType == "ResourceNotFoundException")
+    #expect(table.attempts.first?.errorMessage == "Requested resource not found: Table: nowhere not found")
+    let post = Step(name: "post", action: .post(endpoint: "nowhere", body: .literal("x"), onError: .throw))
+    let endpoint = Simulator(scenario: Build.scenario(.requestResponse, steps: [post, Self.respond])).run()
+    #expect(endpoint.attempts.first?.errorType == "Error")
+    #expect(endpoint.attempts.first?.errorMessage == "getaddrinfo ENOTFOUND nowhere")
+  }
+}

@@ -122,8 +122,9 @@ enum ServiceRequest {
   case update(table: Int, key: Value, update: UpdateExpression, values: [String: Value], names: [String: String], condition: ResolvedCondition?)
   case delete(table: Int, key: Value, condition: ResolvedCondition?)
   case post(endpoint: Int, body: Value, onError: ErrorPolicy)
-  /// A table or endpoint the scenario does not declare (the loader prevents it; code may not).
-  case unknown(kind: String, name: String)
+  /// A table or an endpoint the scenario does not declare (the loader prevents it; code may not).
+  case unknownTable(String)
+  case unknownEndpoint(String)
 }
 
 struct ResolvedCondition {

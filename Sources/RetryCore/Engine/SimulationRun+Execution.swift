@@ -33,9 +33,7 @@ extension SimulationRun {
         finish(e, x, .error, errorType: type, message: message)
         return
       }
-      if let name = call.step.step.resultName { x.variables[name] = result.value }
-      x.last = result
-      x.completedStep = call.step
+      store(result, of: call.step, in: x)
     }
     if let done = x.completedStep {
       x.completedStep = nil
@@ -101,8 +99,7 @@ extension SimulationRun {
           .put(table: t, item: try evaluate(item, in: x), condition: try resolve(condition, in: x))
         })
       case .updateItem(let table, let key, let update, let condition, let values, let names):
-        var resolvedValues: [String: Value] = [:]
-        for name in values.keys.sorted() { resolvedValues[name] = try evaluate(values[name]!, in: x) }
+        let resolvedValues = try evaluate(values, in: x)
         startCall(e, x, step: compiled, request: try tableRequest(table, at: compiled.tableIndex) { (t) throws(ExpressionError) in
           .update(table: t, key: try evaluate(key, in: x), update: update, values: resolvedValues, names: names,
                   condition: try resolve(condition, in: x))
@@ -116,7 +113,7 @@ extension SimulationRun {
         if let index = world.endpointIndex[endpoint] {
           request = .post(endpoint: index, body: try evaluate(body, in: x), onError: onError)
         } else {
-          request = .unknown(kind: "endpoint", name: endpoint)
+          request = .unknownEndpoint(endpoint)
         }
         startCall(e, x, step: compiled, request: request)
       }
@@ -127,21 +124,26 @@ extension SimulationRun {
     return false
   }
 
-  /// A table request, or `.unknown` when the scenario declares no such table (`index`, the
+  /// A table request, or `.unknownTable` when the scenario declares no such table (`index`, the
   /// step's `tableIndex`, is nil).
   func tableRequest(
     _ name: String, at index: Int?, _ make: (Int) throws(ExpressionError) -> ServiceRequest
   ) throws(ExpressionError) -> ServiceRequest {
-    guard let index else { return .unknown(kind: "table", name: name) }
+    guard let index else { return .unknownTable(name) }
     return try make(index)
   }
 
   /// Finishes a step that needs no service after `duration`.
   func complete(_ e: Int, _ x: ExecutionState, step: CompiledStep, result: StepResult, after duration: Milliseconds) {
+    store(result, of: step, in: x)
+    schedule(.continueExecution(e), at: now + duration)
+  }
+
+  /// A finished step's result: under its `as` name, as `last`, and the step itself for `after:` faults.
+  func store(_ result: StepResult, of step: CompiledStep, in x: ExecutionState) {
     if let name = step.step.resultName { x.variables[name] = result.value }
     x.last = result
     x.completedStep = step
-    schedule(.continueExecution(e), at: now + duration)
   }
 
   /// Sends a call: it reaches the service half-way through its latency and returns at the end.
@@ -159,11 +161,18 @@ extension SimulationRun {
 
   func resolve(_ condition: ConditionalWrite?, in x: ExecutionState) throws(ExpressionError) -> ResolvedCondition? {
     guard let condition else { return nil }
-    var values: [String: Value] = [:]
-    for name in condition.values.keys.sorted() { values[name] = try evaluate(condition.values[name]!, in: x) }
     return ResolvedCondition(
-      expression: condition.expression, text: condition.text, values: values, names: condition.names,
+      expression: condition.expression, text: condition.text, values: try evaluate(condition.values, in: x),
+      names: condition.names,
       onConditionFailed: condition.onConditionFailed)
+  }
+
+  /// Evaluates `ExpressionAttributeValues`, in key order so that the first failing one is always
+  /// the same.
+  func evaluate(_ templates: [String: Template], in x: ExecutionState) throws(ExpressionError) -> [String: Value] {
+    var values: [String: Value] = [:]
+    for name in templates.keys.sorted() { values[name] = try evaluate(templates[name]!, in: x) }
+    return values
   }
 
   /// Evaluates a template with the names a handler can see.

@@ -30,10 +30,10 @@ extension SimulationRun {
       result = write(x, call: call, table: table, key: key, condition: condition, delete: true) { _, _ in [:] }
     case .post(let endpoint, let body, let onError):
       result = post(x, call: call, endpoint: endpoint, body: body, onError: onError)
-    case .unknown(let kind, let name):
-      result = kind == "table"
-        ? failure("ResourceNotFoundException", "Requested resource not found: Table: \(name) not found")
-        : failure("Error", "getaddrinfo ENOTFOUND \(name)")
+    case .unknownTable(let name):
+      result = failure("ResourceNotFoundException", "Requested resource not found: Table: \(name) not found")
+    case .unknownEndpoint(let name):
+      result = failure("Error", "getaddrinfo ENOTFOUND \(name)")
     }
     call.result = result
     x.pending = call
