@@ -285,3 +285,21 @@ extension AsynchronousInvocationTests {
     #expect(SimulationRun.backoffCeiling(after: 1, initial: 10_000, maximum: 5_000) == 5_000)
   }
 }
+
+extension AsynchronousInvocationTests {
+  /// An event rejected with a service error until it expires carries that error, not a throttle's.
+  @Test func anExpiredEventCarriesTheServiceErrorThatRejectedIt() throws {
+    let trace = Simulator(scenario: Build.scenario(.event) {
+      $0.throttles = [Throttle(invocation: "A", count: 1_000, statusCode: 503)]
+      $0.function.eventInvokeConfig.maximumEventAgeInSeconds = 60
+      $0.function.eventInvokeConfig.onFailure = Destination(kind: .sqs, target: "failures")
+      $0.function.deadLetterQueue = "dlq"
+    }).run()
+    #expect(trace.attempts.allSatisfy { $0.errorType == "ServiceException" })
+    let dlq = try #require(trace.outcomes(.deadLetterQueue).first)
+    #expect(dlq.payload?["messageAttributes"]?["ErrorCode"] == "503")
+    #expect(dlq.payload?["messageAttributes"]?["ErrorMessage"] == "Lambda was unable to run the function (HTTP 503).")
+    let record = try #require(trace.outcomes(.onFailure).first?.payload)
+    #expect(record["responsePayload"]?["errorType"] == "ServiceException")
+  }
+}

@@ -10,8 +10,8 @@ extension SimulationRun {
     // configured dead-letter queue or the on-failure event destination, without any retries."
     // Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
     if scenario.function.reservedConcurrency == 0 {
-      invocations[index].chains[0].lastErrorType = "TooManyRequestsException"
-      invocations[index].chains[0].lastErrorMessage = "Rate Exceeded. (reserved concurrency is 0)"
+      invocations[index].chains[0].lastErrorType = Throttle.errorType(forStatus: 429)
+      invocations[index].chains[0].lastErrorMessage = Throttle.errorMessage(forStatus: 429) + " (reserved concurrency is 0)"
       failEvent(index, chain: 0, condition: "RetriesExhausted", errorCode: 429, functionFailed: false)
       return
     }
@@ -37,6 +37,9 @@ extension SimulationRun {
     if let status = rejection(for: index) {
       _ = recordRejectedAttempt(index, requestId: requestId, caller: .lambdaAsync, statusCode: status)
       invocation.chains[chain].throttles += 1
+      // The last error is what the DLQ and the destination report if the event expires now.
+      invocation.chains[chain].lastErrorType = Throttle.errorType(forStatus: status)
+      invocation.chains[chain].lastErrorMessage = Throttle.errorMessage(forStatus: status)
       // Throttles and system errors: back off exponentially from 1 s to 5 min, bounded only by
       // the event's maximum age; they do not count against maximumRetryAttempts.
       let ceiling = Self.backoffCeiling(
@@ -121,10 +124,6 @@ extension SimulationRun {
   func retryLater(_ index: Int, chain: Int, at time: Milliseconds, reason: WaitReason, note: String? = nil, errorCode: Int) {
     let maximumAge = invokeConfig.maximumEventAgeInSeconds * 1_000
     if time - invocations[index].chains[chain].enqueuedAt > maximumAge {
-      if reason == .throttleBackoff {
-        invocations[index].chains[chain].lastErrorType = "TooManyRequestsException"
-        invocations[index].chains[chain].lastErrorMessage = "Rate Exceeded."
-      }
       failEvent(index, chain: chain, condition: "EventAgeExceeded", errorCode: errorCode, functionFailed: reason == .retryDelay)
       return
     }

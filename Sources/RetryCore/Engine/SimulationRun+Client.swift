@@ -31,7 +31,7 @@ extension SimulationRun {
     guard invocations[index].requests[request - 1].waiting, !invocations[index].callerDone else { return }
     invocations[index].requests[request - 1].waiting = false
     let status = invocations[index].requests[request - 1].rejectedStatus ?? 429
-    let errorType = status == 429 ? "TooManyRequestsException" : "ServiceException"
+    let errorType = Throttle.errorType(forStatus: status)
     retryOrGiveUp(index, after: request, error: errorType, statusCode: status)
   }
 

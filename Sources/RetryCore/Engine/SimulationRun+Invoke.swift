@@ -112,8 +112,8 @@ extension SimulationRun {
   func recordRejectedAttempt(_ index: Int, requestId: String, caller: AttemptCaller, statusCode: Int) -> Int {
     invocations[index].attemptCount += 1
     let number = invocations[index].attemptCount
-    let errorType = statusCode == 429 ? "TooManyRequestsException" : "ServiceException"
-    let message = statusCode == 429 ? "Rate Exceeded." : "Lambda was unable to run the function (HTTP \(statusCode))."
+    let errorType = Throttle.errorType(forStatus: statusCode)
+    let message = Throttle.errorMessage(forStatus: statusCode)
     trace.attempts.append(
       TraceAttempt(
         invocation: invocations[index].id, number: number, requestId: requestId, start: now, end: now,

@@ -55,7 +55,16 @@ public struct Throttle: Sendable {
     self.statusCode = statusCode
   }
 
-  public var errorType: String { statusCode == 429 ? "TooManyRequestsException" : "ServiceException" }
+  /// The error a rejected Invoke reports: `TooManyRequestsException` for 429, else `ServiceException`.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html
+  public static func errorType(forStatus statusCode: Int) -> String {
+    statusCode == 429 ? "TooManyRequestsException" : "ServiceException"
+  }
+
+  /// The message that goes with `errorType(forStatus:)`.
+  public static func errorMessage(forStatus statusCode: Int) -> String {
+    statusCode == 429 ? "Rate Exceeded." : "Lambda was unable to run the function (HTTP \(statusCode))."
+  }
 }
 
 /// The async queue delivering an event a second time without any error.
