@@ -161,3 +161,15 @@ import Testing
     #expect(ClientBackoff.none.delay(afterAttempt: 3, using: &rng) == 0)
   }
 }
+
+extension SynchronousInvocationTests {
+  /// Several `throttles` entries for one invocation are injected in order, each with its status.
+  @Test func throttleEntriesAreInjectedInOrderWithTheirOwnStatus() {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse) {
+      $0.client = .preset(.boto3Legacy)
+      $0.throttles = [Throttle(invocation: "A", count: 2, statusCode: 503), Throttle(invocation: "A", count: 1)]
+    }).run()
+    #expect(trace.attempts.map(\.errorType) == ["ServiceException", "ServiceException", "TooManyRequestsException", nil])
+    #expect(trace.attempts.last?.outcome == .success)
+  }
+}

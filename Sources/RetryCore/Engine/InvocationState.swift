@@ -19,9 +19,9 @@ final class InvocationState {
   /// Event: one chain per queue message (the original, and any duplicate delivery). An array
   /// rather than a `SmallList`: its fields are read one at a time, a dozen times per delivery.
   var chains: [AsyncChain] = []
-  /// Throttles still to inject (`throttles` in the scenario).
-  var throttlesLeft = 0
-  var throttleStatus = 429
+  /// Rejections still to inject (`throttles` in the scenario), in order: each entry's status for
+  /// its count of requests or deliveries.
+  var pendingRejections: [(statusCode: Int, count: Int)] = []
   /// Explicit duplicate deliveries still to schedule, by delay after the first delivery.
   var duplicateDelays: [Milliseconds] = []
   /// The first mutating effect of each handler step (by `CompiledStep.pathID`): a later execution
@@ -40,9 +40,6 @@ final class InvocationState {
 
 /// One request of a RequestResponse client.
 struct ClientRequest {
-  var number: Int
-  var requestId: String
-  var sentAt: Milliseconds
   /// The number of the attempt it started, if Lambda ran the function.
   var attempt: Int?
   /// Whether the client is still waiting for this request's answer.

@@ -7,7 +7,7 @@ extension SimulationRun {
     guard !invocations[index].callerDone else { return }
     // Every Invoke API request gets its own request id (client retries are new requests).
     let requestId = newRequestId()
-    invocations[index].requests.append(ClientRequest(number: request, requestId: requestId, sentAt: now))
+    invocations[index].requests.append(ClientRequest())
     if let status = rejection(for: index) {
       // "If Lambda was able to run the function, the status code is 200": a 429 or 5xx means the
       // function did not run at all. Source: https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html

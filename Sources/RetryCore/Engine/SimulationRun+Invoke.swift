@@ -39,8 +39,7 @@ extension SimulationRun {
         index: invocations.count, id: id, type: type, at: at, payload: definitions[position].payload,
         client: definitions[position].client ?? scenario.client)
       for throttle in scenario.throttles where throttle.invocation == nil || matches(throttle.invocation!, id) {
-        state.throttlesLeft += throttle.count
-        state.throttleStatus = throttle.statusCode
+        if throttle.count > 0 { state.pendingRejections.append((throttle.statusCode, throttle.count)) }
       }
       state.duplicateDelays = scenario.duplicateDeliveries.filter { matches($0.invocation, id) }.map(\.after)
       let caller: String
@@ -98,9 +97,14 @@ extension SimulationRun {
   /// Whether Lambda rejects a request or delivery now: an injected throttle, or reserved
   /// concurrency in use. Returns the status code (429 or 5xx).
   func rejection(for index: Int) -> Int? {
-    if invocations[index].throttlesLeft > 0 {
-      invocations[index].throttlesLeft -= 1
-      return invocations[index].throttleStatus
+    let invocation = invocations[index]
+    if let next = invocation.pendingRejections.first {
+      if next.count > 1 {
+        invocation.pendingRejections[0].count -= 1
+      } else {
+        invocation.pendingRejections.removeFirst()
+      }
+      return next.statusCode
     }
     if let reserved = scenario.function.reservedConcurrency, running >= reserved {
       return 429
