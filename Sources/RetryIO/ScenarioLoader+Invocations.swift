@@ -25,6 +25,7 @@ extension ScenarioLoader.Session {
         invocation.client = try client(node, key: "client")
       }
       if let node = fields["label"] { invocation.label = try node.line("label") }
+      invocationPositions[id] = invocations.count
       invocations.append((invocation, idNode.location))
     }
   }
@@ -50,6 +51,7 @@ extension ScenarioLoader.Session {
           location: clash.location,
           message: "id: \(quoted(clash.definition.id)) collides with schedule \(quoted(id)), which creates \(id)-1 to \(id)-\(count)")
       }
+      schedulePositions[id] = schedules.count
       schedules.append((schedule, idNode.location))
     }
   }
@@ -60,7 +62,7 @@ extension ScenarioLoader.Session {
     guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
       throw node.error("id: \(quoted(id)) may only use letters, digits, '-' and '_'")
     }
-    if let first = invocations.first(where: { $0.definition.id == id })?.location ?? schedules.first(where: { $0.definition.id == id })?.location {
+    if let first = invocationPositions[id].map({ invocations[$0].location }) ?? schedulePositions[id].map({ schedules[$0].location }) {
       throw node.error("id: \(quoted(id)) is already used at line \(first.line)")
     }
     return id
@@ -86,8 +88,8 @@ extension ScenarioLoader.Session {
   /// Resolves an `invocation:` reference, or says which ids exist.
   func invocationReference(_ node: YAMLNode) throws(ScenarioError) -> (id: String, reference: InvocationReference) {
     let id = try node.line("invocation", expected: "an invocation id")
-    if let invocation = invocations.first(where: { $0.definition.id == id }) { return (id, .invocation(invocation.definition)) }
-    if let schedule = schedules.first(where: { $0.definition.id == id }) { return (id, .schedule(schedule.definition)) }
+    if let position = invocationPositions[id] { return (id, .invocation(invocations[position].definition)) }
+    if let position = schedulePositions[id] { return (id, .schedule(schedules[position].definition)) }
     for (schedule, _) in schedules {
       if let number = Self.generatedNumber(of: id, by: schedule.id) {
         guard number <= schedule.count else {

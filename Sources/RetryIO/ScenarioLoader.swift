@@ -115,6 +115,10 @@ extension ScenarioLoader {
     var longestHandlerPath = 0
     var invocations: [(definition: InvocationDefinition, location: SourceLocation)] = []
     var schedules: [(definition: ScheduleDefinition, location: SourceLocation)] = []
+    /// Positions in `invocations` and `schedules` by id: a file may list thousands of invocations,
+    /// and each id is checked for uniqueness and each fault looks its invocation up.
+    var invocationPositions: [String: Int] = [:]
+    var schedulePositions: [String: Int] = [:]
 
     init(file: String, yaml: String) {
       self.file = file

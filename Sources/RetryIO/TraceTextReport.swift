@@ -4,12 +4,14 @@ import RetryCore
 /// per invocation, the story step by step, the effects table with duplicates flagged, and the
 /// outcome.
 public struct TraceTextReport: Sendable {
-  public var trace: Trace
+  /// The trace, grouped by invocation once (each lane and caption reads its own records).
+  public let index: TraceIndex
+  public var trace: Trace { index.trace }
   /// Plain ASCII glyphs for terminals and files that cannot take box drawing.
   public var ascii: Bool
 
   public init(trace: Trace, ascii: Bool = false) {
-    self.trace = trace
+    index = TraceIndex(trace)
     self.ascii = ascii
   }
 
@@ -45,16 +47,16 @@ public struct TraceTextReport: Sendable {
       // (time, order at equal times, token): a client timeout, then an attempt (a throttled one
       // starts and ends at once), then the wait that follows it, then the outcome.
       var items: [(Milliseconds, Int, String)] = []
-      for attempt in trace.attempts(of: invocation.id) {
+      for attempt in index.attempts(of: invocation.id) {
         items.append((attempt.start, 0, attemptToken(attempt)))
       }
-      for wait in trace.waits where wait.invocation == invocation.id && wait.reason != .queued {
+      for wait in index.waits(of: invocation.id) where wait.reason != .queued {
         items.append((wait.from, 1, "\(glyphs.wait) \(DurationText.short(wait.length)) \(glyphs.wait)"))
       }
-      for event in trace.events where event.kind == .clientTimeout && event.invocation == invocation.id {
+      for event in index.events(of: invocation.id) where event.kind == .clientTimeout {
         items.append((event.time, -1, "\(glyphs.timeoutMark) client timeout"))
       }
-      for outcome in trace.outcomes where outcome.invocation == invocation.id {
+      for outcome in index.outcomes(of: invocation.id) {
         items.append((outcome.time, 2, "\(glyphs.arrow) \(outcomeToken(outcome))"))
       }
       items.sort { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -74,10 +76,7 @@ public struct TraceTextReport: Sendable {
     case .throttled: glyph = glyphs.throttled
     case .running: glyph = "…"
     }
-    let overlap = trace.attempts.contains {
-      $0.invocation == attempt.invocation && $0.number < attempt.number && $0.outcome != .throttled
-        && attempt.outcome != .throttled && $0.end > attempt.start
-    }
+    let overlap = !index.overlapping(attempt).isEmpty
     let detail =
       attempt.outcome == .throttled
       ? (attempt.errorType == "TooManyRequestsException" ? "429" : "5xx")
@@ -100,7 +99,7 @@ public struct TraceTextReport: Sendable {
   // MARK: Story
 
   func story() -> String {
-    let narrator = Narrator(trace: trace)
+    let narrator = Narrator(index: index)
     var out = "Step by step\n"
     let width = trace.events.map { DurationText.offset($0.time).count }.max() ?? 6
     for (index, event) in trace.events.enumerated() {
@@ -149,8 +148,8 @@ public struct TraceTextReport: Sendable {
   func outcome() -> String {
     var out = "Outcome\n"
     for invocation in trace.invocations {
-      let executions = trace.attempts(of: invocation.id).filter { $0.outcome != .throttled }
-      let outcomes = trace.outcomes.filter { $0.invocation == invocation.id }.map(outcomeToken)
+      let executions = index.attempts(of: invocation.id).filter { $0.outcome != .throttled }
+      let outcomes = index.outcomes(of: invocation.id).map(outcomeToken)
       out += "  \(invocation.id): \(executions.count) execution\(executions.count == 1 ? "" : "s")"
       out += outcomes.isEmpty ? "" : "; " + outcomes.joined(separator: ", ")
       out += "\n"

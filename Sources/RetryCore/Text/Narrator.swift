@@ -3,27 +3,24 @@
 /// Captions are derived from the trace alone, so a simulated and an imported trace are explained
 /// the same way.
 public struct Narrator: Sendable {
-  public let trace: Trace
-  private let attemptIndex: [String: Int]
-  private let invocationIndex: [String: Int]
+  public let index: TraceIndex
+  public var trace: Trace { index.trace }
 
   public init(trace: Trace) {
-    self.trace = trace
-    var attempts: [String: Int] = [:]
-    for (index, attempt) in trace.attempts.enumerated() { attempts[attempt.label] = index }
-    attemptIndex = attempts
-    var invocations: [String: Int] = [:]
-    for (index, invocation) in trace.invocations.enumerated() { invocations[invocation.id] = index }
-    invocationIndex = invocations
+    index = TraceIndex(trace)
+  }
+
+  public init(index: TraceIndex) {
+    self.index = index
   }
 
   public func attempt(_ invocation: String?, _ number: Int?) -> TraceAttempt? {
-    guard let invocation, let number, let index = attemptIndex["\(invocation)#\(number)"] else { return nil }
-    return trace.attempts[index]
+    guard let invocation, let number else { return nil }
+    return index.attempt(invocation, number)
   }
 
   public func invocation(_ id: String?) -> TraceInvocation? {
-    id.flatMap { invocationIndex[$0] }.map { trace.invocations[$0] }
+    id.flatMap { index.invocation($0) }
   }
 
   /// The caption of `trace.events[index]`.
@@ -69,8 +66,8 @@ public struct Narrator: Sendable {
     case .outcome:
       return outcomeCaption(event)
     case .externalWrite:
-      guard let index = event.effect else { return "Someone else writes to a table." }
-      let effect = trace.effects[index]
+      guard let position = event.effect else { return "Someone else writes to a table." }
+      let effect = trace.effects[position]
       return "\(effect.actor) writes \(effect.target)[\(effect.key)] directly: the state changes under the function (slide 26)."
     }
   }
@@ -81,9 +78,7 @@ public struct Narrator: Sendable {
     let request = String(attempt.requestId.prefix(8))
     switch attempt.caller {
     case .client:
-      let overlapping = trace.attempts.filter {
-        $0.invocation == id && $0.number < attempt.number && $0.outcome != .throttled && $0.end > attempt.start
-      }
+      let overlapping = index.overlapping(attempt)
       if attempt.number == 1 || overlapping.isEmpty && previousExecution(of: attempt) == nil {
         return "Execution \(attempt.label) starts (request id \(request)…)."
       }
@@ -103,12 +98,14 @@ public struct Narrator: Sendable {
   }
 
   private func previousExecution(of attempt: TraceAttempt) -> TraceAttempt? {
-    trace.attempts.last { $0.invocation == attempt.invocation && $0.number < attempt.number && $0.caller == attempt.caller && $0.outcome != .throttled }
+    index.attempts(of: attempt.invocation).last {
+      $0.number < attempt.number && $0.caller == attempt.caller && $0.outcome != .throttled
+    }
   }
 
   private func effectCaption(_ event: TraceEvent) -> String {
-    guard let index = event.effect else { return "The handler touches the outside world." }
-    let effect = trace.effects[index]
+    guard let position = event.effect else { return "The handler touches the outside world." }
+    let effect = trace.effects[position]
     let place = "\(effect.target)[\(effect.key)]"
     var text: String
     switch effect.kind {
@@ -150,8 +147,8 @@ public struct Narrator: Sendable {
 
   private func retryCaption(_ event: TraceEvent) -> String {
     let id = event.invocation ?? "?"
-    guard let index = event.wait else { return "\(id) will be tried again." }
-    let wait = trace.waits[index]
+    guard let position = event.wait else { return "\(id) will be tried again." }
+    let wait = trace.waits[position]
     let length = DurationText.short(wait.length)
     switch wait.reason {
     case .retryDelay:
@@ -178,8 +175,8 @@ public struct Narrator: Sendable {
   }
 
   private func outcomeCaption(_ event: TraceEvent) -> String {
-    guard let index = event.outcome else { return "The invocation ends." }
-    let outcome = trace.outcomes[index]
+    guard let position = event.outcome else { return "The invocation ends." }
+    let outcome = trace.outcomes[position]
     let id = outcome.invocation
     switch outcome.kind {
     case .response:
@@ -189,7 +186,7 @@ public struct Narrator: Sendable {
       let body = outcome.payload.map { " \(JSONText.compact($0))" } ?? ""
       return "The caller gets HTTP \(outcome.statusCode ?? 200)\(body)."
     case .clientError:
-      let executions = trace.attempts.filter { $0.invocation == id && $0.outcome != .throttled }.count
+      let executions = index.attempts(of: id).filter { $0.outcome != .throttled }.count
       let status = outcome.statusCode.map { " (HTTP \($0))" } ?? ""
       return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(outcome.attempts) attempts, yet \(executions) execution\(executions == 1 ? "" : "s") ran."
     case .succeeded:
