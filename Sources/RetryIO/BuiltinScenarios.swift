@@ -38,7 +38,10 @@ public enum BuiltinScenarios {
   }
 
   private static func unknownScenario(_ name: String, among names: [String]) -> ScenarioError {
-    let suggestions = closestNames(to: name, among: names)
+    // Near misses first (`crate-user`); failing those, names that contain what was typed
+    // (`slack` finds both slack scenarios).
+    var suggestions = closestNames(to: name, among: names)
+    if suggestions.isEmpty { suggestions = ClosestNames.suggest(name, among: names) }
     if suggestions.isEmpty {
       return ScenarioError(file: nil, message: "unknown scenario \(quoted(name)); retryscope list shows the built-in scenarios")
     }

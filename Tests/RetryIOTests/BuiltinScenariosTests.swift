@@ -55,6 +55,11 @@ import Testing
     #expect(resolveError("squar") == "unknown scenario 'squar'; did you mean: square? (retryscope list shows all)")
   }
 
+  @Test func aFragmentSuggestsTheNamesThatContainIt() {
+    #expect(resolveError("slack") == "unknown scenario 'slack'; did you mean: slack-at-least-once, slack-at-most-once? (retryscope list shows all)")
+    #expect(resolveError("user") == "unknown scenario 'user'; did you mean: create-user, user-exists? (retryscope list shows all)")
+  }
+
   @Test func unknownNameWithoutSuggestion() {
     #expect(resolveError("xyz") == "unknown scenario 'xyz'; retryscope list shows the built-in scenarios")
     do {
