@@ -28,7 +28,8 @@ public struct Trace: Sendable {
     self.world = world
   }
 
-  /// The attempts of one invocation, in order.
+  /// The attempts of one invocation, in order. Scans the whole trace: for more than a few
+  /// questions, build a `TraceIndex` once.
   public func attempts(of invocation: String) -> [TraceAttempt] {
     attempts.filter { $0.invocation == invocation }
   }
