@@ -6,6 +6,8 @@ import PackageDescription
 /// Layers (each imports only the ones below it):
 /// - `retryscope`: the executable, one line.
 /// - `RetryScopeCLI`: ArgumentParser commands.
+/// - `RetryTerminal`: the only code that talks to ncurses (through the header-only `CNcurses` shim).
+/// - `RetryTUI`: the terminal UI as pure code: state, reducer, views drawing into a cell grid.
 /// - `RetryIO`: Foundation and Yams: scenario YAML, trace JSON and text output.
 /// - `RetryScenarios`: the built-in scenario files, embedded in the binary.
 /// - `RetryCore`: pure: time, randomness, the Lambda model, the handler interpreter, the world, the trace.
@@ -44,16 +46,23 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
+    .target(name: "RetryTUI", dependencies: ["RetryCore"]),
+    // ncursesw (`libncurses-dev` on Debian and Ubuntu). The module map links it by name: its
+    // pkg-config flags (-D_XOPEN_SOURCE) are ones SwiftPM refuses, and the shim defines what the
+    // header needs itself.
+    .systemLibrary(name: "CNcurses"),
+    .target(name: "RetryTerminal", dependencies: ["RetryTUI", "CNcurses"]),
     .target(
       name: "RetryScopeCLI",
       dependencies: [
-        "RetryCore", "RetryIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "RetryCore", "RetryIO", "RetryTUI", "RetryTerminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
     .executableTarget(name: "retryscope", dependencies: ["RetryScopeCLI"]),
     .testTarget(name: "RetryCoreTests", dependencies: ["RetryCore"]),
     .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore"], exclude: ["Snapshots"]),
+    .testTarget(name: "RetryTUITests", dependencies: ["RetryTUI", "RetryCore", "RetryIO"], exclude: ["Snapshots"]),
     .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "retryscope"]),
   ],
   swiftLanguageModes: [.v6]
