@@ -7,6 +7,20 @@ public enum BuiltinScenarios {
   /// The built-in scenario names, in the order `retryscope list` shows them.
   public static var names: [String] { BuiltinScenarioFiles.all.map(\.name) }
 
+  /// The talk tour: the built-in scenarios in the order the talk tells them (slides 12-15, 21-30,
+  /// then the demos), then any built-in the talk does not name. `retryscope` with no arguments
+  /// plays it, and PageDown at the end of one scenario opens the next.
+  public static var talkTour: [String] {
+    let talk = [
+      "sync-error", "sync-timeout-retry", "async-retries-dlq", "async-interleave", "echo", "square", "create-user",
+      "newsletter-post", "user-exists", "cron-clock", "client-token", "no-system-time", "client-state",
+      "condition-expression", "status-server-time", "status-client-time", "status-previous-no", "slack-at-most-once",
+      "slack-at-least-once",
+    ]
+    let available = Set(names)
+    return talk.filter(available.contains) + names.filter { !talk.contains($0) }
+  }
+
   /// The YAML text of a built-in scenario; nil for an unknown name.
   public static func yaml(named name: String) -> String? {
     yaml(named: name, in: BuiltinScenarioFiles.all)

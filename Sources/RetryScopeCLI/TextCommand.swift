@@ -33,12 +33,15 @@ public struct CommandResult: Equatable, Sendable {
 /// The program's entry point, in-process: parses `arguments`, runs the command, and maps every
 /// error to one line and an exit code (0 success, 2 bad input).
 public enum RetryScope {
-  public static func execute(_ arguments: [String]) -> CommandResult {
+  public static func execute(_ arguments: [String], environment: [String: String] = [:]) -> CommandResult {
     var command: ParsableCommand
     do {
       command = try RetryScopeCommand.parseAsRoot(arguments)
     } catch {
       return argumentParserResult(error)
+    }
+    if let interactive = command as? any InteractiveCommand {
+      return interactive.runInteractive(environment: environment)
     }
     guard let textCommand = command as? any TextCommand else {
       // ArgumentParser's own commands (help) report through errors such as `CleanExit`.

@@ -6,7 +6,12 @@ import RetryScopeCLI
   @preconcurrency import Darwin
 #endif
 
-let result = RetryScope.execute(Array(CommandLine.arguments.dropFirst()))
+// The environment is read here, once: the commands take it as a parameter so tests can set it.
+var environment: [String: String] = [:]
+for name in ["NO_COLOR", "TERM"] {
+  if let value = getenv(name) { environment[name] = String(cString: value) }
+}
+let result = RetryScope.execute(Array(CommandLine.arguments.dropFirst()), environment: environment)
 fputs(result.stderr, stderr)
 print(result.stdout, terminator: "")
 exit(result.exitCode)

@@ -50,6 +50,12 @@ public struct TraceIndex: Sendable {
     }
   }
 
+  /// Positions in `trace.waits` of the waits of invocation `id`, in order.
+  public func waitPositions(of id: String) -> [Int] { waitPositions[id] ?? [] }
+
+  /// Positions in `trace.outcomes` of the outcomes of invocation `id`, in order.
+  public func outcomePositions(of id: String) -> [Int] { outcomePositions[id] ?? [] }
+
   public func waits(of id: String) -> [TraceWait] {
     (waitPositions[id] ?? []).map { trace.waits[$0] }
   }

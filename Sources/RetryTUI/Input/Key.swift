@@ -11,8 +11,20 @@ public enum Key: Hashable, Sendable {
   case function(Int)
 
   /// How the help overlay and the hint line name the key.
-  public var name: String {
-    switch self {
+  public var name: String { name(ascii: false) }
+
+  /// The key's name, in plain ASCII for `--ascii` terminals (`Left` instead of `←`).
+  public func name(ascii: Bool) -> String {
+    if ascii {
+      switch self {
+      case .left: return "Left"
+      case .right: return "Right"
+      case .up: return "Up"
+      case .down: return "Down"
+      default: break
+      }
+    }
+    return switch self {
     case .character(" "): "space"
     case .character(let c): String(c)
     case .control(let c): "Ctrl-\(c.uppercased())"

@@ -1,0 +1,54 @@
+import ArgumentParser
+import RetryCore
+import RetryIO
+import RetryTUI
+
+/// Builds what the terminal UI and `run --format frame` start from: the scenario catalog in the
+/// talk's order, the loader, and the first state.
+enum TUISetup {
+  /// Every built-in scenario in the talk tour's order, with its title, for the picker.
+  static func environment() throws(CLIError) -> AppEnvironment {
+    var catalog: [AppEnvironment.Entry] = []
+    for name in BuiltinScenarios.talkTour {
+      do {
+        catalog.append(AppEnvironment.Entry(name: name, title: try BuiltinScenarios.load(named: name).title))
+      } catch {
+        throw CLIError(error)
+      }
+    }
+    return AppEnvironment(catalog: catalog) { name in
+      do {
+        return .success(try BuiltinScenarios.resolve(name))
+      } catch let error as ScenarioError {
+        return .failure(LoadFailure(error.description))
+      } catch {
+        return .failure(LoadFailure("\(error)"))
+      }
+    }
+  }
+
+  /// The state for `scenario` (nil: the start of the tour).
+  static func initialState(
+    scenario: String?, seed: UInt64?, theme: Theme.Name, ascii: Bool, size: Size
+  ) throws(CLIError) -> AppState {
+    let tour = BuiltinScenarios.talkTour
+    let name = scenario ?? tour[0]
+    let loaded: Scenario
+    do { loaded = try BuiltinScenarios.resolve(name) } catch { throw CLIError(error) }
+    return AppState(
+      tour: tour, tourPosition: tour.firstIndex(of: name), scenarioName: name,
+      session: TraceSession(scenario: loaded, seed: seed), theme: theme, ascii: ascii, size: size)
+  }
+
+  /// The theme to start with: `--no-color` wins, then an explicit `--theme`, then `NO_COLOR`
+  /// (https://no-color.org: set and not empty) and `TERM=dumb` select mono; else dark.
+  static func theme(explicit: Theme.Name?, noColor: Bool, environment: [String: String]) -> Theme.Name {
+    if noColor { return .mono }
+    if let explicit { return explicit }
+    if let value = environment["NO_COLOR"], !value.isEmpty { return .mono }
+    if environment["TERM"] == "dumb" { return .mono }
+    return .dark
+  }
+}
+
+extension Theme.Name: ExpressibleByArgument {}

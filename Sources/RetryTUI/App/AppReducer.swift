@@ -1,0 +1,310 @@
+import RetryCore
+
+/// Turns an action into the next state. Pure apart from running the simulator (itself pure), so
+/// that a test can assert the whole next state for every key.
+public enum AppReducer {
+  @discardableResult
+  public static func reduce(_ state: inout AppState, _ action: AppAction, _ environment: AppEnvironment) -> [AppEffect] {
+    switch action {
+    case .resize(let size):
+      state.size = size
+      return [.repaintAll]
+    case .tick:
+      guard state.playing else { return [] }
+      if state.playhead < state.session.lastEvent { state.playhead += 1 }
+      if state.isAtEnd { state.playing = false }
+      return []
+    case .key(let key):
+      switch state.mode {
+      case .normal: return normalKey(&state, key, environment)
+      case .help(let scroll): return helpKey(&state, key, scroll: scroll)
+      case .picker(let filter, let selection): return pickerKey(&state, key, filter: filter, selection: selection, environment)
+      case .search(let text): return lineKey(&state, key, text: text, environment, isSearch: true)
+      case .command(let text): return lineKey(&state, key, text: text, environment, isSearch: false)
+      }
+    }
+  }
+
+  // MARK: main screen
+
+  private static func normalKey(_ state: inout AppState, _ key: Key, _ environment: AppEnvironment) -> [AppEffect] {
+    state.message = nil
+    guard let command = KeyMap.command(for: key) else { return [] }
+    return perform(command, on: &state, environment)
+  }
+
+  /// Runs a main-screen command.
+  @discardableResult
+  public static func perform(_ command: Command, on state: inout AppState, _ environment: AppEnvironment) -> [AppEffect] {
+    let last = state.session.lastEvent
+    switch command {
+    case .togglePlay:
+      if !state.playing && state.isAtEnd { state.playhead = 0 }
+      state.playing.toggle()
+    case .stepForward:
+      state.playing = false
+      if state.playhead < last {
+        state.playhead += 1
+      } else {
+        state.message = state.nextInTour.map { "end of \(state.scenarioName): PgDn opens \($0)" } ?? "end of \(state.scenarioName)"
+      }
+    case .stepBack:
+      state.playing = false
+      if state.playhead > 0 { state.playhead -= 1 } else { state.message = "start of \(state.scenarioName)" }
+    case .pageForward:
+      state.playing = false
+      if state.playhead < last {
+        state.playhead += 1
+      } else if let next = state.nextInTour {
+        open(next, tourPosition: state.tourPosition.map { $0 + 1 }, seed: nil, atEnd: false, &state, environment)
+      } else {
+        state.message = "end of the tour"
+      }
+    case .pageBack:
+      state.playing = false
+      if state.playhead > 0 {
+        state.playhead -= 1
+      } else if let previous = state.previousInTour {
+        open(previous, tourPosition: state.tourPosition.map { $0 - 1 }, seed: nil, atEnd: true, &state, environment)
+      } else {
+        state.message = "start of the tour"
+      }
+    case .start:
+      state.playing = false
+      state.playhead = 0
+    case .end:
+      state.playing = false
+      state.playhead = last
+    case .zoomIn: state.zoom = min(state.zoom + 1, 8)
+    case .zoomOut: state.zoom = max(state.zoom - 1, -6)
+    case .zoomFit: state.zoom = 0
+    case .toggleTimeMode: state.timeMode = state.timeMode == .folded ? .linear : .folded
+    case .slower: state.speed = max(0, state.speed - 1)
+    case .faster: state.speed = min(PlaybackSpeed.levels.count - 1, state.speed + 1)
+    case .toggleFocus: state.focus = state.focus == .timeline ? .state : .timeline
+    case .scrollUp:
+      switch state.focus {
+      case .timeline: state.laneScroll -= 1
+      case .state: state.stateScroll = max(0, state.stateScroll - 1)
+      }
+    case .scrollDown:
+      switch state.focus {
+      case .timeline: state.laneScroll += 1
+      case .state: state.stateScroll += 1
+      }
+    case .search:
+      state.playing = false
+      state.mode = .search("")
+    case .nextMatch: jumpToMatch(&state, forward: true)
+    case .previousMatch: jumpToMatch(&state, forward: false)
+    case .commandLine:
+      state.playing = false
+      state.mode = .command("")
+    case .reseed:
+      var generator = SplitMix64(seed: state.session.seed ?? 0, stream: "reseed")
+      // Short seeds: a presenter reads them out and the audience types them.
+      reseed(&state, seed: 1 + generator.next() % 9_999, environment)
+    case .picker:
+      state.playing = false
+      let selection = environment.catalog.firstIndex { $0.name == state.scenarioName } ?? 0
+      state.mode = .picker(filter: "", selection: selection)
+    case .cycleTheme:
+      state.theme = state.theme.next
+      return [.repaintAll]
+    case .help:
+      state.mode = .help(scroll: 0)
+    case .dismiss:
+      state.search = nil
+    case .redraw:
+      return [.repaintAll]
+    case .quit:
+      state.quitRequested = true
+    }
+    return []
+  }
+
+  // MARK: help
+
+  private static func helpKey(_ state: inout AppState, _ key: Key, scroll: Int) -> [AppEffect] {
+    switch key {
+    case .character("?"), .escape, .character("q"), .function(1): state.mode = .normal
+    case .control("c"): state.quitRequested = true
+    case .down, .character("j"): state.mode = .help(scroll: scroll + 1)
+    case .up, .character("k"): state.mode = .help(scroll: max(0, scroll - 1))
+    case .pageDown: state.mode = .help(scroll: scroll + 10)
+    case .pageUp: state.mode = .help(scroll: max(0, scroll - 10))
+    default: break
+    }
+    return []
+  }
+
+  // MARK: picker
+
+  /// The catalog entries whose name or title contains `filter`.
+  public static func pickerEntries(_ environment: AppEnvironment, filter: String) -> [AppEnvironment.Entry] {
+    guard !filter.isEmpty else { return environment.catalog }
+    let needle = filter.lowercased()
+    return environment.catalog.filter { $0.name.lowercased().contains(needle) || $0.title.lowercased().contains(needle) }
+  }
+
+  private static func pickerKey(
+    _ state: inout AppState, _ key: Key, filter: String, selection: Int, _ environment: AppEnvironment
+  ) -> [AppEffect] {
+    let entries = pickerEntries(environment, filter: filter)
+    switch key {
+    case .escape: state.mode = .normal
+    case .control("c"): state.quitRequested = true
+    case .down: state.mode = .picker(filter: filter, selection: min(selection + 1, max(0, entries.count - 1)))
+    case .up: state.mode = .picker(filter: filter, selection: max(0, selection - 1))
+    case .pageDown: state.mode = .picker(filter: filter, selection: min(selection + 10, max(0, entries.count - 1)))
+    case .pageUp: state.mode = .picker(filter: filter, selection: max(0, selection - 10))
+    case .backspace: state.mode = .picker(filter: String(filter.dropLast()), selection: 0)
+    case .character(let character): state.mode = .picker(filter: filter + String(character), selection: 0)
+    case .enter:
+      guard entries.indices.contains(selection) else { return [] }
+      state.mode = .normal
+      let name = entries[selection].name
+      open(name, tourPosition: state.tour.firstIndex(of: name), seed: nil, atEnd: false, &state, environment)
+    default: break
+    }
+    return []
+  }
+
+  // MARK: search and command lines
+
+  private static func lineKey(
+    _ state: inout AppState, _ key: Key, text: String, _ environment: AppEnvironment, isSearch: Bool
+  ) -> [AppEffect] {
+    func edit(_ text: String) { state.mode = isSearch ? .search(text) : .command(text) }
+    switch key {
+    case .escape: state.mode = .normal
+    case .control("c"): state.quitRequested = true
+    case .backspace:
+      if text.isEmpty { state.mode = .normal } else { edit(String(text.dropLast())) }
+    case .character(let character): edit(text + String(character))
+    case .enter:
+      state.mode = .normal
+      if isSearch { runSearch(&state, query: text) } else { runCommand(&state, text, environment) }
+    default: break
+    }
+    return []
+  }
+
+  private static func runSearch(_ state: inout AppState, query: String) {
+    guard !query.isEmpty else {
+      state.search = nil
+      return
+    }
+    let matches = SearchIndex.matches(of: query, in: state.session)
+    state.search = AppState.Search(query: query, matches: matches)
+    guard !matches.isEmpty else {
+      state.message = "no step matches \"\(query)\""
+      return
+    }
+    jumpToMatch(&state, forward: true)
+  }
+
+  private static func jumpToMatch(_ state: inout AppState, forward: Bool) {
+    guard let search = state.search else {
+      state.message = "no search yet: / starts one"
+      return
+    }
+    guard !search.matches.isEmpty else {
+      state.message = "no step matches \"\(search.query)\""
+      return
+    }
+    state.playing = false
+    let target: Int
+    let wrapped: Bool
+    if forward {
+      let next = search.matches.first { $0 > state.playhead }
+      target = next ?? search.matches[0]
+      wrapped = next == nil
+    } else {
+      let previous = search.matches.last { $0 < state.playhead }
+      target = previous ?? search.matches[search.matches.count - 1]
+      wrapped = previous == nil
+    }
+    state.playhead = target
+    let position = search.matches.firstIndex(of: target)! + 1
+    state.message = "match \(position) of \(search.matches.count) for \"\(search.query)\"" + (wrapped ? " (wrapped)" : "")
+  }
+
+  private static func runCommand(_ state: inout AppState, _ line: String, _ environment: AppEnvironment) {
+    let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+    guard let verb = words.first else { return }
+    let argument = words.count > 1 ? words[1].trimmingSpaces() : ""
+    switch verb {
+    case "goto", "g":
+      guard let target = GotoTarget(parsing: argument) else {
+        state.message = "goto what? :goto A#2, :goto 90s, :goto 12, :goto end"
+        return
+      }
+      switch target.eventIndex(in: state.trace) {
+      case .success(let index):
+        state.playing = false
+        state.playhead = index
+      case .failure(let error): state.message = error.message
+      }
+    case "seed":
+      guard let seed = UInt64(argument) else {
+        state.message = "seed needs a whole number: :seed 42"
+        return
+      }
+      reseed(&state, seed: seed, environment)
+    case "scenario", "open", "e":
+      guard !argument.isEmpty else {
+        state.message = "which scenario? :scenario create-user (o lists them)"
+        return
+      }
+      open(argument, tourPosition: state.tour.firstIndex(of: argument), seed: nil, atEnd: false, &state, environment)
+    case "theme":
+      guard let theme = Theme.Name(rawValue: argument) else {
+        state.message = "themes: dark, light, mono"
+        return
+      }
+      state.theme = theme
+    case "q", "quit", "exit":
+      state.quitRequested = true
+    case "help":
+      state.mode = .help(scroll: 0)
+    default:
+      state.message = "unknown command \"\(verb)\": try goto, seed, scenario, theme, quit"
+    }
+  }
+
+  // MARK: runs
+
+  /// Opens scenario `name`: on success the playhead is at its start (or end), the search is
+  /// cleared; on failure the current run stays and the message says why.
+  private static func open(
+    _ name: String, tourPosition: Int?, seed: UInt64?, atEnd: Bool, _ state: inout AppState, _ environment: AppEnvironment
+  ) {
+    switch environment.load(name) {
+    case .failure(let failure):
+      state.message = failure.message
+    case .success(let scenario):
+      state.session = TraceSession(scenario: scenario, seed: seed)
+      state.scenarioName = name
+      state.tourPosition = tourPosition
+      state.playhead = atEnd ? state.session.lastEvent : 0
+      state.playing = false
+      state.search = nil
+      state.laneScroll = 0
+      state.stateScroll = 0
+    }
+  }
+
+  /// Runs the current scenario again with `seed`, keeping the playhead where it was (clamped):
+  /// the same moment of the story under other random delays.
+  private static func reseed(_ state: inout AppState, seed: UInt64, _ environment: AppEnvironment) {
+    guard let scenario = state.session.scenario else {
+      state.message = "an imported trace has no seed to change"
+      return
+    }
+    state.session = TraceSession(scenario: scenario, seed: seed)
+    state.playhead = min(state.playhead, state.session.lastEvent)
+    if let search = state.search { state.search = AppState.Search(query: search.query, matches: SearchIndex.matches(of: search.query, in: state.session)) }
+    state.message = "seed \(seed)"
+  }
+}

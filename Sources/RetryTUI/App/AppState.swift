@@ -1,0 +1,118 @@
+import RetryCore
+
+/// Everything the screen shows, as a value: a frame is a pure function of it, and every key is a
+/// function from one state to the next (`AppReducer`), which is what the reducer tests assert.
+public struct AppState: Equatable {
+  /// What has the keyboard: the main screen or one of the overlays and input lines.
+  public enum Mode: Equatable {
+    case normal
+    /// The help overlay, scrolled by `scroll` lines.
+    case help(scroll: Int)
+    /// The scenario picker: the filter typed so far and the selected row of the filtered list.
+    case picker(filter: String, selection: Int)
+    /// Typing a search after `/`.
+    case search(String)
+    /// Typing a command after `:`.
+    case command(String)
+  }
+
+  /// The panel that ↑ and ↓ scroll.
+  public enum Focus: String, Equatable, CaseIterable {
+    case timeline, state
+  }
+
+  /// A search and where its matches are.
+  public struct Search: Equatable {
+    public var query: String
+    /// Event indexes whose caption or effect matches, ascending.
+    public var matches: [Int]
+  }
+
+  /// The scenarios PageDown and PageUp walk through, in the talk's order.
+  public var tour: [String]
+  /// Where the current scenario is in `tour` (nil: opened from elsewhere, such as a file).
+  public var tourPosition: Int?
+  /// The name the status line shows (a built-in name or a file).
+  public var scenarioName: String
+  public var session: TraceSession
+  /// Index into `session.trace.events`: the step the screen shows.
+  public var playhead: Int = 0
+  public var playing = false
+  /// Index into `PlaybackSpeed.levels`.
+  public var speed = PlaybackSpeed.normal
+  public var timeMode: TimeAxis.Mode = .folded
+  public var zoom = 0
+  public var focus: Focus = .timeline
+  public var laneScroll = 0
+  public var stateScroll = 0
+  public var theme: Theme.Name
+  public var ascii: Bool
+  public var mode: Mode = .normal
+  public var search: Search?
+  /// One line for the user (a command's error, "end of the tour"), shown until the next key.
+  public var message: String?
+  public var size: Size
+  public var quitRequested = false
+
+  public init(
+    tour: [String], tourPosition: Int?, scenarioName: String, session: TraceSession, theme: Theme.Name = .dark,
+    ascii: Bool = false, size: Size = Size(width: 80, height: 24)
+  ) {
+    self.tour = tour
+    self.tourPosition = tourPosition
+    self.scenarioName = scenarioName
+    self.session = session
+    self.theme = theme
+    self.ascii = ascii
+    self.size = size
+  }
+
+  public var trace: Trace { session.trace }
+  public var isAtEnd: Bool { playhead >= session.lastEvent }
+
+  /// The next scenario of the tour, if any.
+  public var nextInTour: String? {
+    guard let position = tourPosition, position + 1 < tour.count else { return nil }
+    return tour[position + 1]
+  }
+
+  public var previousInTour: String? {
+    guard let position = tourPosition, position > 0 else { return nil }
+    return tour[position - 1]
+  }
+
+  /// The command that reproduces this run: printed on exit, so a run seen on screen can be
+  /// shared in a bug report or replayed after the talk.
+  public var reproduceCommand: String {
+    let seed = session.seed.map { " --seed \($0)" } ?? ""
+    return "retryscope tui \(scenarioName)\(seed)"
+  }
+
+  public static func == (lhs: AppState, rhs: AppState) -> Bool {
+    lhs.session === rhs.session && lhs.tour == rhs.tour && lhs.tourPosition == rhs.tourPosition
+      && lhs.scenarioName == rhs.scenarioName && lhs.playhead == rhs.playhead && lhs.playing == rhs.playing
+      && lhs.speed == rhs.speed && lhs.timeMode == rhs.timeMode && lhs.zoom == rhs.zoom && lhs.focus == rhs.focus
+      && lhs.laneScroll == rhs.laneScroll && lhs.stateScroll == rhs.stateScroll && lhs.theme == rhs.theme
+      && lhs.ascii == rhs.ascii && lhs.mode == rhs.mode && lhs.search == rhs.search && lhs.message == rhs.message
+      && lhs.size == rhs.size && lhs.quitRequested == rhs.quitRequested
+  }
+}
+
+/// Autoplay speeds: steps per second relative to the default of one step every 1.5 s, slow
+/// enough to read a caption aloud.
+public enum PlaybackSpeed {
+  public static let levels: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16]
+  public static let normal = 2
+  static let baseInterval = 1_500
+
+  /// Milliseconds between two steps at `level`.
+  public static func interval(_ level: Int) -> Int {
+    Int((Double(baseInterval) / levels[level]).rounded())
+  }
+
+  /// `1x`, `0.5x`, `16x`.
+  public static func label(_ level: Int) -> String {
+    let value = levels[level]
+    return value == value.rounded() ? "\(Int(value))x" : "\(value)x"
+  }
+}

@@ -1,0 +1,57 @@
+import RetryCore
+
+/// One simulated (or imported) run and everything derived from it once: the index, the captions,
+/// the lanes, the state ledger and the time axes.
+///
+/// A reference type so that the app state stays cheap to copy and compare: two states show the
+/// same run exactly when they hold the same session (`===`).
+public final class TraceSession {
+  /// The scenario the run came from (nil for an imported trace): `S` and `:seed` run it again.
+  public let scenario: Scenario?
+  public let trace: Trace
+  public let narrator: Narrator
+  public let model: TimelineModel
+  public let ledger: StateLedger
+  private var axes: [AxisKey: TimeAxis] = [:]
+
+  struct AxisKey: Hashable {
+    var mode: TimeAxis.Mode
+    var zoom: Int
+    var available: Int
+  }
+
+  public init(scenario: Scenario?, trace: Trace) {
+    self.scenario = scenario
+    self.trace = trace
+    narrator = Narrator(trace: trace)
+    model = TimelineModel(trace: trace)
+    ledger = StateLedger(trace: trace)
+  }
+
+  /// Simulates `scenario` with `seed` (nil: the scenario's own).
+  public convenience init(scenario: Scenario, seed: UInt64?) {
+    self.init(scenario: scenario, trace: Simulator(scenario: scenario, seed: seed).run())
+  }
+
+  public var seed: UInt64? { trace.meta.seed }
+  public var eventCount: Int { trace.events.count }
+  public var lastEvent: Int { max(0, trace.events.count - 1) }
+
+  /// The time axis for a mode, zoom level and width: computed once and kept, since laying out a
+  /// 10,000-invocation trace costs far more than drawing a frame of it.
+  public func axis(mode: TimeAxis.Mode, zoom: Int, available: Int) -> TimeAxis {
+    let key = AxisKey(mode: mode, zoom: zoom, available: mode == .linear ? available : 0)
+    if let axis = axes[key] { return axis }
+    let axis = TimeAxis(trace: trace, mode: mode, scale: Self.scale(zoom: zoom), available: available)
+    if axes.count > 16 { axes.removeAll() }
+    axes[key] = axis
+    return axis
+  }
+
+  /// Zoom level 0 is 1; each `+` multiplies by 1.5.
+  static func scale(zoom: Int) -> Double {
+    var scale = 1.0
+    for _ in 0..<abs(zoom) { scale *= 1.5 }
+    return zoom < 0 ? 1 / scale : scale
+  }
+}

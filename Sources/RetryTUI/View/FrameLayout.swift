@@ -1,0 +1,38 @@
+/// Where each part of the screen goes for a size: computed, never stored, so a resize at any
+/// moment just lays out the next frame anew.
+public struct FrameLayout: Equatable, Sendable {
+  /// The smallest screen the UI draws on; below it, a "too small" screen. 60x16 keeps every
+  /// part readable (a projector at 36 px on 1280x720 gives about 59x16).
+  public static let minimum = Size(width: 60, height: 16)
+
+  public var status: Rect
+  /// The scenario's title; dropped on short screens.
+  public var title: Rect?
+  public var timeline: Rect
+  public var panel: Rect
+  public var caption: Rect
+  public var hint: Rect
+
+  /// - Parameter timelineRows: the rows the timeline would like (ruler plus lanes).
+  public init?(size: Size, timelineRows: Int) {
+    guard size.width >= Self.minimum.width, size.height >= Self.minimum.height else { return nil }
+    var rest = Rect(size: size)
+    (status, rest) = rest.splitTop(1)
+    if size.height >= 20 {
+      let titleRow: Rect
+      (titleRow, rest) = rest.splitTop(1)
+      title = titleRow
+    } else {
+      title = nil
+    }
+    (rest, hint) = rest.splitBottom(1)
+    // Captions run to two lines at 80 columns; one is enough on a wide screen.
+    let captionRows = size.width >= 140 ? 1 : 2
+    (rest, caption) = rest.splitBottom(captionRows)
+    // The timeline takes what it wants, but leaves the state panel at least 40% (and 5 rows).
+    let available = rest.height
+    let panelMinimum = max(5, available * 2 / 5)
+    let rows = max(3, min(timelineRows, available - panelMinimum))
+    (timeline, panel) = rest.splitTop(rows)
+  }
+}

@@ -1,0 +1,41 @@
+/// Draws a whole frame for a state: the one function behind the terminal, the frame snapshots
+/// and `retryscope run --format frame`.
+public enum FrameRenderer {
+  public static func render(_ state: AppState, environment: AppEnvironment) -> CellGrid {
+    let theme = Theme(state.theme)
+    let glyphs = Glyphs.forASCII(state.ascii)
+    var grid = CellGrid(size: state.size)
+    let session = state.session
+    guard let layout = FrameLayout(size: state.size, timelineRows: TimelineView.wantedRows(session.model)) else {
+      TooSmallScreen.render(size: state.size, theme: theme, into: &grid)
+      return grid
+    }
+    StatusLine.render(state, glyphs: glyphs, theme: theme, area: layout.status, into: &grid)
+    if let title = layout.title {
+      grid.put(" " + session.trace.meta.title, x: title.x, y: title.y, width: title.width, style: theme.style(.title))
+    }
+    let gutter = TimelineView.gutterWidth(session.model)
+    let axis = session.axis(mode: state.timeMode, zoom: state.zoom, available: layout.timeline.width - gutter)
+    TimelineView(
+      trace: session.trace, model: session.model, axis: axis, playhead: state.playhead, laneScroll: state.laneScroll,
+      focused: state.focus == .timeline, theme: theme, glyphs: glyphs
+    ).render(into: &grid, area: layout.timeline)
+    StatePanelView.render(
+      session.ledger, playhead: state.playhead, scroll: state.stateScroll, focused: state.focus == .state,
+      area: layout.panel, theme: theme, glyphs: glyphs, into: &grid)
+    let caption = session.trace.events.isEmpty ? "This run has no steps." : session.narrator.caption(at: state.playhead)
+    CaptionLine.render(caption, highlight: state.search?.query, theme: theme, area: layout.caption, into: &grid)
+    HintLine.render(state, glyphs: glyphs, theme: theme, area: layout.hint, into: &grid)
+    switch state.mode {
+    case .help(let scroll):
+      HelpOverlay.render(scroll: scroll, glyphs: glyphs, theme: theme, screen: grid.bounds, into: &grid)
+    case .picker(let filter, let selection):
+      PickerOverlay.render(
+        entries: AppReducer.pickerEntries(environment, filter: filter), filter: filter, selection: selection,
+        current: state.scenarioName, glyphs: glyphs, theme: theme, screen: grid.bounds, into: &grid)
+    case .normal, .search, .command:
+      break
+    }
+    return grid
+  }
+}

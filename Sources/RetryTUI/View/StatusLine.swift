@@ -1,0 +1,44 @@
+import RetryCore
+
+/// The top line: play state, scenario, invocation types, seed, simulated time, step k of N,
+/// speed, tour position and mode; parts drop from the right when the screen is narrow.
+enum StatusLine {
+  static func render(_ state: AppState, glyphs: Glyphs, theme: Theme, area: Rect, into grid: inout CellGrid) {
+    let bar = theme.style(.statusBar)
+    let accent = theme.style(.statusAccent)
+    grid.fill(area, style: bar)
+    let trace = state.trace
+    let playState = state.playing ? "\(glyphs.play) play" : "\(glyphs.pause)\(glyphs.pause) pause"
+    let time = trace.events.isEmpty ? 0 : trace.events[state.playhead].time
+    var parts: [String] = [
+      invocationTypes(trace),
+      "seed \(state.session.seed.map(String.init) ?? "-")",
+      "t=\(DurationText.offset(time))",
+      "step \(trace.events.isEmpty ? 0 : state.playhead + 1)/\(trace.events.count)",
+      PlaybackSpeed.label(state.speed),
+    ]
+    if let position = state.tourPosition { parts.append("tour \(position + 1)/\(state.tour.count)") }
+    if state.timeMode == .linear { parts.append("linear") }
+    if state.zoom != 0 { parts.append("zoom \(state.zoom > 0 ? "+" : "")\(state.zoom)") }
+    if let search = state.search { parts.append("/\(search.query) (\(search.matches.count))") }
+    let separator = " \(glyphs.dot) "
+    let head = " \(playState)  "
+    var x = grid.put(head, x: area.x, y: area.y, style: accent, clip: area)
+    x = grid.put(state.scenarioName, x: x, y: area.y, width: max(0, area.maxX - x), style: accent)
+    // Keep what fits, in order of importance.
+    var shown = parts
+    while !shown.isEmpty, x + DisplayText.width(separator + shown.joined(separator: separator)) > area.maxX {
+      shown.removeLast()
+    }
+    if !shown.isEmpty {
+      grid.put(separator + shown.joined(separator: separator), x: x, y: area.y, style: bar, clip: area)
+    }
+  }
+
+  /// `Event`, `RR`, or `RR+Event` for a run with both.
+  static func invocationTypes(_ trace: Trace) -> String {
+    let types = Set(trace.invocations.map(\.type))
+    if types.count > 1 { return "RR+Event" }
+    return types.first == .requestResponse ? "RequestResponse" : "Event"
+  }
+}

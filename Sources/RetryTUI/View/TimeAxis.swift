@@ -1,0 +1,213 @@
+import RetryCore
+
+/// Maps simulated time to timeline columns, with long idle gaps folded or on a linear axis.
+///
+/// A retry story is milliseconds of work separated by minutes of waiting: on a linear axis of
+/// 70 columns a 2 ms execution is a few thousandths of a cell. Folded (the default), every stretch
+/// where nothing runs for at least `foldThreshold` takes a fixed width and is labelled with its
+/// length (`┄ 1m05s ┄`), short gaps take a few columns by the logarithm of their length, and every
+/// execution is at least wide enough for its label. `z` switches to linear time, where columns are
+/// equal lengths of time and the shapes show real proportions.
+public struct TimeAxis: Sendable {
+  public enum Mode: String, Sendable, CaseIterable {
+    case folded, linear
+  }
+
+  /// A folded gap: columns that stand for a long idle stretch.
+  public struct Fold: Hashable, Sendable {
+    public var from: Milliseconds
+    public var to: Milliseconds
+    public var column: Int
+    public var width: Int
+  }
+
+  /// Idle stretches at least this long are folded.
+  public static let foldThreshold: Milliseconds = 1_000
+
+  public let mode: Mode
+  /// Key times (every time something happens), ascending, and the column of each.
+  let times: [Milliseconds]
+  let columns: [Int]
+  /// Columns from the first to the last key time, inclusive.
+  public let width: Int
+  public let folds: [Fold]
+
+  /// - Parameters:
+  ///   - scale: 1 is the default zoom; `+` and `-` multiply it by 1.5.
+  ///   - available: the columns the timeline has; the linear axis fits the trace into them at
+  ///     scale 1.
+  public init(trace: Trace, mode: Mode, scale: Double, available: Int) {
+    self.mode = mode
+    var keyTimes: [Milliseconds] = [0]
+    keyTimes.reserveCapacity(trace.events.count + trace.attempts.count * 2)
+    for event in trace.events { keyTimes.append(event.time) }
+    for attempt in trace.attempts {
+      keyTimes.append(attempt.start)
+      keyTimes.append(attempt.end)
+    }
+    for wait in trace.waits {
+      keyTimes.append(wait.from)
+      keyTimes.append(wait.to)
+    }
+    keyTimes.sort()
+    var unique: [Milliseconds] = []
+    unique.reserveCapacity(keyTimes.count)
+    for time in keyTimes where unique.last != time { unique.append(time) }
+    times = unique
+    switch mode {
+    case .linear:
+      let span = max(1, (unique.last ?? 0) - (unique.first ?? 0))
+      let columnsPerMs = Double(max(1, available - 1)) * scale / Double(span)
+      columns = unique.map { Int((Double($0 - unique[0]) * columnsPerMs).rounded()) }
+      folds = []
+    case .folded:
+      (columns, folds) = Self.foldedColumns(trace: trace, times: unique, scale: scale)
+    }
+    width = (columns.last ?? 0) + 1
+  }
+
+  /// The column of time `t`: interpolated between the key times around it.
+  public func column(of t: Milliseconds) -> Int {
+    guard let first = times.first, t > first else { return 0 }
+    guard t < times[times.count - 1] else { return columns[columns.count - 1] }
+    // The last key time <= t.
+    var low = 0
+    var high = times.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if times[middle] <= t { low = middle } else { high = middle - 1 }
+    }
+    if times[low] == t { return columns[low] }
+    let span = times[low + 1] - times[low]
+    let columnSpan = columns[low + 1] - columns[low]
+    return columns[low] + Int((Double(t - times[low]) / Double(span) * Double(columnSpan)).rounded(.down))
+  }
+
+  /// The earliest time drawn at `column` or right of it (the last key time for columns beyond
+  /// the end): what a viewport starting at `column` can show.
+  public func time(atColumn column: Int) -> Milliseconds {
+    guard let firstColumn = columns.first, column > firstColumn else { return times.first ?? 0 }
+    guard column < columns[columns.count - 1] else { return times[times.count - 1] }
+    var low = 0
+    var high = columns.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if columns[middle] <= column { low = middle } else { high = middle - 1 }
+    }
+    if columns[low] == column || low + 1 >= columns.count { return times[low] }
+    let span = columns[low + 1] - columns[low]
+    let timeSpan = times[low + 1] - times[low]
+    return times[low] + timeSpan * (column - columns[low]) / max(1, span)
+  }
+
+  /// The text a folded gap of `length` shows: `┄ 1m05s ┄` (the fill glyph is the caller's).
+  public static func foldLabel(_ length: Milliseconds) -> String {
+    DurationText.short(length)
+  }
+
+  private static func foldedColumns(trace: Trace, times: [Milliseconds], scale: Double) -> ([Int], [Fold]) {
+    guard times.count > 1 else { return ([0], []) }
+    // How many executions run during each interval between key times.
+    var delta = [Int](repeating: 0, count: times.count)
+    func position(_ t: Milliseconds) -> Int {
+      var low = 0
+      var high = times.count - 1
+      while low < high {
+        let middle = (low + high) / 2
+        if times[middle] < t { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+    var attemptSpans: [(Int, Int, Int)] = []  // (start position, end position, label width)
+    for attempt in trace.attempts where attempt.outcome != .throttled && attempt.end > attempt.start {
+      let start = position(attempt.start)
+      let end = position(attempt.end)
+      delta[start] += 1
+      delta[end] -= 1
+      // `[#2 ✗]`: the lane already names the invocation.
+      attemptSpans.append((start, end, String(attempt.number).count + 5))
+    }
+    var widths = [Int](repeating: 1, count: times.count - 1)
+    var isFold = [Bool](repeating: false, count: times.count - 1)
+    var running = 0
+    for interval in 0..<(times.count - 1) {
+      running += delta[interval]
+      let length = times[interval + 1] - times[interval]
+      if running == 0 && length >= foldThreshold {
+        isFold[interval] = true
+        widths[interval] = DurationText.short(length).count + 4
+      } else {
+        let logarithmic = 1 + 1.5 * log10Approximation(Double(max(length, 1)) / 10)
+        widths[interval] = max(1, Int((scale * logarithmic).rounded()))
+      }
+    }
+    // Every execution gets room for its label: the shortfall goes to its last interval. A
+    // Fenwick tree keeps the running sums current in O(log n) per change (10,000 invocations).
+    attemptSpans.sort { $0.1 < $1.1 }
+    var sums = FenwickTree(widths)
+    for (start, end, label) in attemptSpans {
+      let have = sums.prefix(end) - sums.prefix(start)
+      let want = Int((Double(label) * max(1, scale)).rounded())
+      if have < want {
+        widths[end - 1] += want - have
+        sums.add(want - have, at: end - 1)
+      }
+    }
+    let prefix = prefixSums(widths)
+    var folds: [Fold] = []
+    for interval in 0..<(times.count - 1) where isFold[interval] {
+      folds.append(Fold(from: times[interval], to: times[interval + 1], column: prefix[interval], width: widths[interval]))
+    }
+    return (prefix, folds)
+  }
+
+  private static func prefixSums(_ widths: [Int]) -> [Int] {
+    var sums = [0]
+    sums.reserveCapacity(widths.count + 1)
+    for width in widths { sums.append(sums[sums.count - 1] + width) }
+    return sums
+  }
+
+  /// log10 without Foundation: the gaps it measures need only a rough logarithm.
+  static func log10Approximation(_ value: Double) -> Double {
+    guard value > 0 else { return 0 }
+    var exponent = 0.0
+    var mantissa = value
+    while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+    while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+    // log10 on [1, 10) through the natural logarithm series of (m-1)/(m+1).
+    let y = (mantissa - 1) / (mantissa + 1)
+    let y2 = y * y
+    let ln = 2 * y * (1 + y2 / 3 + y2 * y2 / 5 + y2 * y2 * y2 / 7 + y2 * y2 * y2 * y2 / 9)
+    return exponent + ln / 2.302585092994046
+  }
+}
+
+/// Prefix sums that stay current while single values change.
+struct FenwickTree {
+  private var tree: [Int]
+
+  init(_ values: [Int]) {
+    tree = [Int](repeating: 0, count: values.count + 1)
+    for (position, value) in values.enumerated() { add(value, at: position) }
+  }
+
+  mutating func add(_ value: Int, at position: Int) {
+    var i = position + 1
+    while i < tree.count {
+      tree[i] += value
+      i += i & -i
+    }
+  }
+
+  /// The sum of the first `count` values.
+  func prefix(_ count: Int) -> Int {
+    var i = count
+    var sum = 0
+    while i > 0 {
+      sum += tree[i]
+      i -= i & -i
+    }
+    return sum
+  }
+}

@@ -1,0 +1,200 @@
+import RetryCore
+
+/// The timeline's lanes and, for every record, the step at which it appears: built once per
+/// trace, so that each frame only looks things up.
+///
+/// The screen shows the story *as of the playhead* (an index into `trace.events`): an attempt
+/// appears when its start event has been played and gets its outcome glyph at its end event.
+/// Times alone cannot decide this (an effect and the end of its attempt often share a
+/// millisecond), so every record is tied to the index of the event that reveals it.
+public struct TimelineModel: Sendable {
+  /// One row group of the timeline.
+  public enum LaneKind: Hashable, Sendable {
+    /// Who invokes: invoke marks and the answers the caller gets.
+    case caller
+    /// One logical event's executions, waits and fate.
+    case invocation(String)
+    /// Lambda's async queue: where Event invocations sit before and between attempts.
+    case queue
+    /// The dead letter queue, or an on-failure or on-success destination.
+    case destination(TraceOutcome.Kind)
+  }
+
+  public struct Lane: Hashable, Sendable {
+    public var kind: LaneKind
+    /// The gutter text (`A Event`, `caller`, `queue`, `DLQ`).
+    public var label: String
+    /// Rows the lane needs: overlapping executions (a client's retry while the first execution
+    /// runs on) or overlapping queue stays get a row each.
+    public var rows: Int
+  }
+
+  /// An attempt with the rows and steps that place it.
+  public struct PlacedAttempt: Hashable, Sendable {
+    public var attempt: TraceAttempt
+    public var row: Int
+    /// Index of the event where it starts, and where it ends (nil: ends with the start, as a
+    /// throttled request does).
+    public var startEvent: Int
+    public var endEvent: Int?
+    /// Whether one of its effects duplicates an earlier one: marked on the bar.
+    public var madeDuplicate: Bool
+  }
+
+  public struct PlacedWait: Hashable, Sendable {
+    public var wait: TraceWait
+    public var row: Int
+    /// The `retry-scheduled` (or `accepted`) event that announces it.
+    public var event: Int
+    /// Its row in the queue lane, for waits spent in Lambda's async queue.
+    public var queueRow: Int?
+  }
+
+  public struct PlacedOutcome: Hashable, Sendable {
+    public var outcome: TraceOutcome
+    public var event: Int
+  }
+
+  public struct Invoke: Hashable, Sendable {
+    public var invocation: TraceInvocation
+    public var event: Int
+  }
+
+  public let lanes: [Lane]
+  public let attempts: [String: [PlacedAttempt]]
+  public let waits: [String: [PlacedWait]]
+  public let outcomes: [String: [PlacedOutcome]]
+  public let invokes: [Invoke]
+  /// Index of the first lane of each invocation in `lanes`.
+  public let laneOfInvocation: [String: Int]
+  /// The total number of rows of all lanes.
+  public let totalRows: Int
+
+  public init(trace: Trace) {
+    // The event that reveals each record.
+    var startEvent: [String: Int] = [:]
+    var endEvent: [String: Int] = [:]
+    var waitEvent: [Int: Int] = [:]
+    var outcomeEvent: [Int: Int] = [:]
+    var invokeEvent: [String: Int] = [:]
+    for (position, event) in trace.events.enumerated() {
+      let key = event.attempt.map { "\(event.invocation ?? "")#\($0)" }
+      switch event.kind {
+      case .attemptStart:
+        if let key, startEvent[key] == nil { startEvent[key] = position }
+      case .attemptEnd:
+        if let key { endEvent[key] = position }
+      case .throttled:
+        if let key, startEvent[key] == nil { startEvent[key] = position }
+      case .retryScheduled, .accepted:
+        if let wait = event.wait, waitEvent[wait] == nil { waitEvent[wait] = position }
+      case .outcome:
+        if let outcome = event.outcome { outcomeEvent[outcome] = position }
+      case .invoke:
+        if let id = event.invocation, invokeEvent[id] == nil { invokeEvent[id] = position }
+      default:
+        break
+      }
+    }
+    var duplicateAttempts: Set<String> = []
+    for effect in trace.effects where effect.duplicateOf != nil {
+      if let invocation = effect.invocation, let attempt = effect.attempt { duplicateAttempts.insert("\(invocation)#\(attempt)") }
+    }
+
+    let index = TraceIndex(trace)
+    var attempts: [String: [PlacedAttempt]] = [:]
+    var waits: [String: [PlacedWait]] = [:]
+    var outcomes: [String: [PlacedOutcome]] = [:]
+    var lanes: [Lane] = [Lane(kind: .caller, label: "caller", rows: 1)]
+    var laneOfInvocation: [String: Int] = [:]
+    var queueRows = RowPacker()
+    var destinations: [TraceOutcome.Kind] = []
+    let lastEvent = max(0, trace.events.count - 1)
+
+    for invocation in trace.invocations {
+      let id = invocation.id
+      var rows = RowPacker()
+      let invocationWaits = index.waits(of: id)
+      var placedWaits: [PlacedWait] = []
+      var placedAttempts: [PlacedAttempt] = []
+      for attempt in index.attempts(of: id) {
+        let key = attempt.label
+        // The wait that leads to this attempt travels in its row.
+        let leadingWait = invocationWaits.firstIndex { $0.beforeAttempt == attempt.number }
+        let from = leadingWait.map { min(invocationWaits[$0].from, attempt.start) } ?? attempt.start
+        let row = attempt.outcome == .throttled && leadingWait == nil ? 0 : rows.place(from: from, to: attempt.end)
+        placedAttempts.append(
+          PlacedAttempt(
+            attempt: attempt, row: row, startEvent: startEvent[key] ?? lastEvent,
+            endEvent: attempt.outcome == .throttled ? nil : endEvent[key],
+            madeDuplicate: duplicateAttempts.contains(key)))
+        if let leadingWait {
+          let wait = invocationWaits[leadingWait]
+          let position = index.waitPositions(of: id)[leadingWait]
+          let queued = invocation.type == .event && wait.reason != .clientBackoff
+          placedWaits.append(
+            PlacedWait(
+              wait: wait, row: row, event: waitEvent[position] ?? startEvent[key] ?? lastEvent,
+              queueRow: queued ? queueRows.place(from: wait.from, to: wait.to, limit: 3) : nil))
+        }
+      }
+      attempts[id] = placedAttempts
+      waits[id] = placedWaits
+      let placedOutcomes = index.outcomePositions(of: id).map {
+        PlacedOutcome(outcome: trace.outcomes[$0], event: outcomeEvent[$0] ?? lastEvent)
+      }
+      outcomes[id] = placedOutcomes
+      for outcome in placedOutcomes {
+        switch outcome.outcome.kind {
+        case .deadLetterQueue, .onFailure, .onSuccess:
+          if !destinations.contains(outcome.outcome.kind) { destinations.append(outcome.outcome.kind) }
+        default: break
+        }
+      }
+      laneOfInvocation[id] = lanes.count
+      let type = invocation.type == .event ? "Event" : "RR"
+      lanes.append(Lane(kind: .invocation(id), label: "\(id) \(type)", rows: max(1, rows.count)))
+    }
+    if queueRows.count > 0 { lanes.append(Lane(kind: .queue, label: "queue", rows: queueRows.count)) }
+    for kind in [TraceOutcome.Kind.deadLetterQueue, .onFailure, .onSuccess] where destinations.contains(kind) {
+      lanes.append(Lane(kind: .destination(kind), label: Self.destinationLabel(kind), rows: 1))
+    }
+    self.lanes = lanes
+    self.attempts = attempts
+    self.waits = waits
+    self.outcomes = outcomes
+    self.invokes = trace.invocations.map { Invoke(invocation: $0, event: invokeEvent[$0.id] ?? 0) }
+    self.laneOfInvocation = laneOfInvocation
+    totalRows = lanes.reduce(0) { $0 + $1.rows }
+  }
+
+  static func destinationLabel(_ kind: TraceOutcome.Kind) -> String {
+    switch kind {
+    case .deadLetterQueue: "DLQ"
+    case .onFailure: "onFailure"
+    case .onSuccess: "onSuccess"
+    default: kind.rawValue
+    }
+  }
+}
+
+/// Puts time spans into the first row where they do not overlap what is already there.
+struct RowPacker {
+  private var rowEnds: [Milliseconds] = []
+
+  var count: Int { rowEnds.count }
+
+  /// The row for [from, to]; with a `limit`, spans that fit nowhere share the last row.
+  mutating func place(from: Milliseconds, to: Milliseconds, limit: Int = .max) -> Int {
+    if let row = rowEnds.firstIndex(where: { $0 < from }) {
+      rowEnds[row] = max(rowEnds[row], to)
+      return row
+    }
+    if rowEnds.count < limit {
+      rowEnds.append(to)
+      return rowEnds.count - 1
+    }
+    rowEnds[rowEnds.count - 1] = max(rowEnds[rowEnds.count - 1], to)
+    return rowEnds.count - 1
+  }
+}

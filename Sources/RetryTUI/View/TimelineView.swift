@@ -1,0 +1,308 @@
+import RetryCore
+
+/// Draws the lanes as of the playhead: the caller, one lane per invocation, the async queue and
+/// the dead letter queue; attempts as bars with their outcome glyph, waits folded with their
+/// length, a ruler with the playhead.
+///
+/// Nothing after the playhead is drawn, so that stepping tells the story in order ("will Lambda
+/// retry?"), while the axis is laid out for the whole trace so that nothing moves as the story
+/// unfolds.
+public struct TimelineView {
+  public var trace: Trace
+  public var model: TimelineModel
+  public var axis: TimeAxis
+  /// Index into `trace.events` of the current step.
+  public var playhead: Int
+  /// Rows the invocation lanes are scrolled by (the timeline's ↑/↓).
+  public var laneScroll: Int
+  public var focused: Bool
+  public var theme: Theme
+  public var glyphs: Glyphs
+
+  /// The gutter that names the lanes: as wide as the longest label, within 8-16 columns.
+  public static func gutterWidth(_ model: TimelineModel) -> Int {
+    min(16, max(8, (model.lanes.map { DisplayText.width($0.label) }.max() ?? 0) + 2))
+  }
+
+  /// Rows the timeline wants: the ruler and every lane row.
+  public static func wantedRows(_ model: TimelineModel) -> Int { 1 + model.totalRows }
+
+  var playheadTime: Milliseconds { trace.events.isEmpty ? 0 : trace.events[playhead].time }
+
+  /// The first virtual column shown: the playhead stays in view, a third from the left, when
+  /// the trace is wider than the screen.
+  public static func viewportStart(axis: TimeAxis, playheadColumn: Int, visible: Int) -> Int {
+    guard axis.width > visible else { return 0 }
+    return min(max(0, playheadColumn - visible / 3), axis.width - visible)
+  }
+
+  public func render(into grid: inout CellGrid, area: Rect) {
+    guard area.height > 0, area.width > 0 else { return }
+    let gutter = min(Self.gutterWidth(model), area.width / 3)
+    let (gutterArea, track) = area.splitLeft(gutter)
+    let playheadColumn = axis.column(of: playheadTime)
+    let start = Self.viewportStart(axis: axis, playheadColumn: playheadColumn, visible: track.width)
+    var canvas = Canvas(track: track, start: start, axis: axis, theme: theme, glyphs: glyphs)
+
+    drawRuler(&grid, canvas: canvas, gutter: gutterArea.row(0), playheadColumn: playheadColumn)
+    let rows = visibleRows(available: area.height - 1)
+    for (offset, row) in rows.enumerated() {
+      let y = area.y + 1 + offset
+      canvas.y = y
+      let lane = model.lanes[row.lane]
+      if row.subrow == 0 {
+        let current = isCurrentLane(lane.kind)
+        let role: Theme.Role = current && focused ? .laneLabelFocused : .laneLabel
+        grid.put(lane.label, x: gutterArea.x, y: y, width: gutter - 1, style: theme.style(role))
+      }
+      drawLane(lane.kind, subrow: row.subrow, on: &grid, canvas: canvas)
+      // The playhead runs down every lane: empty cells get a thin line, drawn ones are inverted.
+      let x = canvas.screenX(playheadColumn)
+      if canvas.isVisible(x) {
+        var cell = grid[x, y]
+        if cell.scalar == " " {
+          grid[x, y] = Cell(glyphs.vertical, style: theme.style(.dim))
+        } else {
+          cell.style.reverse.toggle()
+          grid[x, y] = cell
+        }
+      }
+    }
+  }
+
+  // MARK: rows
+
+  struct Row: Hashable {
+    var lane: Int
+    var subrow: Int
+  }
+
+  /// The lane rows that fit: the caller, the queue and the destinations stay; the invocation
+  /// lanes scroll so that the current event's lane is in view.
+  func visibleRows(available: Int) -> [Row] {
+    var pinnedTop: [Row] = []
+    var scrolling: [Row] = []
+    var pinnedBottom: [Row] = []
+    for (position, lane) in model.lanes.enumerated() {
+      let rows = (0..<lane.rows).map { Row(lane: position, subrow: $0) }
+      switch lane.kind {
+      case .caller: pinnedTop += rows
+      case .invocation: scrolling += rows
+      case .queue, .destination: pinnedBottom += rows
+      }
+    }
+    guard available > 0 else { return [] }
+    if pinnedTop.count + scrolling.count + pinnedBottom.count <= available {
+      return pinnedTop + scrolling + pinnedBottom
+    }
+    let fixed = pinnedTop + pinnedBottom
+    if fixed.count >= available { return Array(fixed.prefix(available)) }
+    let room = available - fixed.count
+    var first = 0
+    if let id = trace.events.isEmpty ? nil : trace.events[playhead].invocation,
+      let lane = model.laneOfInvocation[id], let row = scrolling.firstIndex(where: { $0.lane == lane })
+    {
+      first = row - room / 2
+    }
+    first = min(max(0, first + laneScroll), max(0, scrolling.count - room))
+    return pinnedTop + scrolling[first..<min(scrolling.count, first + room)] + pinnedBottom
+  }
+
+  func isCurrentLane(_ kind: TimelineModel.LaneKind) -> Bool {
+    guard !trace.events.isEmpty else { return false }
+    let event = trace.events[playhead]
+    switch kind {
+    case .invocation(let id): return event.invocation == id
+    case .caller: return event.kind == .invoke || event.kind == .response || event.kind == .clientTimeout
+    case .queue: return event.kind == .accepted || event.kind == .retryScheduled
+    case .destination(let kind):
+      return event.kind == .outcome && event.outcome.map { trace.outcomes[$0].kind == kind } == true
+    }
+  }
+
+  // MARK: ruler
+
+  private func drawRuler(_ grid: inout CellGrid, canvas: Canvas, gutter: Rect, playheadColumn: Int) {
+    let y = canvas.track.y
+    grid.put(axis.mode == .folded ? "folded" : "linear", x: gutter.x, y: y, width: gutter.width - 1, style: theme.style(.dim))
+    let dim = theme.style(.ruler)
+    grid.fill(Rect(x: canvas.track.x, y: y, width: canvas.track.width, height: 1), with: glyphs.horizontal, style: dim)
+    for fold in axis.folds {
+      for column in fold.column..<(fold.column + fold.width) {
+        let x = canvas.screenX(column)
+        if canvas.isVisible(x) { grid.set(glyphs.wait, x: x, y: y, style: dim) }
+      }
+    }
+    // Time labels: where the axis starts, after each fold (time jumps there) or at regular
+    // ticks on a linear axis; never overlapping.
+    var labelEnd = Int.min
+    for (column, time) in rulerLabels(canvas: canvas) {
+      let x = canvas.screenX(column)
+      let text = DurationText.short(time)
+      guard canvas.isVisible(x), x > labelEnd, x + text.count <= canvas.track.maxX else { continue }
+      labelEnd = grid.put(text, x: x, y: y, style: dim)
+    }
+    let x = canvas.screenX(playheadColumn)
+    if canvas.isVisible(x) { grid.set(glyphs.playhead, x: x, y: y, style: theme.style(.playhead)) }
+  }
+
+  private func rulerLabels(canvas: Canvas) -> [(Int, Milliseconds)] {
+    let first = axis.time(atColumn: canvas.start)
+    let last = axis.time(atColumn: canvas.start + canvas.track.width)
+    switch axis.mode {
+    case .folded:
+      var labels = [(axis.column(of: first), first)]
+      for fold in axis.folds where fold.to >= first && fold.to <= last {
+        labels.append((fold.column + fold.width, fold.to))
+      }
+      return labels
+    case .linear:
+      let span = max(1, last - first)
+      let steps: [Milliseconds] = [10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000]
+      let step = steps.first { span / $0 <= max(1, canvas.track.width / 10) } ?? 7_200_000
+      var labels: [(Int, Milliseconds)] = []
+      var time = (first / step) * step
+      while time <= last {
+        if time >= first { labels.append((axis.column(of: time), time)) }
+        time += step
+      }
+      return labels
+    }
+  }
+
+  // MARK: lanes
+
+  private func drawLane(_ kind: TimelineModel.LaneKind, subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
+    switch kind {
+    case .caller: drawCaller(&grid, canvas: canvas)
+    case .invocation(let id): drawInvocation(id, subrow: subrow, on: &grid, canvas: canvas)
+    case .queue: drawQueue(subrow: subrow, on: &grid, canvas: canvas)
+    case .destination(let kind): drawDestination(kind, on: &grid, canvas: canvas)
+    }
+  }
+
+  private func drawCaller(_ grid: inout CellGrid, canvas: Canvas) {
+    for invoke in model.invokes where invoke.event <= playhead {
+      canvas.put(String(glyphs.invoke) + invoke.invocation.id, at: axis.column(of: invoke.invocation.at), role: .caller, on: &grid)
+    }
+    // In invocation order: a dictionary's order changes from run to run, and overlapping marks
+    // must overwrite each other the same way every time.
+    for invoke in model.invokes {
+      for placed in model.outcomes[invoke.invocation.id] ?? [] where placed.event <= playhead {
+        let outcome = placed.outcome
+        guard outcome.kind == .response || outcome.kind == .clientError else { continue }
+        let status = outcome.statusCode.map(String.init) ?? String(glyphs.error)
+        let role: Theme.Role = outcome.isFailure ? .error : .ok
+        canvas.put(String(glyphs.response) + status, at: axis.column(of: outcome.time), role: role, on: &grid)
+      }
+    }
+  }
+
+  private func drawInvocation(_ id: String, subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
+    for placed in model.waits[id] ?? [] where placed.row == subrow && placed.event <= playhead {
+      drawWait(placed.wait, on: &grid, canvas: canvas)
+    }
+    for placed in model.attempts[id] ?? [] where placed.row == subrow && placed.startEvent <= playhead {
+      drawAttempt(placed, on: &grid, canvas: canvas)
+    }
+    guard subrow == 0 else { return }
+    for placed in model.outcomes[id] ?? [] where placed.event <= playhead && placed.outcome.kind == .dropped {
+      canvas.put(String(glyphs.error) + "lost", at: axis.column(of: placed.outcome.time) + 1, role: .error, on: &grid)
+    }
+  }
+
+  private func drawAttempt(_ placed: TimelineModel.PlacedAttempt, on grid: inout CellGrid, canvas: Canvas) {
+    let attempt = placed.attempt
+    let from = axis.column(of: attempt.start)
+    if attempt.outcome == .throttled {
+      canvas.put(String(glyphs.throttled), at: from, role: .throttled, on: &grid)
+      return
+    }
+    let ended = placed.endEvent.map { $0 <= playhead } ?? true
+    let to = ended ? axis.column(of: attempt.end) : max(from, axis.column(of: playheadTime))
+    let width = to - from + 1
+    let outcome: AttemptOutcome = ended ? attempt.outcome : .running
+    let glyph = String(glyphs.outcome(outcome)) + (ended && placed.madeDuplicate ? String(glyphs.duplicate) : "")
+    let word = ended ? attempt.outcome.rawValue : "running"
+    let candidates = [
+      "\(attempt.label) \(glyph) \(word)", "\(attempt.label) \(glyph)", "#\(attempt.number) \(glyph)", glyph,
+    ]
+    let inner = width - (ended ? 2 : 1)
+    let label = candidates.first { DisplayText.width($0) <= inner }
+    var text: String
+    if let label, inner >= 1 {
+      let fill = String(repeating: String(glyphs.horizontal), count: inner - DisplayText.width(label))
+      text = String(glyphs.barStart) + label + fill + (ended ? String(glyphs.barEnd) : "")
+    } else {
+      text = glyph
+    }
+    canvas.put(text, at: from, role: .outcome(outcome), on: &grid, limit: max(width, DisplayText.width(text)))
+  }
+
+  private func drawWait(_ wait: TraceWait, on grid: inout CellGrid, canvas: Canvas) {
+    let from = axis.column(of: wait.from) + 1
+    let to = axis.column(of: wait.to) - 1
+    guard to >= from else { return }
+    let width = to - from + 1
+    let label = " \(DurationText.short(wait.length)) "
+    var text = String(repeating: String(glyphs.wait), count: width)
+    if label.count + 2 <= width {
+      let left = (width - label.count) / 2
+      text = String(repeating: String(glyphs.wait), count: left) + label
+        + String(repeating: String(glyphs.wait), count: width - left - label.count)
+    }
+    canvas.put(text, at: from, role: .wait, on: &grid)
+  }
+
+  private func drawQueue(subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
+    for invoke in model.invokes {
+      let id = invoke.invocation.id
+      for placed in model.waits[id] ?? [] where placed.queueRow == subrow && placed.event <= playhead {
+        let from = axis.column(of: placed.wait.from)
+        let to = axis.column(of: placed.wait.to)
+        let line = String(repeating: String(glyphs.horizontal), count: max(0, to - from - DisplayText.width(id)))
+        canvas.put(id + line, at: from, role: .queue, on: &grid, limit: max(1, to - from))
+      }
+    }
+  }
+
+  private func drawDestination(_ kind: TimelineModel.Destination, on grid: inout CellGrid, canvas: Canvas) {
+    for invoke in model.invokes {
+      let id = invoke.invocation.id
+      for placed in model.outcomes[id] ?? [] where placed.event <= playhead && placed.outcome.kind == kind {
+        canvas.put(String(glyphs.deadLetter) + id, at: axis.column(of: placed.outcome.time), role: .deadLetter, on: &grid)
+      }
+    }
+  }
+}
+
+extension TimelineModel {
+  public typealias Destination = TraceOutcome.Kind
+}
+
+/// Virtual timeline columns to screen cells, for one row.
+struct Canvas {
+  var track: Rect
+  /// The first virtual column shown.
+  var start: Int
+  var axis: TimeAxis
+  var theme: Theme
+  var glyphs: Glyphs
+  var y = 0
+
+  func screenX(_ column: Int) -> Int { track.x + column - start }
+  func isVisible(_ x: Int) -> Bool { x >= track.x && x < track.maxX }
+
+  /// Writes `text` from virtual `column`, clipped to the track (and to `limit` cells).
+  func put(_ text: String, at column: Int, role: Theme.Role, on grid: inout CellGrid, limit: Int? = nil) {
+    let x = screenX(column)
+    var clip = track
+    clip.y = y
+    clip.height = 1
+    if let limit {
+      let end = min(track.maxX, x + limit)
+      clip = Rect(x: track.x, y: y, width: end - track.x, height: 1)
+    }
+    grid.put(text, x: x, y: y, style: theme.style(role), clip: clip)
+  }
+}
