@@ -60,9 +60,12 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "retryscope", dependencies: ["RetryScopeCLI"]),
+    // Golden-file checks shared by the test targets.
+    .target(name: "RetryTestSupport", path: "Tests/RetryTestSupport"),
     .testTarget(name: "RetryCoreTests", dependencies: ["RetryCore"]),
-    .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore"], exclude: ["Snapshots"]),
-    .testTarget(name: "RetryTUITests", dependencies: ["RetryTUI", "RetryCore", "RetryIO"], exclude: ["Snapshots"]),
+    .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore", "RetryTestSupport"], exclude: ["Snapshots"]),
+    .testTarget(
+      name: "RetryTUITests", dependencies: ["RetryTUI", "RetryCore", "RetryIO", "RetryScopeCLI", "RetryTestSupport"], exclude: ["Snapshots"]),
     .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "retryscope"]),
   ],
   swiftLanguageModes: [.v6]

@@ -5,12 +5,6 @@ import RetryTerminal
 /// Runs the terminal UI on the real terminal and gives it back in the state it found it.
 enum TerminalSession {
   static func run(scenario: String?, options: TUIOptions, environment: [String: String]) -> CommandResult {
-    guard NcursesTerminal.isTerminal else {
-      return CommandResult(
-        stdout: "",
-        stderr: "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run \(scenario ?? RetryScopeCommand.defaultScenario)'\n",
-        exitCode: 2)
-    }
     let theme = TUISetup.theme(explicit: options.theme, noColor: options.noColor, environment: environment)
     var state: AppState
     let appEnvironment: AppEnvironment
@@ -25,9 +19,16 @@ enum TerminalSession {
     var terminal: NcursesTerminal
     do {
       terminal = try NcursesTerminal.open(colors: theme != .mono, styles: styles)
+    } catch .notATerminal {
+      return CommandResult(
+        stdout: "",
+        stderr: "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run \(scenario ?? RetryScopeCommand.defaultScenario)'\n",
+        exitCode: 2)
     } catch {
       return CommandResult(stdout: "", stderr: "error: \(error)\n", exitCode: 2)
     }
+    // A locale without UTF-8 cannot show box drawing: fall back to ASCII symbols.
+    if !terminal.supportsUnicode { state.ascii = true }
     // Restored on every way out of this scope; signals and traps are handled in the terminal.
     defer { terminal.close() }
     AppLoop.run(&state, environment: appEnvironment, terminal: &terminal)

@@ -1,5 +1,6 @@
 import Foundation
 import RetryCore
+import RetryTestSupport
 import Testing
 
 @testable import RetryIO
@@ -10,31 +11,10 @@ import Testing
 /// one. After an intended change, re-record with `RECORD_SNAPSHOTS=1 swift test --filter GoldenFileTests`
 /// and review the diff.
 @Suite struct GoldenFileTests {
-  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+  static let directory = Snapshot.directory(besides: #filePath)
 
   static func check(_ actual: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-    let url = directory.appendingPathComponent(name)
-    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil || !FileManager.default.fileExists(atPath: url.path) {
-      try actual.write(to: url, atomically: true, encoding: .utf8)
-      if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == nil {
-        Issue.record("recorded a missing golden file \(name); run again", sourceLocation: sourceLocation)
-      }
-      return
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    if actual != expected {
-      let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-      let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-      let first = zip(actualLines, expectedLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        ?? min(actualLines.count, expectedLines.count)
-      let line = first + 1
-      Issue.record(
-        """
-        \(name) differs from its golden file at line \(line):
-        - \(first < expectedLines.count ? String(expectedLines[first]) : "<end of file>")
-        + \(first < actualLines.count ? String(actualLines[first]) : "<end of file>")
-        """, sourceLocation: sourceLocation)
-    }
+    try Snapshot.check(actual, named: name, in: directory, sourceLocation: sourceLocation)
   }
 
   static func trace(_ name: String, seed: UInt64? = nil) throws -> Trace {

@@ -2,7 +2,7 @@ import RetryCore
 
 /// What the reducer needs from outside: the scenarios it can open. Injected, so that the UI
 /// module stays free of file and YAML code and tests can hand it any scenario.
-public struct AppEnvironment {
+public struct AppEnvironment: Sendable {
   /// A scenario the picker lists.
   public struct Entry: Hashable, Sendable {
     public var name: String
@@ -16,9 +16,9 @@ public struct AppEnvironment {
   /// Every scenario the picker offers, in the tour's order.
   public var catalog: [Entry]
   /// Loads a scenario by built-in name or file path; the failure is one line for the user.
-  public var load: (String) -> Result<Scenario, LoadFailure>
+  public var load: @Sendable (String) -> Result<Scenario, LoadFailure>
 
-  public init(catalog: [Entry], load: @escaping (String) -> Result<Scenario, LoadFailure>) {
+  public init(catalog: [Entry], load: @escaping @Sendable (String) -> Result<Scenario, LoadFailure>) {
     self.catalog = catalog
     self.load = load
   }

@@ -135,7 +135,8 @@ public struct TimeAxis: Sendable {
       let length = times[interval + 1] - times[interval]
       if running == 0 && length >= foldThreshold {
         isFold[interval] = true
-        widths[interval] = DurationText.short(length).count + 4
+        // Room for `┄ 1m05s ┄` between the bars on either side.
+        widths[interval] = DurationText.short(length).count + 6
       } else {
         let logarithmic = 1 + 1.5 * log10Approximation(Double(max(length, 1)) / 10)
         widths[interval] = max(1, Int((scale * logarithmic).rounded()))

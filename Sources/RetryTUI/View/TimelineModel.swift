@@ -186,7 +186,8 @@ struct RowPacker {
 
   /// The row for [from, to]; with a `limit`, spans that fit nowhere share the last row.
   mutating func place(from: Milliseconds, to: Milliseconds, limit: Int = .max) -> Int {
-    if let row = rowEnds.firstIndex(where: { $0 < from }) {
+    // A span may start where the previous one ended: a retry follows its wait in one row.
+    if let row = rowEnds.firstIndex(where: { $0 <= from }) {
       rowEnds[row] = max(rowEnds[row], to)
       return row
     }

@@ -138,7 +138,7 @@ public struct TimelineView {
     var labelEnd = Int.min
     for (column, time) in rulerLabels(canvas: canvas) {
       let x = canvas.screenX(column)
-      let text = DurationText.short(time)
+      let text = time == 0 ? "0s" : DurationText.short(time)
       guard canvas.isVisible(x), x > labelEnd, x + text.count <= canvas.track.maxX else { continue }
       labelEnd = grid.put(text, x: x, y: y, style: dim)
     }
