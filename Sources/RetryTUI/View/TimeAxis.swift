@@ -176,7 +176,13 @@ public struct TimeAxis: Sendable {
     var mantissa = value
     while mantissa >= 10 { mantissa /= 10; exponent += 1 }
     while mantissa < 1 { mantissa *= 10; exponent -= 1 }
-    // log10 on [1, 10) through the natural logarithm series of (m-1)/(m+1).
+    // Down to [1, √10) so the series below converges fast: log10(m) = 0.5 + log10(m / √10).
+    if mantissa >= 3.1622776601683795 {
+      mantissa /= 3.1622776601683795
+      exponent += 0.5
+    }
+    // The natural logarithm through the series of (m-1)/(m+1) (own code, no libm: the same
+    // columns on every machine).
     let y = (mantissa - 1) / (mantissa + 1)
     let y2 = y * y
     let ln = 2 * y * (1 + y2 / 3 + y2 * y2 / 5 + y2 * y2 * y2 / 7 + y2 * y2 * y2 * y2 / 9)
