@@ -1,6 +1,7 @@
 import ArgumentParser
 import HeapModule
 import RetryCore
+import RetryTUI
 
 #if canImport(Glibc)
   import Glibc
@@ -18,6 +19,8 @@ struct BenchCommand: TextCommand {
       Simulates N Event invocations (one every \(BenchmarkWorkload.spacing) ms) of a handler that writes one item \
       and fails with probability P, with Lambda's default retries and a DLQ. Reports invocations per second, \
       peak memory, and the ratio to a bare event loop (a heap of the same number of events) timed in the same run.
+      Then renders frames of the terminal UI for a trace of --render-invocations invocations at --render-size, \
+      stepping the playhead across it, against the floor of filling and diffing a blank grid of that size.
       Benchmarks/run.sh also runs the SimPy model of the same workload and reports the ratio.
       """)
 
@@ -30,6 +33,15 @@ struct BenchCommand: TextCommand {
   @Option(help: "The seed.")
   var seed: UInt64 = 1
 
+  @Option(help: "Invocations in the trace the render figure draws.")
+  var renderInvocations = 10_000
+
+  @Option(help: "Frames the render figure draws.")
+  var renderFrames = 1_000
+
+  @Option(help: "Screen size of the render figure, WIDTHxHEIGHT.")
+  var renderSize = "200x60"
+
   @Flag(help: "Print one line of JSON instead of text.")
   var json = false
 
@@ -39,6 +51,11 @@ struct BenchCommand: TextCommand {
     guard invocations >= 1 else { throw ValidationError("--invocations must be at least 1") }
     guard (0...1).contains(failureProbability) else {
       throw ValidationError("--failure-probability must be between 0 and 1")
+    }
+    guard renderInvocations >= 1 else { throw ValidationError("--render-invocations must be at least 1") }
+    guard renderFrames >= 1 else { throw ValidationError("--render-frames must be at least 1") }
+    guard Size(parsing: renderSize) != nil else {
+      throw ValidationError("--render-size: expected WIDTHxHEIGHT such as 200x60, got '\(renderSize)'")
     }
   }
 
@@ -63,12 +80,21 @@ struct BenchCommand: TextCommand {
     let dlq = trace.outcomes.filter { $0.kind == .deadLetterQueue }.count
     let rate = Double(invocations) / max(elapsed, 1e-9)
     let peak = Self.peakMemoryBytes()
+    let render = RenderBenchmark(
+      invocations: renderInvocations, frames: renderFrames, size: Size(parsing: renderSize)!,
+      failureProbability: failureProbability, seed: seed
+    ).run()
     if json {
       return """
         {"invocations":\(invocations),"failureProbability":\(failureProbability),"seed":\(seed),"executions":\(executions),\
         "dlq":\(dlq),"events":\(trace.events.count),"seconds":\(Self.fixed(elapsed, 3)),"invocationsPerSecond":\(Int(rate)),\
         "peakMemoryBytes":\(peak),"baselineSeconds":\(Self.fixed(baseline, 3)),"ratioToBaseline":\(Self.fixed(elapsed / max(baseline, 1e-9), 2)),\
-        "setupSeconds":\(Self.fixed(setup.seconds, 3)),"checksum":\(checksum)}
+        "setupSeconds":\(Self.fixed(setup.seconds, 3)),"checksum":\(checksum),\
+        "render":{"invocations":\(renderInvocations),"events":\(render.events),"size":"\(renderSize)","frames":\(renderFrames),\
+        "millisecondsPerFrame":\(Self.fixed(render.millisecondsPerFrame, 3)),"framesPerSecond":\(Int(render.framesPerSecond)),\
+        "baselineMillisecondsPerFrame":\(Self.fixed(render.baselineMillisecondsPerFrame, 3)),\
+        "ratioToBaseline":\(Self.fixed(render.ratioToBaseline, 2)),"setupSeconds":\(Self.fixed(render.setupSeconds, 3)),\
+        "checksum":\(render.checksum)}}
 
         """
     }
@@ -79,6 +105,10 @@ struct BenchCommand: TextCommand {
       throughput   \(Int(rate)) invocations/s
       peak memory  \(peak / 1_048_576) MiB (whole process, maximum resident set)
       baseline     bare heap event loop over \(baselineEvents) events: \(Self.fixed(baseline, 3)) s; the simulator takes \(Self.fixed(elapsed / max(baseline, 1e-9), 1))x as long
+
+      render       \(renderFrames) frames at \(renderSize) of a \(renderInvocations)-invocation trace (\(render.events) steps): \(Self.fixed(render.millisecondsPerFrame, 3)) ms a frame, \(Int(render.framesPerSecond)) frames/s (target: under 2 ms)
+      render setup lanes, ledger and time axis built once in \(Self.fixed(render.setupSeconds, 3)) s, not counted
+      render floor fill and diff of a blank \(renderSize) grid: \(Self.fixed(render.baselineMillisecondsPerFrame, 3)) ms a frame; a frame takes \(Self.fixed(render.ratioToBaseline, 1))x as long
 
       """
   }

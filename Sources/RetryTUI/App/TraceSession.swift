@@ -40,9 +40,16 @@ public final class TraceSession {
   /// The time axis for a mode, zoom level and width: computed once and kept, since laying out a
   /// 10,000-invocation trace costs far more than drawing a frame of it.
   public func axis(mode: TimeAxis.Mode, zoom: Int, available: Int) -> TimeAxis {
-    let key = AxisKey(mode: mode, zoom: zoom, available: mode == .linear ? available : 0)
+    let key = AxisKey(mode: mode, zoom: zoom, available: mode == .linear || zoom == 0 ? available : 0)
     if let axis = axes[key] { return axis }
-    let axis = TimeAxis(trace: trace, mode: mode, scale: Self.scale(zoom: zoom), available: available)
+    var axis = TimeAxis(trace: trace, mode: mode, scale: Self.scale(zoom: zoom), available: available)
+    // Zoom 0 is "fit": a folded axis a little too wide first gives up the room of its short
+    // gaps (bars and folds keep theirs), so the whole story fits an 80-column stage if it can.
+    if mode == .folded && zoom == 0 {
+      for scale in [0.75, 0.5, 0.25] where axis.width > available {
+        axis = TimeAxis(trace: trace, mode: mode, scale: scale, available: available)
+      }
+    }
     if axes.count > 16 { axes.removeAll() }
     axes[key] = axis
     return axis

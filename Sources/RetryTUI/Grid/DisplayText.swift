@@ -11,6 +11,13 @@ public enum DisplayText {
     let value = scalar.value
     if value < 0x20 || (0x7F..<0xA0).contains(value) { return "?" }
     if value < 0x300 { return scalar }
+    // Punctuation, arrows, box drawing, shapes, dingbats: no marks or format characters there,
+    // so the (costly) category lookup is skipped for every glyph RetryScope draws.
+    if (0x2010...0x2027).contains(value) || (0x2030...0x205E).contains(value) || (0x2070...0x20CF).contains(value)
+      || (0x2100...0x2BFF).contains(value)
+    {
+      return isWide(value) ? "?" : scalar
+    }
     switch scalar.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .format: return nil
     default: break

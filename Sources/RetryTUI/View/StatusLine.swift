@@ -11,7 +11,7 @@ enum StatusLine {
     let playState = state.playing ? "\(glyphs.play) play" : "\(glyphs.pause)\(glyphs.pause) pause"
     let time = trace.events.isEmpty ? 0 : trace.events[state.playhead].time
     var parts: [String] = [
-      invocationTypes(trace),
+      state.session.model.invocationTypes,
       "seed \(state.session.seed.map(String.init) ?? "-")",
       "t=\(DurationText.offset(time))",
       "step \(trace.events.isEmpty ? 0 : state.playhead + 1)/\(trace.events.count)",
@@ -33,12 +33,5 @@ enum StatusLine {
     if !shown.isEmpty {
       grid.put(separator + shown.joined(separator: separator), x: x, y: area.y, style: bar, clip: area)
     }
-  }
-
-  /// `Event`, `RR`, or `RR+Event` for a run with both.
-  static func invocationTypes(_ trace: Trace) -> String {
-    let types = Set(trace.invocations.map(\.type))
-    if types.count > 1 { return "RR+Event" }
-    return types.first == .requestResponse ? "RequestResponse" : "Event"
   }
 }

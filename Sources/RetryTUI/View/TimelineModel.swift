@@ -60,6 +60,29 @@ public struct TimelineModel: Sendable {
     public var event: Int
   }
 
+  /// A one-point mark on a shared lane (caller, destination): what and when, and the step that
+  /// reveals it.
+  public struct Mark: Hashable, Sendable {
+    public enum Symbol: Hashable, Sendable {
+      case invoke, response, failedResponse, deadLetter
+    }
+    public var time: Milliseconds
+    public var event: Int
+    public var symbol: Symbol
+    /// The invocation id, or the HTTP status of an answer (nil: none, such as a read timeout).
+    public var label: String?
+    public var role: Theme.Role
+  }
+
+  /// A stay in Lambda's async queue, for the queue lane.
+  public struct QueueSpan: Hashable, Sendable {
+    public var from: Milliseconds
+    public var to: Milliseconds
+    public var invocation: String
+    public var row: Int
+    public var event: Int
+  }
+
   public let lanes: [Lane]
   public let attempts: [String: [PlacedAttempt]]
   public let waits: [String: [PlacedWait]]
@@ -69,6 +92,19 @@ public struct TimelineModel: Sendable {
   public let laneOfInvocation: [String: Int]
   /// The total number of rows of all lanes.
   public let totalRows: Int
+  /// The caller lane's marks (invokes and answers), by time.
+  public let callerMarks: [Mark]
+  /// The destination lanes' marks, by time.
+  public let destinationMarks: [TraceOutcome.Kind: [Mark]]
+  /// Queue stays, by start time; `longestQueueSpan` bounds how far back one can reach into view.
+  public let queueSpans: [QueueSpan]
+  public let longestQueueSpan: Milliseconds
+  /// For the invocation lanes (`lanes[1...]` up to the queue): the first row of each, counted
+  /// from the first invocation lane, plus the total at the end. Frames of a 10,000-invocation
+  /// trace find their visible rows by binary search instead of listing every row.
+  public let invocationRowStarts: [Int]
+  /// `Event`, `RequestResponse`, or `RR+Event`.
+  public let invocationTypes: String
 
   public init(trace: Trace) {
     // The event that reveals each record.
@@ -159,6 +195,45 @@ public struct TimelineModel: Sendable {
     for kind in [TraceOutcome.Kind.deadLetterQueue, .onFailure, .onSuccess] where destinations.contains(kind) {
       lanes.append(Lane(kind: .destination(kind), label: Self.destinationLabel(kind), rows: 1))
     }
+    var callerMarks: [Mark] = []
+    var destinationMarks: [TraceOutcome.Kind: [Mark]] = [:]
+    var queueSpans: [QueueSpan] = []
+    for invocation in trace.invocations {
+      let id = invocation.id
+      callerMarks.append(Mark(time: invocation.at, event: invokeEvent[id] ?? 0, symbol: .invoke, label: id, role: .caller))
+      for placed in outcomes[id] ?? [] {
+        let outcome = placed.outcome
+        switch outcome.kind {
+        case .response, .clientError:
+          callerMarks.append(
+            Mark(
+              time: outcome.time, event: placed.event, symbol: outcome.isFailure ? .failedResponse : .response,
+              label: outcome.statusCode.map(String.init), role: outcome.isFailure ? .error : .ok))
+        case .deadLetterQueue, .onFailure, .onSuccess:
+          destinationMarks[outcome.kind, default: []].append(
+            Mark(time: outcome.time, event: placed.event, symbol: .deadLetter, label: id, role: .deadLetter))
+        case .succeeded, .dropped:
+          break
+        }
+      }
+      for placed in waits[id] ?? [] {
+        guard let row = placed.queueRow else { continue }
+        queueSpans.append(QueueSpan(from: placed.wait.from, to: placed.wait.to, invocation: id, row: row, event: placed.event))
+      }
+    }
+    // Stable sorts: marks at the same time keep invocation order, so overlaps draw the same way
+    // every time.
+    self.callerMarks = callerMarks.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    self.destinationMarks = destinationMarks.mapValues { marks in
+      marks.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    }
+    self.queueSpans = queueSpans.enumerated().sorted { ($0.element.from, $0.offset) < ($1.element.from, $1.offset) }.map(\.element)
+    longestQueueSpan = queueSpans.map { $0.to - $0.from }.max() ?? 0
+    var starts = [0]
+    for lane in lanes { if case .invocation = lane.kind { starts.append(starts[starts.count - 1] + lane.rows) } }
+    invocationRowStarts = starts
+    let types = Set(trace.invocations.map(\.type))
+    invocationTypes = types.count > 1 ? "RR+Event" : types.first == .requestResponse ? "RequestResponse" : "Event"
     self.lanes = lanes
     self.attempts = attempts
     self.waits = waits

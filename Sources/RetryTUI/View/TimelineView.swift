@@ -78,34 +78,46 @@ public struct TimelineView {
   }
 
   /// The lane rows that fit: the caller, the queue and the destinations stay; the invocation
-  /// lanes scroll so that the current event's lane is in view.
+  /// lanes scroll so that the current event's lane is in view. Only the rows shown are listed
+  /// (a 10,000-invocation trace has 10,000 lanes).
   func visibleRows(available: Int) -> [Row] {
-    var pinnedTop: [Row] = []
-    var scrolling: [Row] = []
-    var pinnedBottom: [Row] = []
-    for (position, lane) in model.lanes.enumerated() {
-      let rows = (0..<lane.rows).map { Row(lane: position, subrow: $0) }
-      switch lane.kind {
-      case .caller: pinnedTop += rows
-      case .invocation: scrolling += rows
-      case .queue, .destination: pinnedBottom += rows
-      }
-    }
     guard available > 0 else { return [] }
-    if pinnedTop.count + scrolling.count + pinnedBottom.count <= available {
-      return pinnedTop + scrolling + pinnedBottom
+    let invocationLanes = model.invocationRowStarts.count - 1
+    let firstInvocationLane = 1
+    let pinnedTop = [Row(lane: 0, subrow: 0)]
+    var pinnedBottom: [Row] = []
+    for position in (firstInvocationLane + invocationLanes)..<model.lanes.count {
+      for subrow in 0..<model.lanes[position].rows { pinnedBottom.append(Row(lane: position, subrow: subrow)) }
     }
-    let fixed = pinnedTop + pinnedBottom
-    if fixed.count >= available { return Array(fixed.prefix(available)) }
-    let room = available - fixed.count
+    let scrollingRows = model.invocationRowStarts[invocationLanes]
+    let fixed = pinnedTop.count + pinnedBottom.count
+    if fixed >= available { return Array((pinnedTop + pinnedBottom).prefix(available)) }
+    let room = available - fixed
     var first = 0
-    if let id = trace.events.isEmpty ? nil : trace.events[playhead].invocation,
-      let lane = model.laneOfInvocation[id], let row = scrolling.firstIndex(where: { $0.lane == lane })
-    {
-      first = row - room / 2
+    if scrollingRows > room {
+      if let id = trace.events.isEmpty ? nil : trace.events[playhead].invocation, let lane = model.laneOfInvocation[id] {
+        first = model.invocationRowStarts[lane - firstInvocationLane] - room / 2
+      }
+      first = min(max(0, first + laneScroll), scrollingRows - room)
     }
-    first = min(max(0, first + laneScroll), max(0, scrolling.count - room))
-    return pinnedTop + scrolling[first..<min(scrolling.count, first + room)] + pinnedBottom
+    var rows = pinnedTop
+    var lane = Self.lane(containing: first, starts: model.invocationRowStarts)
+    for row in first..<min(scrollingRows, first + room) {
+      while model.invocationRowStarts[lane + 1] <= row { lane += 1 }
+      rows.append(Row(lane: firstInvocationLane + lane, subrow: row - model.invocationRowStarts[lane]))
+    }
+    return rows + pinnedBottom
+  }
+
+  /// The invocation lane (0-based among them) whose rows include `row`.
+  static func lane(containing row: Int, starts: [Int]) -> Int {
+    var low = 0
+    var high = max(0, starts.count - 2)
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if starts[middle] <= row { low = middle } else { high = middle - 1 }
+    }
+    return low
   }
 
   func isCurrentLane(_ kind: TimelineModel.LaneKind) -> Bool {
@@ -182,20 +194,41 @@ public struct TimelineView {
   }
 
   private func drawCaller(_ grid: inout CellGrid, canvas: Canvas) {
-    for invoke in model.invokes where invoke.event <= playhead {
-      canvas.put(String(glyphs.invoke) + invoke.invocation.id, at: axis.column(of: invoke.invocation.at), role: .caller, on: &grid)
-    }
-    // In invocation order: a dictionary's order changes from run to run, and overlapping marks
-    // must overwrite each other the same way every time.
-    for invoke in model.invokes {
-      for placed in model.outcomes[invoke.invocation.id] ?? [] where placed.event <= playhead {
-        let outcome = placed.outcome
-        guard outcome.kind == .response || outcome.kind == .clientError else { continue }
-        let status = outcome.statusCode.map(String.init) ?? String(glyphs.error)
-        let role: Theme.Role = outcome.isFailure ? .error : .ok
-        canvas.put(String(glyphs.response) + status, at: axis.column(of: outcome.time), role: role, on: &grid)
+    drawMarks(model.callerMarks, on: &grid, canvas: canvas)
+  }
+
+  private func drawDestination(_ kind: TraceOutcome.Kind, on grid: inout CellGrid, canvas: Canvas) {
+    drawMarks(model.destinationMarks[kind] ?? [], on: &grid, canvas: canvas)
+  }
+
+  /// Marks in view (found by binary search on their times) that the playhead has reached.
+  private func drawMarks(_ marks: [TimelineModel.Mark], on grid: inout CellGrid, canvas: Canvas) {
+    let (first, last) = canvas.visibleTimes
+    var position = Self.firstIndex(in: marks, atOrAfter: first) { $0.time }
+    while position < marks.count, marks[position].time <= last {
+      let mark = marks[position]
+      position += 1
+      guard mark.event <= playhead else { continue }
+      let symbol: Unicode.Scalar
+      switch mark.symbol {
+      case .invoke: symbol = glyphs.invoke
+      case .response, .failedResponse: symbol = glyphs.response
+      case .deadLetter: symbol = glyphs.deadLetter
       }
+      let label = mark.label ?? (mark.symbol == .failedResponse ? String(glyphs.error) : "")
+      canvas.put(String(symbol) + label, at: axis.column(of: mark.time), role: mark.role, on: &grid)
     }
+  }
+
+  /// The first position whose key is at least `time` in `items`, sorted by that key.
+  static func firstIndex<T>(in items: [T], atOrAfter time: Milliseconds, key: (T) -> Milliseconds) -> Int {
+    var low = 0
+    var high = items.count
+    while low < high {
+      let middle = (low + high) / 2
+      if key(items[middle]) < time { low = middle + 1 } else { high = middle }
+    }
+    return low
   }
 
   private func drawInvocation(_ id: String, subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
@@ -224,53 +257,55 @@ public struct TimelineView {
     let outcome: AttemptOutcome = ended ? attempt.outcome : .running
     let glyph = String(glyphs.outcome(outcome)) + (ended && placed.madeDuplicate ? String(glyphs.duplicate) : "")
     let word = ended ? attempt.outcome.rawValue : "running"
+    let inner = width - (ended ? 2 : 1)
     let candidates = [
       "\(attempt.label) \(glyph) \(word)", "\(attempt.label) \(glyph)", "#\(attempt.number) \(glyph)", glyph,
     ]
-    let inner = width - (ended ? 2 : 1)
-    let label = candidates.first { DisplayText.width($0) <= inner }
-    var text: String
-    if let label, inner >= 1 {
-      let fill = String(repeating: String(glyphs.horizontal), count: inner - DisplayText.width(label))
-      text = String(glyphs.barStart) + label + fill + (ended ? String(glyphs.barEnd) : "")
-    } else {
-      text = glyph
+    guard inner >= 1, let label = candidates.first(where: { DisplayText.width($0) <= inner }) else {
+      canvas.put(glyph, at: from, role: .outcome(outcome), on: &grid)
+      return
     }
-    canvas.put(text, at: from, role: .outcome(outcome), on: &grid, limit: max(width, DisplayText.width(text)))
+    // `[A#2 ✓ success───]`: built cell by cell over the visible part only, since a zoomed
+    // linear bar can be thousands of columns long.
+    let labelCells = Array(label.unicodeScalars)
+    canvas.span(from: from, to: to, role: .outcome(outcome), on: &grid) { column in
+      switch column - from {
+      case 0: return glyphs.barStart
+      case width - 1 where ended: return glyphs.barEnd
+      case let offset where offset - 1 < labelCells.count: return labelCells[offset - 1]
+      default: return glyphs.horizontal
+      }
+    }
   }
 
+  /// `┄┄ 1m05s ┄┄` between the bars it separates, the label centred when it fits.
   private func drawWait(_ wait: TraceWait, on grid: inout CellGrid, canvas: Canvas) {
     let from = axis.column(of: wait.from) + 1
     let to = axis.column(of: wait.to) - 1
     guard to >= from else { return }
     let width = to - from + 1
-    let label = " \(DurationText.short(wait.length)) "
-    var text = String(repeating: String(glyphs.wait), count: width)
-    if label.count + 2 <= width {
-      let left = (width - label.count) / 2
-      text = String(repeating: String(glyphs.wait), count: left) + label
-        + String(repeating: String(glyphs.wait), count: width - left - label.count)
+    let label = Array(" \(DurationText.short(wait.length)) ".unicodeScalars)
+    let labelStart = label.count + 2 <= width ? from + (width - label.count) / 2 : Int.max
+    canvas.span(from: from, to: to, role: .wait, on: &grid) { column in
+      let offset = column - labelStart
+      return offset >= 0 && offset < label.count ? label[offset] : glyphs.wait
     }
-    canvas.put(text, at: from, role: .wait, on: &grid)
   }
 
+  /// The queue lane: `A─────` from when the event enters Lambda's queue until it leaves it.
   private func drawQueue(subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
-    for invoke in model.invokes {
-      let id = invoke.invocation.id
-      for placed in model.waits[id] ?? [] where placed.queueRow == subrow && placed.event <= playhead {
-        let from = axis.column(of: placed.wait.from)
-        let to = axis.column(of: placed.wait.to)
-        let line = String(repeating: String(glyphs.horizontal), count: max(0, to - from - DisplayText.width(id)))
-        canvas.put(id + line, at: from, role: .queue, on: &grid, limit: max(1, to - from))
-      }
-    }
-  }
-
-  private func drawDestination(_ kind: TimelineModel.Destination, on grid: inout CellGrid, canvas: Canvas) {
-    for invoke in model.invokes {
-      let id = invoke.invocation.id
-      for placed in model.outcomes[id] ?? [] where placed.event <= playhead && placed.outcome.kind == kind {
-        canvas.put(String(glyphs.deadLetter) + id, at: axis.column(of: placed.outcome.time), role: .deadLetter, on: &grid)
+    let (first, last) = canvas.visibleTimes
+    let spans = model.queueSpans
+    var position = Self.firstIndex(in: spans, atOrAfter: first - model.longestQueueSpan) { $0.from }
+    while position < spans.count, spans[position].from <= last {
+      let span = spans[position]
+      position += 1
+      guard span.row == subrow, span.event <= playhead, span.to >= first else { continue }
+      let from = axis.column(of: span.from)
+      let to = max(from, axis.column(of: span.to) - 1)
+      let id = Array(span.invocation.unicodeScalars)
+      canvas.span(from: from, to: to, role: .queue, on: &grid) { column in
+        column - from < id.count ? id[column - from] : glyphs.horizontal
       }
     }
   }
@@ -291,6 +326,22 @@ struct Canvas {
   var y = 0
 
   func screenX(_ column: Int) -> Int { track.x + column - start }
+
+  /// The times at the left and right edges of the track.
+  var visibleTimes: (Milliseconds, Milliseconds) {
+    (axis.time(atColumn: start), axis.time(atColumn: start + track.width))
+  }
+
+  /// Draws virtual columns `from...to` (only those in view), asking `cell` for each one.
+  func span(from: Int, to: Int, role: Theme.Role, on grid: inout CellGrid, cell: (Int) -> Unicode.Scalar) {
+    let first = max(from, start)
+    let last = min(to, start + track.width - 1)
+    guard first <= last else { return }
+    let style = theme.style(role)
+    for column in first...last {
+      grid.set(cell(column), x: screenX(column), y: y, style: style)
+    }
+  }
   func isVisible(_ x: Int) -> Bool { x >= track.x && x < track.maxX }
 
   /// Writes `text` from virtual `column`, clipped to the track (and to `limit` cells).
