@@ -14,7 +14,7 @@ public struct Glyphs: Hashable, Sendable {
 
   public static let ascii = Glyphs(
     ok: "+", error: "x", timeout: "T", crash: "!", throttled: "-", running: ">",
-    wait: "~", horizontal: "-", vertical: "|", playhead: "v", effect: "*", duplicate: "2", deadLetter: "D",
+    wait: "~", horizontal: "-", vertical: "|", playhead: "v", effect: "*", duplicate: "=", deadLetter: "D",
     invoke: "o", response: "<", barStart: "[", barEnd: "]", ellipsis: ".", play: ">", pause: "|", dot: "-")
 
   public static func forASCII(_ ascii: Bool) -> Glyphs { ascii ? .ascii : .unicode }

@@ -1,3 +1,5 @@
+import RetryCore
+
 /// Draws a whole frame for a state: the one function behind the terminal, the frame snapshots
 /// and `retryscope run --format frame`.
 public enum FrameRenderer {
@@ -20,9 +22,16 @@ public enum FrameRenderer {
       trace: session.trace, model: session.model, axis: axis, playhead: state.playhead, laneScroll: state.laneScroll,
       focused: state.focus == .timeline, theme: theme, glyphs: glyphs
     ).render(into: &grid, area: layout.timeline)
+    // A rule between the timeline and the state panel says which moment the panel shows.
+    let (rule, panel) = layout.panel.splitTop(1)
+    let time = session.trace.events.isEmpty ? 0 : session.trace.events[state.playhead].time
+    grid.fill(rule, with: glyphs.horizontal, style: theme.style(.dim))
+    grid.put(
+      " outside world at t=\(DurationText.offset(time)) ", x: rule.x + 2, y: rule.y, width: rule.width - 4,
+      style: theme.style(.dim))
     StatePanelView.render(
       session.ledger, playhead: state.playhead, scroll: state.stateScroll, focused: state.focus == .state,
-      area: layout.panel, theme: theme, glyphs: glyphs, into: &grid)
+      area: panel, theme: theme, glyphs: glyphs, into: &grid)
     let caption = session.trace.events.isEmpty ? "This run has no steps." : session.narrator.caption(at: state.playhead)
     CaptionLine.render(caption, highlight: state.search?.query, theme: theme, area: layout.caption, into: &grid)
     HintLine.render(state, glyphs: glyphs, theme: theme, area: layout.hint, into: &grid)

@@ -2,7 +2,9 @@
 enum Overlay {
   /// Draws the frame and title and returns the inner area.
   static func box(title: String, width: Int, height: Int, in screen: Rect, glyphs: Glyphs, theme: Theme, grid: inout CellGrid) -> Rect {
-    let width = min(width, screen.width - 2)
+    // On a small screen the box takes the full width (a one-column strip of the screen below
+    // on each side would only look like debris) and leaves the status and hint lines.
+    let width = min(width, screen.width)
     let height = min(height, screen.height - 2)
     let area = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
     let style = theme.style(.overlay)
@@ -35,14 +37,15 @@ enum HelpOverlay {
     lines.append(("", ""))
     let outcomes = "\(glyphs.ok) ok  \(glyphs.error) error  \(glyphs.timeout) timeout  \(glyphs.crash) crash  \(glyphs.throttled) throttled  \(glyphs.running) running"
     lines.append(("outcomes", outcomes))
-    lines.append(("lanes", "\(glyphs.invoke) invoke  \(glyphs.response) answer  \(glyphs.wait)\(glyphs.wait) wait  \(glyphs.deadLetter) dead letter queue"))
+    lines.append(
+      ("lanes", "\(glyphs.invoke) invoke  \(glyphs.response) answer  \(glyphs.timeout) client gave up waiting  \(glyphs.wait)\(glyphs.wait) wait  \(glyphs.deadLetter) dead letter queue"))
     lines.append(("effects", "x2 the same event did it twice  \(glyphs.duplicate) on a bar: it made a duplicate"))
     return lines
   }
 
   static func render(scroll: Int, glyphs: Glyphs, theme: Theme, screen: Rect, into grid: inout CellGrid) {
     let lines = lines(glyphs: glyphs)
-    let inner = Overlay.box(title: "RetryScope keys", width: 78, height: lines.count + 2, in: screen, glyphs: glyphs, theme: theme, grid: &grid)
+    let inner = Overlay.box(title: "RetryScope keys", width: 96, height: lines.count + 2, in: screen, glyphs: glyphs, theme: theme, grid: &grid)
     let keyWidth = min(16, (lines.map { DisplayText.width($0.0) }.max() ?? 0) + 2)
     let first = min(scroll, max(0, lines.count - inner.height))
     for (row, line) in lines.dropFirst(first).prefix(inner.height).enumerated() {

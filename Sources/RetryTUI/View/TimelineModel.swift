@@ -65,6 +65,8 @@ public struct TimelineModel: Sendable {
   public struct Mark: Hashable, Sendable {
     public enum Symbol: Hashable, Sendable {
       case invoke, response, failedResponse, deadLetter
+      /// The client stopped waiting (its read timeout); the execution runs on.
+      case clientTimeout
     }
     public var time: Milliseconds
     public var event: Int
@@ -196,6 +198,9 @@ public struct TimelineModel: Sendable {
       lanes.append(Lane(kind: .destination(kind), label: Self.destinationLabel(kind), rows: 1))
     }
     var callerMarks: [Mark] = []
+    for (position, event) in trace.events.enumerated() where event.kind == .clientTimeout {
+      callerMarks.append(Mark(time: event.time, event: position, symbol: .clientTimeout, label: nil, role: .timeout))
+    }
     var destinationMarks: [TraceOutcome.Kind: [Mark]] = [:]
     var queueSpans: [QueueSpan] = []
     for invocation in trace.invocations {

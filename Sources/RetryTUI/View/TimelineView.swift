@@ -151,7 +151,11 @@ public struct TimelineView {
     for (column, time) in rulerLabels(canvas: canvas) {
       let x = canvas.screenX(column)
       let text = time == 0 ? "0s" : DurationText.short(time)
-      guard canvas.isVisible(x), x > labelEnd, x + text.count <= canvas.track.maxX else { continue }
+      let playheadX = canvas.screenX(playheadColumn)
+      // A label under the playhead would lose a character to it: it moves out of the way.
+      guard canvas.isVisible(x), x > labelEnd, x + text.count <= canvas.track.maxX,
+        !(x...(x + text.count)).contains(playheadX)
+      else { continue }
       labelEnd = grid.put(text, x: x, y: y, style: dim)
     }
     let x = canvas.screenX(playheadColumn)
@@ -214,6 +218,7 @@ public struct TimelineView {
       case .invoke: symbol = glyphs.invoke
       case .response, .failedResponse: symbol = glyphs.response
       case .deadLetter: symbol = glyphs.deadLetter
+      case .clientTimeout: symbol = glyphs.timeout
       }
       let label = mark.label ?? (mark.symbol == .failedResponse ? String(glyphs.error) : "")
       canvas.put(String(symbol) + label, at: axis.column(of: mark.time), role: mark.role, on: &grid)
@@ -303,7 +308,8 @@ public struct TimelineView {
       guard span.row == subrow, span.event <= playhead, span.to >= first else { continue }
       let from = axis.column(of: span.from)
       let to = max(from, axis.column(of: span.to) - 1)
-      let id = Array(span.invocation.unicodeScalars)
+      // The invocation's name when it fits with room to spare, else just the line.
+      let id = to - from + 1 > span.invocation.unicodeScalars.count ? Array(span.invocation.unicodeScalars) : []
       canvas.span(from: from, to: to, role: .queue, on: &grid) { column in
         column - from < id.count ? id[column - from] : glyphs.horizontal
       }
