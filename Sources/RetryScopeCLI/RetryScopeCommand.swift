@@ -12,20 +12,14 @@ public struct RetryScopeCommand: ParsableCommand {
       'retryscope run <scenario>' prints a scenario's timeline as text; 'retryscope list' shows every built-in scenario.
       """,
     version: "0.1.0",
-    subcommands: [TUICommand.self, RunCommand.self, ListCommand.self, ValidateCommand.self, BenchCommand.self]
+    subcommands: [TUICommand.self, RunCommand.self, ListCommand.self, ValidateCommand.self, BenchCommand.self],
+    // `retryscope` alone (or with only `--seed`, `--theme`...) is `retryscope tui`: the tour.
+    defaultSubcommand: TUICommand.self
   )
 
   /// The scenario error messages suggest for text output: an async event retried twice with
   /// random delays, then sent to the dead letter queue (slide 14).
   public static let defaultScenario = "async-retries-dlq"
 
-  @OptionGroup var options: TUIOptions
-
   public init() {}
-}
-
-extension RetryScopeCommand: InteractiveCommand {
-  func runInteractive(environment: [String: String]) -> CommandResult {
-    TerminalSession.run(scenario: nil, options: options, environment: environment)
-  }
 }

@@ -48,7 +48,9 @@ public struct Theme: Hashable, Sendable {
   // black, which a projector turns into nothing).
   private static func dark(_ role: Role) -> CellStyle {
     switch role {
-    case .normal, .caption: .plain
+    case .normal: .plain
+    // The caption is what the audience reads: bold, in the terminal's own text colour.
+    case .caption: CellStyle(bold: true)
     case .dim, .ruler, .wait, .hint: CellStyle(foreground: .brightBlack)
     case .title: CellStyle(bold: true)
     case .statusBar: CellStyle(foreground: .black, background: .cyan)
@@ -85,7 +87,8 @@ public struct Theme: Hashable, Sendable {
   // dark ones and emphasis is bold.
   private static func light(_ role: Role) -> CellStyle {
     switch role {
-    case .normal, .caption: .plain
+    case .normal: .plain
+    case .caption: CellStyle(bold: true)
     case .dim, .ruler, .wait, .hint: CellStyle(foreground: .black, dim: true)
     case .title: CellStyle(bold: true)
     case .statusBar: CellStyle(foreground: .white, background: .blue)

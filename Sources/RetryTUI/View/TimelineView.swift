@@ -25,7 +25,9 @@ public struct TimelineView {
   }
 
   /// Rows the timeline wants: the ruler and every lane row.
-  public static func wantedRows(_ model: TimelineModel) -> Int { 1 + model.totalRows }
+  /// Ruler, lane rows, and a blank row between lanes (on a projector, lanes one row apart are
+  /// much easier to tell apart; the blank rows go first when space is short).
+  public static func wantedRows(_ model: TimelineModel) -> Int { 1 + model.totalRows + model.lanes.count - 1 }
 
   var playheadTime: Milliseconds { trace.events.isEmpty ? 0 : trace.events[playhead].time }
 
@@ -46,8 +48,10 @@ public struct TimelineView {
 
     drawRuler(&grid, canvas: canvas, gutter: gutterArea.row(0), playheadColumn: playheadColumn)
     let rows = visibleRows(available: area.height - 1)
-    for (offset, row) in rows.enumerated() {
-      let y = area.y + 1 + offset
+    let spaced = area.height - 1 >= rows.count + model.lanes.count - 1 && rows.count == model.totalRows
+    var y = area.y
+    for row in rows {
+      y += spaced && row.subrow == 0 && row.lane > 0 ? 2 : 1
       canvas.y = y
       let lane = model.lanes[row.lane]
       if row.subrow == 0 {
@@ -56,17 +60,22 @@ public struct TimelineView {
         grid.put(lane.label, x: gutterArea.x, y: y, width: gutter - 1, style: theme.style(role))
       }
       drawLane(lane.kind, subrow: row.subrow, on: &grid, canvas: canvas)
-      // The playhead runs down every lane: empty cells get a thin line, drawn ones are inverted.
-      let x = canvas.screenX(playheadColumn)
-      if canvas.isVisible(x) {
-        var cell = grid[x, y]
-        if cell.scalar == " " {
-          grid[x, y] = Cell(glyphs.vertical, style: theme.style(.dim))
-        } else {
-          cell.style.reverse.toggle()
-          grid[x, y] = cell
-        }
+      drawPlayhead(at: canvas.screenX(playheadColumn), y: y, canvas: canvas, on: &grid)
+      if spaced && row.subrow == 0 && row.lane > 0 {
+        drawPlayhead(at: canvas.screenX(playheadColumn), y: y - 1, canvas: canvas, on: &grid)
       }
+    }
+  }
+
+  /// The playhead runs down every lane: empty cells get a thin line, drawn ones are inverted.
+  private func drawPlayhead(at x: Int, y: Int, canvas: Canvas, on grid: inout CellGrid) {
+    guard canvas.isVisible(x) else { return }
+    var cell = grid[x, y]
+    if cell.scalar == " " {
+      grid[x, y] = Cell(glyphs.vertical, style: theme.style(.dim))
+    } else {
+      cell.style.reverse.toggle()
+      grid[x, y] = cell
     }
   }
 

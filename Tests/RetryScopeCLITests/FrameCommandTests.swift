@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import RetryScopeCLI
+
+/// `retryscope run --format frame`: the terminal UI's frame as text, and every error its options
+/// can give.
+@Suite struct FrameCommandTests {
+  @Test func readmeFrameIsWhatTheProgramPrints() throws {
+    let text = try String(contentsOf: ReadmeTests.readme, encoding: .utf8)
+    let marker = "$ swift run retryscope run create-user --format frame --at 7\n"
+    let start = try #require(text.range(of: marker)).upperBound
+    let end = try #require(text.range(of: "\n```", range: start..<text.endIndex)).lowerBound
+    let sample = String(text[start..<end]) + "\n"
+    let result = RetryScope.execute(["run", "create-user", "--format", "frame", "--at", "7"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout == sample)
+  }
+
+  @Test func framesHaveTheRequestedSize() {
+    let result = RetryScope.execute(["run", "async-interleave", "--format", "frame", "--size", "120x40"])
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    #expect(result.exitCode == 0)
+    #expect(lines.count == 40)
+    #expect(lines.allSatisfy { $0.count <= 120 })
+    #expect(lines[0].contains("step 21/21"))
+  }
+
+  @Test func atTakesEveryGotoForm() {
+    func statusLine(_ at: String) -> String {
+      String(RetryScope.execute(["run", "async-retries-dlq", "--format", "frame", "--at", at]).stdout.prefix { $0 != "\n" })
+    }
+    #expect(statusLine("1").contains("step 1/14"))
+    #expect(statusLine("start").contains("step 1/14"))
+    #expect(statusLine("end").contains("step 14/14"))
+    #expect(statusLine("A#2").contains("t=1m06.031s"))
+    #expect(statusLine("90s").contains("t=1m06.153s · step 10/14"))
+  }
+
+  @Test func asciiFramesAreASCII() {
+    let result = RetryScope.execute(["run", "create-user", "--format", "frame", "--ascii"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.unicodeScalars.allSatisfy { $0.isASCII })
+  }
+
+  @Test func tooSmallIsAFrameToo() {
+    let result = RetryScope.execute(["run", "echo", "--format", "frame", "--size", "40x10"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.contains("too small: have 40x10, need 60x16"))
+  }
+
+  @Test(arguments: [
+    (["--format", "frame", "--at", "99"], "error: --at: no step 99: there are steps 1-14\n"),
+    (["--format", "frame", "--at", "A#7"], "error: --at: no attempt A#7: A has A#1, A#2, A#3\n"),
+    (["--format", "frame", "--at", "soon"], "error: --at: expected a step number, an attempt (A#2), a time (90s), start or end; got 'soon'\n"),
+    (["--format", "frame", "--size", "80"], "error: --size: expected WIDTHxHEIGHT such as 80x24, got '80'\n"),
+    (["--at", "3"], "error: --at needs --format frame\n"),
+    (["--size", "80x24"], "error: --size needs --format frame\n"),
+  ])
+  func badFrameOptionsAreOneLineAndExitTwo(arguments: [String], message: String) {
+    let result = RetryScope.execute(["run", "async-retries-dlq"] + arguments)
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr == message)
+  }
+
+  @Test func themeFollowsTheFlagsThenNoColorThenTerm() {
+    #expect(TUISetup.theme(explicit: nil, noColor: false, environment: [:]) == .dark)
+    #expect(TUISetup.theme(explicit: .light, noColor: false, environment: [:]) == .light)
+    #expect(TUISetup.theme(explicit: .light, noColor: true, environment: [:]) == .mono)
+    #expect(TUISetup.theme(explicit: nil, noColor: false, environment: ["NO_COLOR": "1"]) == .mono)
+    #expect(TUISetup.theme(explicit: nil, noColor: false, environment: ["NO_COLOR": ""]) == .dark)
+    #expect(TUISetup.theme(explicit: .dark, noColor: false, environment: ["NO_COLOR": "1"]) == .dark)
+    #expect(TUISetup.theme(explicit: nil, noColor: false, environment: ["TERM": "dumb"]) == .mono)
+  }
+
+  @Test func badThemeIsAUsageError() {
+    let result = RetryScope.execute(["tui", "echo", "--theme", "neon"])
+    #expect(result.exitCode == 2)
+    #expect(result.stderr.contains("neon"))
+  }
+}
