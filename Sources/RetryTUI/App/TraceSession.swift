@@ -45,9 +45,15 @@ public final class TraceSession {
     var axis = TimeAxis(trace: trace, mode: mode, scale: Self.scale(zoom: zoom), available: available)
     // Zoom 0 is "fit": a folded axis a little too wide first gives up the room of its short
     // gaps (bars and folds keep theirs), so the whole story fits an 80-column stage if it can.
+    // On a wide screen it grows instead, while it still fits, so bars get room for their words.
     if mode == .folded && zoom == 0 {
       for scale in [0.75, 0.5, 0.25] where axis.width > available {
         axis = TimeAxis(trace: trace, mode: mode, scale: scale, available: available)
+      }
+      for scale in [1.5, 2, 3, 4] where axis.width <= available {
+        let wider = TimeAxis(trace: trace, mode: mode, scale: scale, available: available)
+        guard wider.width <= available else { break }
+        axis = wider
       }
     }
     if axes.count > 16 { axes.removeAll() }
