@@ -107,6 +107,8 @@ public struct TimelineModel: Sendable {
   public let invocationRowStarts: [Int]
   /// `Event`, `RequestResponse`, or `RR+Event`.
   public let invocationTypes: String
+  /// The widest lane label, in cells (the gutter is sized from it every frame).
+  public let widestLabel: Int
 
   public init(trace: Trace) {
     // The event that reveals each record.
@@ -239,6 +241,7 @@ public struct TimelineModel: Sendable {
     invocationRowStarts = starts
     let types = Set(trace.invocations.map(\.type))
     invocationTypes = types.count > 1 ? "RR+Event" : types.first == .requestResponse ? "RequestResponse" : "Event"
+    widestLabel = lanes.map { DisplayText.width($0.label) }.max() ?? 0
     self.lanes = lanes
     self.attempts = attempts
     self.waits = waits

@@ -21,7 +21,7 @@ public struct TimelineView {
 
   /// The gutter that names the lanes: as wide as the longest label, within 8-16 columns.
   public static func gutterWidth(_ model: TimelineModel) -> Int {
-    min(16, max(8, (model.lanes.map { DisplayText.width($0.label) }.max() ?? 0) + 2))
+    min(16, max(8, model.widestLabel + 2))
   }
 
   /// Rows the timeline wants: the ruler and every lane row.
