@@ -145,19 +145,48 @@ import Testing
     #expect(PlaybackSpeed.interval(PlaybackSpeed.normal) == 1_500)
   }
 
-  @Test func tabMovesFocusAndArrowsScrollTheFocusedPanel() {
+  @Test func tabMovesFocus() {
     var state = start
     state.focus = .state
     #expect(next(.tab) == state)
     #expect(next(.backTab, from: state) == start)
-    var scrolled = state
+  }
+
+  @Test func arrowsScrollTheFocusedPanelAndStopAtItsEnds() throws {
+    // Everything fits: nothing to scroll.
+    var focusedState = start
+    focusedState.focus = .state
+    #expect(next(.down, from: focusedState) == focusedState)
+    #expect(next(.down) == start)
+
+    // Seven status rows and two profiles do not fit 80x24 at the end of status-server-time.
+    var busy = try Fixtures.state("status-server-time")
+    busy.playhead = busy.session.lastEvent
+    busy.focus = .state
+    let limit = FrameRenderer.scrollLimits(busy).state
+    #expect(limit > 0)
+    var scrolled = busy
     scrolled.stateScroll = 1
-    #expect(next(.down, from: state) == scrolled)
-    #expect(next(.up, from: scrolled) == state)
-    #expect(next(.up, from: state) == state)
-    var lanes = start
-    lanes.laneScroll = 1
-    #expect(next(.down) == lanes)
+    #expect(next(.down, from: busy) == scrolled)
+    #expect(next(.up, from: scrolled) == busy)
+    #expect(next(.up, from: busy) == busy)
+    var bottom = busy
+    bottom.stateScroll = limit
+    #expect(Fixtures.after(Array(repeating: .down, count: limit + 5), from: busy) == bottom)
+
+    // At 60x16 its four invocation lanes do not all fit: the timeline scrolls them.
+    var small = try Fixtures.state("status-server-time", size: Size(width: 60, height: 16))
+    small.playhead = small.session.lastEvent
+    let lanes = FrameRenderer.scrollLimits(small).lanes
+    #expect(lanes.count > 1)
+    var up = small
+    up.laneScroll = -1
+    #expect(next(.up, from: small) == up)
+    var top = small
+    top.laneScroll = lanes.lowerBound
+    #expect(Fixtures.after(Array(repeating: .up, count: 20), from: small) == top)
+    #expect(Fixtures.frame(top).contains("a1 Event"))
+    #expect(!Fixtures.frame(small).contains("a1 Event"))
   }
 
   @Test func searchFindsStepsAndNAndShiftNWalkThem() {

@@ -82,15 +82,12 @@ public enum AppReducer {
     case .slower: state.speed = max(0, state.speed - 1)
     case .faster: state.speed = min(PlaybackSpeed.levels.count - 1, state.speed + 1)
     case .toggleFocus: state.focus = state.focus == .timeline ? .state : .timeline
-    case .scrollUp:
+    case .scrollUp, .scrollDown:
+      let step = command == .scrollUp ? -1 : 1
+      let limits = FrameRenderer.scrollLimits(state)
       switch state.focus {
-      case .timeline: state.laneScroll -= 1
-      case .state: state.stateScroll = max(0, state.stateScroll - 1)
-      }
-    case .scrollDown:
-      switch state.focus {
-      case .timeline: state.laneScroll += 1
-      case .state: state.stateScroll += 1
+      case .timeline: state.laneScroll = min(max(state.laneScroll + step, limits.lanes.lowerBound), limits.lanes.upperBound)
+      case .state: state.stateScroll = min(max(state.stateScroll + step, 0), limits.state)
       }
     case .search:
       state.playing = false

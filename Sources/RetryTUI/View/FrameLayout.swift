@@ -13,8 +13,9 @@ public struct FrameLayout: Equatable, Sendable {
   public var caption: Rect
   public var hint: Rect
 
-  /// - Parameter timelineRows: the rows the timeline would like (ruler plus lanes).
-  public init?(size: Size, timelineRows: Int) {
+  /// - Parameter timelineRows: the rows the timeline would like: ruler and lanes with a blank row
+  ///   between lanes (`spaced`), and without (`compact`); the blank rows go first.
+  public init?(size: Size, timelineRows: (spaced: Int, compact: Int)) {
     guard size.width >= Self.minimum.width, size.height >= Self.minimum.height else { return nil }
     var rest = Rect(size: size)
     (status, rest) = rest.splitTop(1)
@@ -32,7 +33,8 @@ public struct FrameLayout: Equatable, Sendable {
     // The timeline takes what it wants, but leaves the state panel at least 40% (and 5 rows).
     let available = rest.height
     let panelMinimum = max(5, available * 2 / 5)
-    let rows = max(3, min(timelineRows, available - panelMinimum))
+    let room = available - panelMinimum
+    let rows = max(3, timelineRows.spaced <= room ? timelineRows.spaced : min(timelineRows.compact, room))
     (timeline, panel) = rest.splitTop(rows)
   }
 }

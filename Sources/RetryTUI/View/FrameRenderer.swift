@@ -23,7 +23,7 @@ public enum FrameRenderer {
       focused: state.focus == .timeline, theme: theme, glyphs: glyphs
     ).render(into: &grid, area: layout.timeline)
     // A rule between the timeline and the state panel says which moment the panel shows.
-    let (rule, panel) = layout.panel.splitTop(1)
+    let (rule, panel) = Self.panelAreas(layout)
     let time = session.trace.events.isEmpty ? 0 : session.trace.events[state.playhead].time
     grid.fill(rule, with: glyphs.horizontal, style: theme.style(.dim))
     grid.put(
@@ -46,5 +46,25 @@ public enum FrameRenderer {
       break
     }
     return grid
+  }
+
+  /// The rule above the state panel and the panel itself.
+  static func panelAreas(_ layout: FrameLayout) -> (rule: Rect, panel: Rect) {
+    layout.panel.splitTop(1)
+  }
+
+  /// How far ↓ can scroll the focused panel, so that scrolling stops at the last line instead
+  /// of running on unseen (and taking as many ↑ to come back).
+  public static func scrollLimits(_ state: AppState) -> (lanes: ClosedRange<Int>, state: Int) {
+    let session = state.session
+    guard let layout = FrameLayout(size: state.size, timelineRows: TimelineView.wantedRows(session.model)) else {
+      return (0...0, 0)
+    }
+    let panel = panelAreas(layout).panel
+    let stateLimit = max(0, StatePanelLayout(ledger: session.ledger, playhead: state.playhead).total - panel.height)
+    let view = TimelineView(
+      trace: session.trace, model: session.model, axis: session.axis(mode: state.timeMode, zoom: state.zoom, available: 1),
+      playhead: state.playhead, laneScroll: 0, focused: true, theme: Theme(state.theme), glyphs: Glyphs.forASCII(state.ascii))
+    return (view.laneScrollRange(available: layout.timeline.height - 1), stateLimit)
   }
 }

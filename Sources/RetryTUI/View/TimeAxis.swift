@@ -135,8 +135,9 @@ public struct TimeAxis: Sendable {
       let length = times[interval + 1] - times[interval]
       if running == 0 && length >= foldThreshold {
         isFold[interval] = true
-        // Room for `┄ 1m05s ┄` between the bars on either side.
-        widths[interval] = DurationText.short(length).count + 6
+        // Room for `┄ 1m05s ┄` between the bars on either side; squeezed to fit a busy trace
+        // on a small screen (the ruler still gives the times).
+        widths[interval] = DurationText.short(length).count + (scale < 0.5 ? 2 : 6)
       } else {
         let logarithmic = 1 + 1.5 * log10Approximation(Double(max(length, 1)) / 10)
         widths[interval] = max(1, Int((scale * logarithmic).rounded()))

@@ -27,7 +27,9 @@ public struct TimelineView {
   /// Rows the timeline wants: the ruler and every lane row.
   /// Ruler, lane rows, and a blank row between lanes (on a projector, lanes one row apart are
   /// much easier to tell apart; the blank rows go first when space is short).
-  public static func wantedRows(_ model: TimelineModel) -> Int { 1 + model.totalRows + model.lanes.count - 1 }
+  public static func wantedRows(_ model: TimelineModel) -> (spaced: Int, compact: Int) {
+    (1 + model.totalRows + model.lanes.count - 1, 1 + model.totalRows)
+  }
 
   var playheadTime: Milliseconds { trace.events.isEmpty ? 0 : trace.events[playhead].time }
 
@@ -116,6 +118,20 @@ public struct TimelineView {
       rows.append(Row(lane: firstInvocationLane + lane, subrow: row - model.invocationRowStarts[lane]))
     }
     return rows + pinnedBottom
+  }
+
+  /// The `laneScroll` values that move the invocation lanes at all (0 when they all fit).
+  func laneScrollRange(available: Int) -> ClosedRange<Int> {
+    let invocationLanes = model.invocationRowStarts.count - 1
+    let fixed = 1 + model.totalRows - model.invocationRowStarts[invocationLanes]
+    let room = available - fixed
+    let scrollingRows = model.invocationRowStarts[invocationLanes]
+    guard room > 0, scrollingRows > room else { return 0...0 }
+    var centred = 0
+    if let id = trace.events.isEmpty ? nil : trace.events[playhead].invocation, let lane = model.laneOfInvocation[id] {
+      centred = model.invocationRowStarts[lane - 1] - room / 2
+    }
+    return (-centred)...(scrollingRows - room - centred)
   }
 
   /// The invocation lane (0-based among them) whose rows include `row`.
@@ -230,7 +246,10 @@ public struct TimelineView {
       case .clientTimeout: symbol = glyphs.timeout
       }
       let label = mark.label ?? (mark.symbol == .failedResponse ? String(glyphs.error) : "")
-      canvas.put(String(symbol) + label, at: axis.column(of: mark.time), role: mark.role, on: &grid)
+      let text = String(symbol) + label
+      // A mark at the right edge moves left to stay whole (`☠A` at the end of the run).
+      let column = min(axis.column(of: mark.time), canvas.start + canvas.track.width - DisplayText.width(text))
+      canvas.put(text, at: max(column, axis.column(of: mark.time) - DisplayText.width(text) + 1), role: mark.role, on: &grid)
     }
   }
 
