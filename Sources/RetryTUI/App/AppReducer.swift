@@ -137,11 +137,14 @@ public enum AppReducer {
 
   // MARK: picker
 
-  /// The catalog entries whose name or title contains `filter`.
+  /// The catalog entries whose name contains `filter`, then those whose title does (`sl` finds
+  /// the Slack demos before every title that says "slide").
   public static func pickerEntries(_ environment: AppEnvironment, filter: String) -> [AppEnvironment.Entry] {
     guard !filter.isEmpty else { return environment.catalog }
     let needle = filter.lowercased()
-    return environment.catalog.filter { $0.name.lowercased().contains(needle) || $0.title.lowercased().contains(needle) }
+    let byName = environment.catalog.filter { $0.name.lowercased().contains(needle) }
+    let byTitle = environment.catalog.filter { !$0.name.lowercased().contains(needle) && $0.title.lowercased().contains(needle) }
+    return byName + byTitle
   }
 
   private static func pickerKey(
