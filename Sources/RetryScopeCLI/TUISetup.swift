@@ -34,10 +34,24 @@ enum TUISetup {
     let tour = BuiltinScenarios.talkTour
     let name = scenario ?? tour[0]
     let loaded: Scenario
-    do { loaded = try BuiltinScenarios.resolve(name) } catch { throw CLIError(error) }
+    do {
+      loaded = try BuiltinScenarios.resolve(name)
+    } catch {
+      throw misspeltCommand(name) ?? CLIError(error)
+    }
     return AppState(
       tour: tour, tourPosition: tour.firstIndex(of: name), scenarioName: name,
       session: TraceSession(scenario: loaded, seed: seed), theme: theme, ascii: ascii, size: size)
+  }
+
+  /// `retryscope lst`: `tui` is the default subcommand, so a misspelt command arrives here as a
+  /// scenario name; when it is a near miss of a command, say so.
+  static func misspeltCommand(_ name: String) -> CLIError? {
+    guard BuiltinScenarios.yaml(named: name) == nil, !name.contains("/"), !name.hasSuffix(".yaml") else { return nil }
+    let commands = RetryScopeCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+    let near = ClosestNames.suggest(name, among: commands, limit: 1).filter { ClosestNames.distance(name, $0) <= 2 }
+    guard let command = near.first else { return nil }
+    return CLIError("unknown command or scenario '\(name)'; did you mean 'retryscope \(command)'? (retryscope --help lists the commands)")
   }
 
   /// The theme to start with: `--no-color` wins, then an explicit `--theme`, then `NO_COLOR`

@@ -79,4 +79,19 @@ import Testing
     #expect(result.exitCode == 2)
     #expect(result.stderr.contains("neon"))
   }
+
+  /// `tui` is the default subcommand: a bare word is a scenario to open, and a misspelt command
+  /// is told apart from a misspelt scenario before the terminal is touched.
+  @Test(arguments: [
+    (["lst"], "error: unknown command or scenario 'lst'; did you mean 'retryscope list'? (retryscope --help lists the commands)\n"),
+    (["crate-user"], "error: unknown scenario 'crate-user'; did you mean: create-user? (retryscope list shows all)\n"),
+    (["tui", "frobnicate"], "error: unknown scenario 'frobnicate'; retryscope list shows the built-in scenarios\n"),
+    (["tui", "/nonexistent/mine.yaml"], "error: /nonexistent/mine.yaml: cannot read file: No such file or directory\n"),
+  ])
+  func badScenarioForTheTerminalUIIsOneLine(arguments: [String], message: String) {
+    let result = RetryScope.execute(arguments)
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr == message)
+  }
 }
