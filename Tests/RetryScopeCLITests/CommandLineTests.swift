@@ -4,12 +4,16 @@ import Testing
 
 /// The commands, run in-process: output, errors and exit codes.
 @Suite struct CommandLineTests {
-  @Test func noArgumentsRunsTheDefaultScenario() {
+  /// No arguments opens the terminal UI on the tour; under `swift test` stdin and stdout are not
+  /// a terminal, so it says so in one line, naming the text command instead, with exit 2.
+  @Test func noArgumentsWithoutATerminalPointsAtRun() {
     let result = RetryScope.execute([])
-    #expect(result.exitCode == 0)
-    #expect(result.stdout.hasPrefix("async-retries-dlq"))
-    #expect(result.stdout.contains("dead letter queue"))
-    #expect(result.stderr.isEmpty)
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(
+      result.stderr
+        == "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run async-retries-dlq'\n"
+    )
   }
 
   @Test func listShowsEveryBuiltInScenarioOnOneLine() {
