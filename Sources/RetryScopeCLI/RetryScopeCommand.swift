@@ -29,3 +29,24 @@ extension RetryScopeCommand: InteractiveCommand {
     TerminalSession.run(scenario: nil, options: options, environment: environment)
   }
 }
+
+/// The root command without the tour's options, to parse a command line that names a subcommand.
+///
+/// ArgumentParser gives a parent command's options their values from anywhere on the line before
+/// the subcommand sees it, and `run` and `bench` have options named like the tour's (`--seed`,
+/// `--ascii`): parsed from `RetryScopeCommand`, `retryscope run x --seed 4` set the root's seed and
+/// left run's at its default. Same name, help and subcommands; no options of its own.
+struct RetryScopeSubcommandRoot: ParsableCommand {
+  static let configuration = RetryScopeCommand.configuration
+}
+
+extension RetryScopeCommand {
+  /// The root to parse `arguments` with: `RetryScopeSubcommandRoot` when they start with a
+  /// subcommand's name, so that the subcommand's options get their values.
+  static func root(for arguments: [String]) -> any ParsableCommand.Type {
+    guard let first = arguments.first,
+      configuration.subcommands.contains(where: { $0._commandName == first })
+    else { return RetryScopeCommand.self }
+    return RetryScopeSubcommandRoot.self
+  }
+}

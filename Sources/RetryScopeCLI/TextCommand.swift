@@ -36,7 +36,7 @@ public enum RetryScope {
   public static func execute(_ arguments: [String], environment: [String: String] = [:]) -> CommandResult {
     var command: ParsableCommand
     do {
-      command = try RetryScopeCommand.parseAsRoot(arguments)
+      command = try RetryScopeCommand.root(for: arguments).parseAsRoot(arguments)
     } catch {
       return argumentParserResult(error)
     }

@@ -107,6 +107,23 @@ import Testing
     #expect(tooMany.stderr.contains("0-2"))
   }
 
+  /// `--seed` and `--ascii` reach `run` and `bench` although the root command (the tour) has
+  /// options of the same names; options a subcommand lacks are errors, not the tour's.
+  @Test func subcommandOptionsAreTheSubcommandsOwn() {
+    let seeded = RetryScope.execute(["run", "async-retries-dlq", "--seed", "77"])
+    #expect(seeded.exitCode == 0)
+    #expect(seeded.stdout.hasPrefix("async-retries-dlq · seed 77 · "))
+    let plain = RetryScope.execute(["run", "async-retries-dlq", "--ascii"])
+    #expect(plain.exitCode == 0)
+    #expect(!plain.stdout.contains("✗"))
+    #expect(plain.stdout.contains("[A#1 x error"))
+    let bench = RetryScope.execute(["bench", "--invocations", "10", "--seed", "3", "--json"])
+    #expect(bench.stdout.contains("\"seed\":3,"))
+    let list = RetryScope.execute(["list", "--seed", "3"])
+    #expect(list.exitCode == 2)
+    #expect(list.stderr.contains("Unknown option '--seed'"))
+  }
+
   @Test func benchReportsThroughputAndMemory() {
     let result = RetryScope.execute(["bench", "--invocations", "500", "--json"])
     #expect(result.exitCode == 0)
