@@ -14,7 +14,7 @@ import Testing
 ///
 /// Each test has its own tmux server (`tmux -L <unique name>`), killed at the end even when the
 /// test fails. Every wait polls the screen until it shows what is expected, with a deadline
-/// generous enough for a loaded CI machine; when things work each test takes about a second.
+/// generous enough for a loaded CI machine; when things work the three take about two seconds.
 /// tmux is required: `.ci/run` installs it, and without it these tests fail rather than skip.
 @Suite struct TmuxTests {
   static let scenario = "async-retries-dlq"
