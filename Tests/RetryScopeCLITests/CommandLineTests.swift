@@ -4,12 +4,16 @@ import Testing
 
 /// The commands, run in-process: output, errors and exit codes.
 @Suite struct CommandLineTests {
-  @Test func noArgumentsRunsTheDefaultScenario() {
+  /// No arguments opens the terminal UI on the tour; under `swift test` stdin and stdout are not
+  /// a terminal, so it says so in one line, naming the text command instead, with exit 2.
+  @Test func noArgumentsWithoutATerminalPointsAtRun() {
     let result = RetryScope.execute([])
-    #expect(result.exitCode == 0)
-    #expect(result.stdout.hasPrefix("async-retries-dlq"))
-    #expect(result.stdout.contains("dead letter queue"))
-    #expect(result.stderr.isEmpty)
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(
+      result.stderr
+        == "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run async-retries-dlq'\n"
+    )
   }
 
   @Test func listShowsEveryBuiltInScenarioOnOneLine() {
@@ -67,10 +71,11 @@ import Testing
     #expect(result.stderr.contains("The value 'yaml' is invalid for '--format <format>'"))
   }
 
-  @Test func unknownSubcommandIsExitTwo() {
+  /// `tui` is the default subcommand, so an unknown word is an unknown scenario to open.
+  @Test func anUnknownWordIsAnUnknownScenarioWithExitTwo() {
     let result = RetryScope.execute(["frobnicate"])
     #expect(result.exitCode == 2)
-    #expect(result.stderr.contains("Unexpected argument 'frobnicate'"))
+    #expect(result.stderr == "error: unknown scenario 'frobnicate'; retryscope list shows the built-in scenarios\n")
   }
 
   @Test func helpIsExitZeroOnStdout() {
@@ -103,14 +108,48 @@ import Testing
     #expect(tooMany.stderr.contains("0-2"))
   }
 
-  @Test func benchReportsThroughputAndMemory() {
-    let result = RetryScope.execute(["bench", "--invocations", "500", "--json"])
+  /// `--seed` and `--ascii` reach `run` and `bench` although the root command (the tour) has
+  /// options of the same names; options a subcommand lacks are errors, not the tour's.
+  @Test func subcommandOptionsAreTheSubcommandsOwn() {
+    let seeded = RetryScope.execute(["run", "async-retries-dlq", "--seed", "77"])
+    #expect(seeded.exitCode == 0)
+    #expect(seeded.stdout.hasPrefix("async-retries-dlq · seed 77 · "))
+    let plain = RetryScope.execute(["run", "async-retries-dlq", "--ascii"])
+    #expect(plain.exitCode == 0)
+    #expect(!plain.stdout.contains("✗"))
+    #expect(plain.stdout.contains("[A#1 x error"))
+    let bench = RetryScope.execute(["bench", "--invocations", "10", "--seed", "3", "--json", "--render-invocations", "20", "--render-frames", "3"])
+    #expect(bench.stdout.contains("\"seed\":3,"))
+    let list = RetryScope.execute(["list", "--seed", "3"])
+    #expect(list.exitCode == 2)
+    #expect(list.stderr.contains("Unknown option '--seed'"))
+  }
+
+  @Test func benchReportsThroughputMemoryAndRendering() {
+    let result = RetryScope.execute([
+      "bench", "--invocations", "500", "--json", "--render-invocations", "200", "--render-frames", "10", "--render-size", "100x30",
+    ])
     #expect(result.exitCode == 0)
     #expect(result.stdout.contains("\"invocations\":500"))
     #expect(result.stdout.contains("\"invocationsPerSecond\":"))
     #expect(result.stdout.contains("\"peakMemoryBytes\":"))
+    #expect(result.stdout.contains("\"render\":{\"invocations\":200,"))
+    #expect(result.stdout.contains("\"size\":\"100x30\",\"frames\":10,\"millisecondsPerFrame\":"))
+    #expect(result.stdout.contains("\"baselineMillisecondsPerFrame\":"))
+    let text = RetryScope.execute(["bench", "--invocations", "50", "--render-invocations", "20", "--render-frames", "2"])
+    #expect(text.stdout.contains("render       2 frames at 200x60 of a 20-invocation trace"))
+    #expect(text.stdout.contains("(target: under 2 ms)"))
     let rejected = RetryScope.execute(["bench", "--failure-probability", "2"])
     #expect(rejected.exitCode == 2)
     #expect(rejected.stderr.contains("--failure-probability must be between 0 and 1"))
+    for (arguments, message) in [
+      (["--render-invocations", "0"], "--render-invocations must be at least 1"),
+      (["--render-frames", "0"], "--render-frames must be at least 1"),
+      (["--render-size", "big"], "--render-size: expected WIDTHxHEIGHT such as 200x60, got 'big'"),
+    ] {
+      let bad = RetryScope.execute(["bench"] + arguments)
+      #expect(bad.exitCode == 2)
+      #expect(bad.stderr.contains(message))
+    }
   }
 }

@@ -23,6 +23,8 @@ import Testing
     process.arguments = arguments
     let out = Pipe()
     let err = Pipe()
+    // Never the test's own stdin: with pipes all round, the binary cannot take over a terminal.
+    process.standardInput = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
@@ -32,10 +34,25 @@ import Testing
     return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), process.terminationStatus)
   }
 
-  @Test func runsTheDefaultScenario() throws {
+  /// No arguments opens the terminal UI; with pipes instead of a terminal that is one line of
+  /// error pointing at the text output, and exit 2.
+  @Test func noArgumentsWithoutATerminalPointsAtRun() throws {
     let result = try Self.run([])
-    #expect(result.status == 0)
-    #expect(result.stdout.hasPrefix("async-retries-dlq"))
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(
+      result.stderr
+        == "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run async-retries-dlq'\n"
+    )
+  }
+
+  /// An unknown scenario is reported before the missing terminal: one line, exit 2.
+  @Test func tuiWithAnUnknownScenarioIsOneLineAndExitTwo() throws {
+    let result = try Self.run(["tui", "no-such-scenario"])
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.hasPrefix("error: unknown scenario 'no-such-scenario'"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
   @Test func badInputIsOneLineOnStderrAndExitTwo() throws {

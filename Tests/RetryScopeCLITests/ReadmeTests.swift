@@ -21,6 +21,10 @@ import Testing
     let text = try String(contentsOf: Self.readme, encoding: .utf8)
     #expect(text.contains("swift run retryscope "))
     #expect(text.contains("swift test "))
-    #expect(RetryScope.execute([]).exitCode == 0)
+    // `retryscope` alone opens the terminal UI: under `swift test` there is no terminal, so it
+    // exits 2 with a one-line error pointing at the text command.
+    let bare = RetryScope.execute([])
+    #expect(bare.exitCode == 2)
+    #expect(bare.stderr.hasPrefix("error: the terminal UI needs a terminal"))
   }
 }
