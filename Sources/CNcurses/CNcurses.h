@@ -20,6 +20,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -174,8 +175,15 @@ static inline void rs_install_termination_handlers(void) {
   action.sa_handler = rs_on_termination;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;
-  for (size_t i = 0; i < sizeof rs_termination_signals / sizeof *rs_termination_signals; i++)
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  for (size_t i = 0; i < sizeof rs_termination_signals / sizeof *rs_termination_signals; i++) {
     sigaction(rs_termination_signals[i], &action, rs_previous_action(rs_termination_signals[i]));
+    sigaddset(&unblock, rs_termination_signals[i]);
+  }
+  // A parent can hand them down blocked (a test runner's threads do): then only SIGKILL would
+  // stop the UI. The calling (main) thread receives them from now on.
+  pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 /// Puts back the termination actions rs_install_termination_handlers replaced.
