@@ -57,6 +57,20 @@ static inline SCREEN *rs_newterm_stdio(void) {
 /// The global `stdscr` (the screen's main window after newterm).
 static inline WINDOW *rs_stdscr(void) { return stdscr; }
 
+/// Whether the terminal can move the cursor to any cell (terminfo `cup`): `TERM=dumb` and
+/// printing terminals cannot, and a full-screen UI on them would be a stream of garbage.
+/// tigetstr answers NULL for absent and (char *)-1 for a name that is not a string capability.
+static inline int32_t rs_can_address_cursor(void) {
+  char *cup = tigetstr("cup");
+  return cup != NULL && cup != (char *)-1 ? 1 : 0;
+}
+
+/// Ends and frees a screen opened by rs_newterm_stdio (for a terminal refused after newterm).
+static inline void rs_abandon_screen(SCREEN *screen) {
+  endwin();
+  delscreen(screen);
+}
+
 /// The global `curscr` (what ncurses believes is on the terminal): clearok(curscr) repaints all.
 static inline WINDOW *rs_curscr(void) { return curscr; }
 

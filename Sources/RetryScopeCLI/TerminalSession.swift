@@ -25,7 +25,10 @@ enum TerminalSession {
         stderr: "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run \(scenario ?? RetryScopeCommand.defaultScenario)'\n",
         exitCode: 2)
     } catch {
-      return CommandResult(stdout: "", stderr: "error: \(error)\n", exitCode: 2)
+      return CommandResult(
+        stdout: "",
+        stderr: "error: \(error); for text output use 'retryscope run \(scenario ?? RetryScopeCommand.defaultScenario)'\n",
+        exitCode: 2)
     }
     // A locale without UTF-8 cannot show box drawing: fall back to ASCII symbols.
     if !terminal.supportsUnicode { state.ascii = true }

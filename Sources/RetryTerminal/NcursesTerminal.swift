@@ -63,6 +63,11 @@ public final class NcursesTerminal: TerminalBackend {
       rs_restore_termination_handlers()
       throw .unknownTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
     }
+    guard rs_can_address_cursor() == 1 else {
+      rs_abandon_screen(screen)
+      rs_restore_termination_handlers()
+      throw .cannotAddressCursor(getenv("TERM").map { String(cString: $0) } ?? "")
+    }
     // raw, not cbreak: Ctrl-C, Ctrl-Z and Ctrl-\ arrive as keys (bytes 3, 26, 28) that the app
     // handles, instead of signals that would stop it with the terminal still in curses mode.
     raw()
