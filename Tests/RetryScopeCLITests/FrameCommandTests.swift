@@ -7,11 +7,7 @@ import Testing
 /// can give.
 @Suite struct FrameCommandTests {
   @Test func readmeFrameIsWhatTheProgramPrints() throws {
-    let text = try String(contentsOf: ReadmeTests.readme, encoding: .utf8)
-    let marker = "$ swift run retryscope run create-user --format frame --at 7\n"
-    let start = try #require(text.range(of: marker)).upperBound
-    let end = try #require(text.range(of: "\n```", range: start..<text.endIndex)).lowerBound
-    let sample = String(text[start..<end]) + "\n"
+    let sample = try ReadmeTests.sample(after: "swift run retryscope run create-user --format frame --at 7")
     let result = RetryScope.execute(["run", "create-user", "--format", "frame", "--at", "7"])
     #expect(result.exitCode == 0)
     #expect(result.stdout == sample)

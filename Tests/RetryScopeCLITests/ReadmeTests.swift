@@ -7,12 +7,16 @@ import Testing
   static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("README.md")
 
+  /// The README's sample output after the command line `$ command`, up to the code block's end.
+  static func sample(after command: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    let start = try #require(text.range(of: "$ \(command)\n"), sourceLocation: sourceLocation).upperBound
+    let end = try #require(text.range(of: "\n```", range: start..<text.endIndex), sourceLocation: sourceLocation).lowerBound
+    return String(text[start..<end]) + "\n"
+  }
+
   @Test func sampleRunMatchesTheProgramsOutput() throws {
-    let text = try String(contentsOf: Self.readme, encoding: .utf8)
-    let marker = "$ swift run retryscope run create-user\n"
-    let start = try #require(text.range(of: marker)).upperBound
-    let end = try #require(text.range(of: "\n```", range: start..<text.endIndex)).lowerBound
-    let sample = String(text[start..<end]) + "\n"
+    let sample = try Self.sample(after: "swift run retryscope run create-user")
     let result = RetryScope.execute(["run", "create-user"])
     #expect(result.stdout == sample)
   }

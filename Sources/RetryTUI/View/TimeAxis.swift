@@ -70,13 +70,7 @@ public struct TimeAxis: Sendable {
   public func column(of t: Milliseconds) -> Int {
     guard let first = times.first, t > first else { return 0 }
     guard t < times[times.count - 1] else { return columns[columns.count - 1] }
-    // The last key time <= t.
-    var low = 0
-    var high = times.count - 1
-    while low < high {
-      let middle = (low + high + 1) / 2
-      if times[middle] <= t { low = middle } else { high = middle - 1 }
-    }
+    let low = times.partitioningIndex { $0 > t } - 1  // the last key time <= t
     if times[low] == t { return columns[low] }
     let span = times[low + 1] - times[low]
     let columnSpan = columns[low + 1] - columns[low]
@@ -88,36 +82,18 @@ public struct TimeAxis: Sendable {
   public func time(atColumn column: Int) -> Milliseconds {
     guard let firstColumn = columns.first, column > firstColumn else { return times.first ?? 0 }
     guard column < columns[columns.count - 1] else { return times[times.count - 1] }
-    var low = 0
-    var high = columns.count - 1
-    while low < high {
-      let middle = (low + high + 1) / 2
-      if columns[middle] <= column { low = middle } else { high = middle - 1 }
-    }
+    let low = columns.partitioningIndex { $0 > column } - 1  // the last key column <= column
     if columns[low] == column || low + 1 >= columns.count { return times[low] }
     let span = columns[low + 1] - columns[low]
     let timeSpan = times[low + 1] - times[low]
     return times[low] + timeSpan * (column - columns[low]) / max(1, span)
   }
 
-  /// The text a folded gap of `length` shows: `┄ 1m05s ┄` (the fill glyph is the caller's).
-  public static func foldLabel(_ length: Milliseconds) -> String {
-    DurationText.short(length)
-  }
-
   private static func foldedColumns(trace: Trace, times: [Milliseconds], scale: Double) -> ([Int], [Fold]) {
     guard times.count > 1 else { return ([0], []) }
     // How many executions run during each interval between key times.
     var delta = [Int](repeating: 0, count: times.count)
-    func position(_ t: Milliseconds) -> Int {
-      var low = 0
-      var high = times.count - 1
-      while low < high {
-        let middle = (low + high) / 2
-        if times[middle] < t { low = middle + 1 } else { high = middle }
-      }
-      return low
-    }
+    func position(_ t: Milliseconds) -> Int { times.partitioningIndex { $0 >= t } }
     var attemptSpans: [(Int, Int, Int)] = []  // (start position, end position, label width)
     for attempt in trace.attempts where attempt.outcome != .throttled && attempt.end > attempt.start {
       let start = position(attempt.start)

@@ -136,13 +136,7 @@ public struct TimelineView {
 
   /// The invocation lane (0-based among them) whose rows include `row`.
   static func lane(containing row: Int, starts: [Int]) -> Int {
-    var low = 0
-    var high = max(0, starts.count - 2)
-    while low < high {
-      let middle = (low + high + 1) / 2
-      if starts[middle] <= row { low = middle } else { high = middle - 1 }
-    }
-    return low
+    min(max(0, starts.partitioningIndex { $0 > row } - 1), max(0, starts.count - 2))
   }
 
   func isCurrentLane(_ kind: TimelineModel.LaneKind) -> Bool {
@@ -233,7 +227,7 @@ public struct TimelineView {
   /// Marks in view (found by binary search on their times) that the playhead has reached.
   private func drawMarks(_ marks: [TimelineModel.Mark], on grid: inout CellGrid, canvas: Canvas) {
     let (first, last) = canvas.visibleTimes
-    var position = Self.firstIndex(in: marks, atOrAfter: first) { $0.time }
+    var position = marks.partitioningIndex { $0.time >= first }
     while position < marks.count, marks[position].time <= last {
       let mark = marks[position]
       position += 1
@@ -251,17 +245,6 @@ public struct TimelineView {
       let column = min(axis.column(of: mark.time), canvas.start + canvas.track.width - DisplayText.width(text))
       canvas.put(text, at: max(column, axis.column(of: mark.time) - DisplayText.width(text) + 1), role: mark.role, on: &grid)
     }
-  }
-
-  /// The first position whose key is at least `time` in `items`, sorted by that key.
-  static func firstIndex<T>(in items: [T], atOrAfter time: Milliseconds, key: (T) -> Milliseconds) -> Int {
-    var low = 0
-    var high = items.count
-    while low < high {
-      let middle = (low + high) / 2
-      if key(items[middle]) < time { low = middle + 1 } else { high = middle }
-    }
-    return low
   }
 
   private func drawInvocation(_ id: String, subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
@@ -329,7 +312,7 @@ public struct TimelineView {
   private func drawQueue(subrow: Int, on grid: inout CellGrid, canvas: Canvas) {
     let (first, last) = canvas.visibleTimes
     let spans = model.queueSpans
-    var position = Self.firstIndex(in: spans, atOrAfter: first - model.longestQueueSpan) { $0.from }
+    var position = spans.partitioningIndex { $0.from >= first - model.longestQueueSpan }
     while position < spans.count, spans[position].from <= last {
       let span = spans[position]
       position += 1
@@ -343,10 +326,6 @@ public struct TimelineView {
       }
     }
   }
-}
-
-extension TimelineModel {
-  public typealias Destination = TraceOutcome.Kind
 }
 
 /// Virtual timeline columns to screen cells, for one row.
