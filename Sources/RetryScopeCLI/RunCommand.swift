@@ -69,10 +69,7 @@ struct RunCommand: TextCommand {
       target = .end
     }
     let environment = try TUISetup.environment()
-    let tour = BuiltinScenarios.talkTour
-    var state = AppState(
-      tour: tour, tourPosition: tour.firstIndex(of: scenario), scenarioName: scenario,
-      session: TraceSession(scenario: loaded, seed: seed), theme: .mono, ascii: ascii, size: screen)
+    var state = TUISetup.state(named: scenario, loaded, seed: seed, theme: .mono, ascii: ascii, size: screen)
     switch target.eventIndex(in: state.trace) {
     case .success(let index): state.playhead = index
     case .failure(let error): throw CLIError("--at: \(error.message)")

@@ -31,17 +31,24 @@ enum TUISetup {
   static func initialState(
     scenario: String?, seed: UInt64?, theme: Theme.Name, ascii: Bool, size: Size
   ) throws(CLIError) -> AppState {
-    let tour = BuiltinScenarios.talkTour
-    let name = scenario ?? tour[0]
+    let name = scenario ?? BuiltinScenarios.talkTour[0]
     let loaded: Scenario
     do {
       loaded = try BuiltinScenarios.resolve(name)
     } catch {
       throw misspeltCommand(name) ?? CLIError(error)
     }
+    return state(named: name, loaded, seed: seed, theme: theme, ascii: ascii, size: size)
+  }
+
+  /// The state at the first step of `scenario`, loaded from `name`, placed in the talk tour.
+  static func state(named name: String, _ scenario: Scenario, seed: UInt64?, theme: Theme.Name, ascii: Bool, size: Size)
+    -> AppState
+  {
+    let tour = BuiltinScenarios.talkTour
     return AppState(
       tour: tour, tourPosition: tour.firstIndex(of: name), scenarioName: name,
-      session: TraceSession(scenario: loaded, seed: seed), theme: theme, ascii: ascii, size: size)
+      session: TraceSession(scenario: scenario, seed: seed), theme: theme, ascii: ascii, size: size)
   }
 
   /// `retryscope lst`: `tui` is the default subcommand, so a misspelt command arrives here as a

@@ -11,10 +11,7 @@ enum Fixtures {
 
   /// The UI's state on `name`, at the first step, as `retryscope tui name` starts it.
   static func state(_ name: String, seed: UInt64? = nil, size: Size = Size(width: 80, height: 24)) throws -> AppState {
-    let tour = BuiltinScenarios.talkTour
-    return AppState(
-      tour: tour, tourPosition: tour.firstIndex(of: name), scenarioName: name,
-      session: TraceSession(scenario: try BuiltinScenarios.load(named: name), seed: seed), size: size)
+    TUISetup.state(named: name, try BuiltinScenarios.load(named: name), seed: seed, theme: .dark, ascii: false, size: size)
   }
 
   /// The state after `keys`, one after the other.
