@@ -175,11 +175,6 @@ public struct StateLedger: Sendable {
 
   /// How many of `events` (sorted) are at or before `playhead`.
   static func countAtOrBefore(_ playhead: Int, in events: ArraySlice<Int32>) -> Int {
-    var low = events.startIndex, high = events.endIndex
-    while low < high {
-      let middle = (low + high) / 2
-      if Int(events[middle]) <= playhead { low = middle + 1 } else { high = middle }
-    }
-    return low - events.startIndex
+    events.partitioningIndex { Int($0) > playhead } - events.startIndex
   }
 }

@@ -264,11 +264,6 @@ struct StateLedgerBuilder {
 
   /// The last event at or before `time` (0 when there is none).
   static func lastEvent(atOrBefore time: Milliseconds, in events: [TraceEvent]) -> Int {
-    var low = 0, high = events.count
-    while low < high {
-      let middle = (low + high) / 2
-      if events[middle].time <= time { low = middle + 1 } else { high = middle }
-    }
-    return max(0, low - 1)
+    max(0, events.partitioningIndex { $0.time > time } - 1)
   }
 }
