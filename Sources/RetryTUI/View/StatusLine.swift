@@ -1,7 +1,8 @@
 import RetryCore
 
 /// The top line: play state, scenario, invocation types, seed, simulated time, step k of N,
-/// speed, tour position and mode; parts drop from the right when the screen is narrow.
+/// speed, tour position, time mode, zoom and search; parts drop from the right when the screen
+/// is narrow.
 enum StatusLine {
   static func render(_ state: AppState, glyphs: Glyphs, theme: Theme, area: Rect, into grid: inout CellGrid) {
     let bar = theme.style(.statusBar)
@@ -25,11 +26,12 @@ enum StatusLine {
     let head = " \(playState)  "
     var x = grid.put(head, x: area.x, y: area.y, style: accent, clip: area)
     x = grid.put(state.scenarioName, x: x, y: area.y, width: max(0, area.maxX - x), style: accent)
-    // Keep what fits, in order of importance.
+    // Keep what fits, in order of importance; `RequestResponse` becomes `RR` before the step
+    // count has to go.
+    func fits(_ parts: [String]) -> Bool { x + DisplayText.width(separator + parts.joined(separator: separator)) <= area.maxX }
+    if !fits(Array(parts.prefix(4))), parts[0] == "RequestResponse" { parts[0] = "RR" }
     var shown = parts
-    while !shown.isEmpty, x + DisplayText.width(separator + shown.joined(separator: separator)) > area.maxX {
-      shown.removeLast()
-    }
+    while !shown.isEmpty, !fits(shown) { shown.removeLast() }
     if !shown.isEmpty {
       grid.put(separator + shown.joined(separator: separator), x: x, y: area.y, style: bar, clip: area)
     }
