@@ -1,4 +1,5 @@
 import Foundation
+import RetryIO
 import Testing
 
 @testable import RetryScopeCLI
@@ -89,5 +90,20 @@ import Testing
     #expect(result.exitCode == 2)
     #expect(result.stdout.isEmpty)
     #expect(result.stderr == message)
+  }
+}
+
+/// The README's scenario table lists every built-in scenario, in the tour's order.
+@Suite struct ReadmeScenarioTableTests {
+  @Test func everyBuiltinScenarioIsListedInTourOrder() throws {
+    let text = try String(contentsOf: ReadmeTests.readme, encoding: .utf8)
+    let start = try #require(text.range(of: "## Scenarios\n")).upperBound
+    let end = try #require(text.range(of: "\n## ", range: start..<text.endIndex)).lowerBound
+    let listed = text[start..<end].split(separator: "\n").compactMap { line -> String? in
+      guard line.hasPrefix("| "), let open = line.firstIndex(of: "`") else { return nil }
+      let rest = line[line.index(after: open)...]
+      return rest.firstIndex(of: "`").map { String(rest[..<$0]) }
+    }
+    #expect(listed == BuiltinScenarios.talkTour)
   }
 }
