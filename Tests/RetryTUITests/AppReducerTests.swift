@@ -370,6 +370,12 @@ import Testing
     var scrolled = start
     scrolled.mode = .help(scroll: 1)
     #expect(next(.down, from: help) == scrolled)
+    // 31 lines in a 20-line box at 80x24: it scrolls to the last line and stops there.
+    var bottom = start
+    bottom.mode = .help(scroll: HelpOverlay.maxScroll(start))
+    #expect(HelpOverlay.maxScroll(start) == HelpOverlay.lines(glyphs: .unicode).count - 20)
+    #expect(Fixtures.after(Array(repeating: .down, count: 50), from: help) == bottom)
+    #expect(Fixtures.after([.pageDown, .pageDown, .pageDown, .pageDown], from: help) == bottom)
     for key in [Key.character("?"), .escape, .character("q")] {
       #expect(next(key, from: help) == start)
     }

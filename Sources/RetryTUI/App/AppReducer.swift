@@ -126,9 +126,9 @@ public enum AppReducer {
     switch key {
     case .character("?"), .escape, .character("q"), .function(1): state.mode = .normal
     case .control("c"): state.quitRequested = true
-    case .down, .character("j"): state.mode = .help(scroll: scroll + 1)
+    case .down, .character("j"): state.mode = .help(scroll: min(scroll + 1, HelpOverlay.maxScroll(state)))
     case .up, .character("k"): state.mode = .help(scroll: max(0, scroll - 1))
-    case .pageDown: state.mode = .help(scroll: scroll + 10)
+    case .pageDown: state.mode = .help(scroll: min(scroll + 10, HelpOverlay.maxScroll(state)))
     case .pageUp: state.mode = .help(scroll: max(0, scroll - 10))
     default: break
     }

@@ -43,9 +43,21 @@ enum HelpOverlay {
     return lines
   }
 
+  /// How far the help scrolls on this screen: to its last line, no further.
+  static func maxScroll(_ state: AppState) -> Int {
+    let count = lines(glyphs: Glyphs.forASCII(state.ascii)).count
+    return max(0, count - innerHeight(lines: count, screenHeight: state.size.height))
+  }
+
+  /// The rows inside the box: it leaves the status and hint lines, and has a frame.
+  static func innerHeight(lines: Int, screenHeight: Int) -> Int {
+    min(lines + 2, screenHeight - 2) - 2
+  }
+
   static func render(scroll: Int, glyphs: Glyphs, theme: Theme, screen: Rect, into grid: inout CellGrid) {
     let lines = lines(glyphs: glyphs)
     let inner = Overlay.box(title: "RetryScope keys", width: 96, height: lines.count + 2, in: screen, glyphs: glyphs, theme: theme, grid: &grid)
+    assert(inner.height == innerHeight(lines: lines.count, screenHeight: screen.height))
     let keyWidth = min(16, (lines.map { DisplayText.width($0.0) }.max() ?? 0) + 2)
     let first = min(scroll, max(0, lines.count - inner.height))
     for (row, line) in lines.dropFirst(first).prefix(inner.height).enumerated() {
