@@ -117,6 +117,41 @@ import Testing
     #expect(next(.home, from: expected) == start)
   }
 
+  @Test func bracketsJumpBetweenExecutions() {
+    let trace = start.trace
+    let starts = trace.events.indices.filter { trace.events[$0].kind == .attemptStart }
+    #expect(starts.count == 3)
+    var first = start
+    first.playhead = starts[0]
+    #expect(next(.character("]")) == first)
+    var second = start
+    second.playhead = starts[1]
+    #expect(next(.character("]"), from: first) == second)
+    #expect(next(.character("["), from: second) == first)
+    var last = start
+    last.playhead = starts[2]
+    var none = last
+    none.message = "no later execution"
+    #expect(next(.character("]"), from: last) == none)
+  }
+
+  @Test func bracesJumpBetweenChangesToTheWorld() throws {
+    let createUser = try Fixtures.state("create-user")
+    let trace = createUser.trace
+    let inserts = trace.events.indices.filter { trace.events[$0].kind == .effect && trace.effects[trace.events[$0].effect!].kind == .insert }
+    #expect(inserts.count == 2)
+    var first = createUser
+    first.playhead = inserts[0]
+    #expect(next(.character("}"), from: createUser) == first)
+    var duplicate = createUser
+    duplicate.playhead = inserts[1]
+    #expect(next(.character("}"), from: first) == duplicate)
+    #expect(next(.character("{"), from: duplicate) == first)
+    var none = createUser
+    none.message = "no earlier change to the outside world"
+    #expect(next(.character("{"), from: createUser) == none)
+  }
+
   @Test func zoomKeys() {
     var zoomed = start
     zoomed.zoom = 1

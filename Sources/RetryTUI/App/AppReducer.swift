@@ -75,6 +75,21 @@ public enum AppReducer {
     case .end:
       state.playing = false
       state.playhead = last
+    case .nextAttempt, .previousAttempt, .nextEffect, .previousEffect:
+      state.playing = false
+      let forward = command == .nextAttempt || command == .nextEffect
+      let isTarget = command == .nextAttempt || command == .previousAttempt ? isAttemptStart : isWorldChange
+      let trace = state.trace
+      let found =
+        forward
+        ? trace.events.indices.dropFirst(state.playhead + 1).first { isTarget(trace, $0) }
+        : trace.events.indices.prefix(state.playhead).last { isTarget(trace, $0) }
+      if let found {
+        state.playhead = found
+      } else {
+        let what = command == .nextAttempt || command == .previousAttempt ? "execution" : "change to the outside world"
+        state.message = "no \(forward ? "later" : "earlier") \(what)"
+      }
     case .zoomIn: state.zoom = min(state.zoom + 1, 8)
     case .zoomOut: state.zoom = max(state.zoom - 1, -6)
     case .zoomFit: state.zoom = 0
@@ -118,6 +133,20 @@ public enum AppReducer {
       state.quitRequested = true
     }
     return []
+  }
+
+  /// An execution starts (or a request is rejected, which is where one would have started).
+  static func isAttemptStart(_ trace: Trace, _ position: Int) -> Bool {
+    let kind = trace.events[position].kind
+    return kind == .attemptStart || kind == .throttled
+  }
+
+  /// The outside world changes, or a write to it is skipped or rejected: what the state panel
+  /// shows. Reads and logs are not.
+  static func isWorldChange(_ trace: Trace, _ position: Int) -> Bool {
+    guard let effect = trace.events[position].effect else { return false }
+    let kind = trace.effects[effect].kind
+    return kind.mutates || kind == .skip || kind == .rejected || kind == .unchanged
   }
 
   // MARK: help

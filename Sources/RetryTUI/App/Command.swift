@@ -2,6 +2,7 @@
 /// overlay and the hint line read too, so that they can never list a binding that does not work.
 public enum Command: String, CaseIterable, Sendable {
   case togglePlay, stepForward, stepBack, pageForward, pageBack, start, end
+  case nextAttempt, previousAttempt, nextEffect, previousEffect
   case zoomIn, zoomOut, zoomFit, toggleTimeMode, slower, faster
   case toggleFocus, scrollUp, scrollDown
   case search, nextMatch, previousMatch, commandLine
@@ -29,6 +30,10 @@ public enum KeyMap {
     KeyBinding(keys: [.pageUp], command: .pageBack, summary: "step back; at the start, the previous scenario"),
     KeyBinding(keys: [.character("g"), .home], command: .start, summary: "go to the first step"),
     KeyBinding(keys: [.character("G"), .end], command: .end, summary: "go to the last step"),
+    KeyBinding(keys: [.character("]")], command: .nextAttempt, summary: "next execution starts (any invocation)"),
+    KeyBinding(keys: [.character("[")], command: .previousAttempt, summary: "previous execution start"),
+    KeyBinding(keys: [.character("}")], command: .nextEffect, summary: "next change to the outside world (duplicates too)"),
+    KeyBinding(keys: [.character("{")], command: .previousEffect, summary: "previous change to the outside world"),
     KeyBinding(keys: [.character("+")], command: .zoomIn, summary: "zoom the time axis in"),
     KeyBinding(keys: [.character("-")], command: .zoomOut, summary: "zoom the time axis out"),
     KeyBinding(keys: [.character("=")], command: .zoomFit, summary: "zoom to fit"),
