@@ -100,8 +100,11 @@ public struct TimeAxis: Sendable {
       let end = position(attempt.end)
       delta[start] += 1
       delta[end] -= 1
-      // `[#2 ✗]`: the lane already names the invocation.
-      attemptSpans.append((start, end, String(attempt.number).count + 5))
+      // `[#2 ✗]`: the lane already names the invocation. With room to spare (zoomed in, a wide
+      // screen), the whole `[A#2 ✗‼ error]`.
+      let short = Int((Double(String(attempt.number).count + 5) * max(1, scale)).rounded())
+      let full = attempt.label.count + attempt.outcome.rawValue.count + 6
+      attemptSpans.append((start, end, scale >= 2 ? max(short, full) : short))
     }
     var widths = [Int](repeating: 1, count: times.count - 1)
     var isFold = [Bool](repeating: false, count: times.count - 1)
@@ -113,7 +116,10 @@ public struct TimeAxis: Sendable {
         isFold[interval] = true
         // Room for `┄ 1m05s ┄` between the bars on either side; squeezed to fit a busy trace
         // on a small screen (the ruler still gives the times).
-        widths[interval] = DurationText.short(length).count + (scale < 0.5 ? 2 : 6)
+        // Zoomed in (or grown into a wide screen), folds widen with the rest, so the picture
+        // keeps its shape.
+        let base = DurationText.short(length).count + (scale < 0.5 ? 2 : 6)
+        widths[interval] = Int((Double(base) * max(1, scale)).rounded())
       } else {
         let logarithmic = 1 + 1.5 * log10Approximation(Double(max(length, 1)) / 10)
         widths[interval] = max(1, Int((scale * logarithmic).rounded()))
@@ -125,7 +131,7 @@ public struct TimeAxis: Sendable {
     var sums = FenwickTree(widths)
     for (start, end, label) in attemptSpans {
       let have = sums.prefix(end) - sums.prefix(start)
-      let want = Int((Double(label) * max(1, scale)).rounded())
+      let want = label
       if have < want {
         widths[end - 1] += want - have
         sums.add(want - have, at: end - 1)
