@@ -165,6 +165,13 @@ public final class NcursesTerminal: TerminalBackend {
 
   /// Gives the terminal back: cursor, cooked mode, echo, the normal screen. Idempotent; also
   /// run by deinit. The signal handlers installed by `open` are put back as they were.
+  /// Ctrl-Z: raw mode turned it into a key, so the stop is ours to do. ncurses' own SIGTSTP
+  /// handler (installed by newterm) leaves curses mode, stops the process, and on `fg` restores
+  /// the terminal modes; the loop then repaints everything.
+  public func suspend() {
+    raise(SIGTSTP)
+  }
+
   public func close() {
     guard let screen else { return }
     self.screen = nil

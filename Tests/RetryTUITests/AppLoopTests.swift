@@ -48,6 +48,13 @@ import Testing
     #expect(small.screen.text.contains("too small: have 40x10, need 60x16"))
   }
 
+  @Test func ctrlZHandsTheTerminalBackThenRepaintsEverything() throws {
+    let (state, terminal) = try run([.key(.control("z"))])
+    #expect(terminal.suspensions == 1)
+    #expect(terminal.fullRepaints == 2)
+    #expect(terminal.screen == FrameRenderer.render(state, environment: Fixtures.environment))
+  }
+
   @Test func qStopsTheLoop() throws {
     let (state, terminal) = try run([.key(.character("q")), .key(.right)])
     #expect(state.quitRequested)

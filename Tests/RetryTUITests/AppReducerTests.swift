@@ -434,6 +434,14 @@ import Testing
     #expect(state == start)
   }
 
+  @Test func ctrlZSuspendsAndRepaintsAfter() {
+    var playing = start
+    playing.playing = true
+    var state = playing
+    #expect(AppReducer.reduce(&state, .key(.control("z")), Fixtures.environment) == [.suspend, .repaintAll])
+    #expect(state == start)
+  }
+
   @Test func unboundKeysChangeNothingButClearTheMessage() {
     var withMessage = start
     withMessage.message = "seed 42"

@@ -10,4 +10,6 @@ public enum AppAction: Equatable, Sendable {
 public enum AppEffect: Equatable, Sendable {
   /// Repaint every cell (Ctrl-L, or a theme change on a terminal that kept old colours).
   case repaintAll
+  /// Hand the terminal back and stop the process until the shell's `fg` (Ctrl-Z).
+  case suspend
 }

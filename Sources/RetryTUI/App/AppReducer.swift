@@ -129,6 +129,9 @@ public enum AppReducer {
       state.search = nil
     case .redraw:
       return [.repaintAll]
+    case .suspend:
+      state.playing = false
+      return [.suspend, .repaintAll]
     case .quit:
       state.quitRequested = true
     }

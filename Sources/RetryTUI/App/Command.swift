@@ -6,7 +6,7 @@ public enum Command: String, CaseIterable, Sendable {
   case zoomIn, zoomOut, zoomFit, toggleTimeMode, slower, faster
   case toggleFocus, scrollUp, scrollDown
   case search, nextMatch, previousMatch, commandLine
-  case reseed, picker, cycleTheme, help, dismiss, redraw, quit
+  case reseed, picker, cycleTheme, help, dismiss, redraw, suspend, quit
 }
 
 /// One line of the keymap: the keys, the command, and how help describes it.
@@ -55,6 +55,7 @@ public enum KeyMap {
     KeyBinding(keys: [.character("?"), .function(1)], command: .help, summary: "this help"),
     KeyBinding(keys: [.escape], command: .dismiss, summary: "clear the search and the message"),
     KeyBinding(keys: [.control("l")], command: .redraw, summary: "redraw the screen"),
+    KeyBinding(keys: [.control("z")], command: .suspend, summary: "suspend to the shell (fg comes back)"),
     KeyBinding(keys: [.character("q"), .control("c")], command: .quit, summary: "quit (prints the command to replay this run)"),
   ]
 

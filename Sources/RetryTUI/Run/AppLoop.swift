@@ -42,6 +42,7 @@ public enum AppLoop {
         effects = []
       }
       if state.playing && !wasPlaying { lastStep = clock.now }
+      if effects.contains(.suspend) { terminal.suspend() }
       if effects.contains(.repaintAll) { shown = nil }
     }
   }

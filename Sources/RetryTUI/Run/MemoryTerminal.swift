@@ -45,6 +45,10 @@ public struct MemoryTerminal: TerminalBackend {
     return next
   }
 
+  public private(set) var suspensions = 0
+
+  public mutating func suspend() { suspensions += 1 }
+
   /// Stops the loop once the script is played and the loop asked for more.
   public var terminationRequested: Bool { exhausted }
 }

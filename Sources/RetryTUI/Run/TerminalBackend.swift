@@ -17,4 +17,8 @@ public protocol TerminalBackend {
 
   /// Whether the process was asked to stop (SIGTERM, SIGHUP): the loop then quits cleanly.
   var terminationRequested: Bool { get }
+
+  /// Gives the terminal back and stops the process as Ctrl-Z does in a shell (`fg` resumes it);
+  /// the loop repaints everything after.
+  mutating func suspend()
 }
