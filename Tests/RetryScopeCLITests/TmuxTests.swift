@@ -100,6 +100,27 @@ import Testing
 
   /// Ctrl-C is a key in the UI's raw mode: it quits like q (status 0, the repro command printed)
   /// and gives the terminal back.
+  @Test func ctrlZSuspendsToTheShellAndFgComesBackToTheSameStep() throws {
+    let pane = try TmuxPane.start()
+    defer { pane.kill() }
+    try pane.typeLine("retryscope tui \(Self.scenario) --seed 55")
+    try pane.waitFor("the UI at step 1/14 with seed 55") {
+      $0.statusLine.contains("seed 55") && $0.statusLine.contains("step 1/14")
+    }
+    try pane.send("Right")
+    try pane.waitFor("step 2/14") { $0.statusLine.contains("step 2/14") }
+    try pane.send("C-z")
+    try pane.waitFor("the shell saying the job stopped") { screen in
+      screen.lines.contains { $0.contains("Stopped") && $0.contains("retryscope tui") } && screen.lastNonBlankLine == TmuxPane.prompt
+    }
+    try pane.expectCookedModeAndAWorkingShell()
+    try pane.typeLine("fg")
+    try pane.waitFor("the UI back at step 2/14") { $0.statusLine.contains("seed 55") && $0.statusLine.contains("step 2/14") }
+    try pane.send("q")
+    try pane.waitFor("the prompt after quitting") { $0.lines.contains("retryscope tui async-retries-dlq --seed 55") }
+    try pane.expectExitStatus(0)
+  }
+
   @Test func ctrlCQuitsAndGivesTheTerminalBack() throws {
     let pane = try TmuxPane.start()
     defer { pane.kill() }
