@@ -434,6 +434,21 @@ import Testing
     #expect(state == start)
   }
 
+  @Test func bBlanksTheScreenAndAnyKeyBringsItBack() {
+    var playing = start
+    playing.playing = true
+    var blank = start
+    blank.blanked = true
+    #expect(next(.character("b"), from: playing) == blank)
+    #expect(Fixtures.frame(blank) == String(repeating: "\n", count: 24))
+    // The key that brings the screen back does nothing else.
+    #expect(next(.pageDown, from: blank) == start)
+    #expect(next(.character("b"), from: blank) == start)
+    var quit = blank
+    quit.quitRequested = true
+    #expect(next(.control("c"), from: blank) == quit)
+  }
+
   @Test func ctrlZSuspendsAndRepaintsAfter() {
     var playing = start
     playing.playing = true

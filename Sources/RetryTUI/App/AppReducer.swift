@@ -15,6 +15,12 @@ public enum AppReducer {
       if state.isAtEnd { state.playing = false }
       return []
     case .key(let key):
+      // A blank screen comes back on any key, which does nothing else (a clicker's next press
+      // must not also step); Ctrl-C still quits.
+      if state.blanked && key != .control("c") {
+        state.blanked = false
+        return []
+      }
       switch state.mode {
       case .normal: return normalKey(&state, key, environment)
       case .help(let scroll): return helpKey(&state, key, scroll: scroll)
@@ -125,6 +131,9 @@ public enum AppReducer {
       return [.repaintAll]
     case .help:
       state.mode = .help(scroll: 0)
+    case .blank:
+      state.playing = false
+      state.blanked = true
     case .dismiss:
       state.search = nil
     case .redraw:

@@ -52,6 +52,8 @@ public struct AppState: Equatable {
   /// One line for the user (a command's error, "end of the tour"), shown until the next key.
   public var message: String?
   public var size: Size
+  /// The presenter's blank screen (`b`): nothing drawn until the next key.
+  public var blanked = false
   public var quitRequested = false
 
   public init(
@@ -94,7 +96,7 @@ public struct AppState: Equatable {
       && lhs.speed == rhs.speed && lhs.timeMode == rhs.timeMode && lhs.zoom == rhs.zoom && lhs.focus == rhs.focus
       && lhs.laneScroll == rhs.laneScroll && lhs.stateScroll == rhs.stateScroll && lhs.theme == rhs.theme
       && lhs.ascii == rhs.ascii && lhs.mode == rhs.mode && lhs.search == rhs.search && lhs.message == rhs.message
-      && lhs.size == rhs.size && lhs.quitRequested == rhs.quitRequested
+      && lhs.size == rhs.size && lhs.blanked == rhs.blanked && lhs.quitRequested == rhs.quitRequested
   }
 }
 

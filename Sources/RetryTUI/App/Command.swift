@@ -6,7 +6,7 @@ public enum Command: String, CaseIterable, Sendable {
   case zoomIn, zoomOut, zoomFit, toggleTimeMode, slower, faster
   case toggleFocus, scrollUp, scrollDown
   case search, nextMatch, previousMatch, commandLine
-  case reseed, picker, cycleTheme, help, dismiss, redraw, suspend, quit
+  case reseed, picker, cycleTheme, help, blank, dismiss, redraw, suspend, quit
 }
 
 /// One line of the keymap: the keys, the command, and how help describes it.
@@ -53,6 +53,7 @@ public enum KeyMap {
     KeyBinding(keys: [.character("o")], command: .picker, summary: "open another scenario"),
     KeyBinding(keys: [.character("m")], command: .cycleTheme, summary: "theme: dark, light, mono"),
     KeyBinding(keys: [.character("?"), .function(1)], command: .help, summary: "this help"),
+    KeyBinding(keys: [.character("b")], command: .blank, summary: "blank the screen (presenter); any key brings it back"),
     KeyBinding(keys: [.escape], command: .dismiss, summary: "clear the search and the message"),
     KeyBinding(keys: [.control("l")], command: .redraw, summary: "redraw the screen"),
     KeyBinding(keys: [.control("z")], command: .suspend, summary: "suspend to the shell (fg comes back)"),

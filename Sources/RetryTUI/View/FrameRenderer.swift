@@ -7,6 +7,7 @@ public enum FrameRenderer {
     let theme = Theme(state.theme)
     let glyphs = Glyphs.forASCII(state.ascii)
     var grid = CellGrid(size: state.size)
+    if state.blanked { return grid }
     let session = state.session
     guard let layout = FrameLayout(size: state.size, timelineRows: TimelineView.wantedRows(session.model)) else {
       TooSmallScreen.render(size: state.size, theme: theme, into: &grid)
