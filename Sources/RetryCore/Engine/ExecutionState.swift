@@ -19,6 +19,8 @@ final class ExecutionState {
   var executedSteps = 0
   /// The call in flight to a table or endpoint, and its result once the service answered.
   var pending: PendingCall?
+  /// An event source batch: the handler runs once per record.
+  var batch: BatchRun?
   /// The step that just finished, for `after:` faults.
   var completedStep: CompiledStep?
 
@@ -51,6 +53,7 @@ struct AttemptEnd {
 enum ExecutionOrigin {
   case client(request: Int)
   case async(chain: Int)
+  case eventSource(batch: Int)
 }
 
 struct Frame {
@@ -163,4 +166,27 @@ enum StepResult {
     default: false
     }
   }
+}
+
+/// The records of an event source batch as one execution works through them: the handler's
+/// steps run once per record, in order, with `record` bound to it.
+struct BatchRun {
+  let batch: Int
+  /// Indexes into the event source's records, and each as the handler sees it.
+  let records: [Int]
+  let values: [Value]
+  var position = 0
+  /// Records whose processing threw, with `ReportBatchItemFailures` (reported, not fatal).
+  var failed: [Int] = []
+
+  init(batch: Int, records: [Int], values: [Value]) {
+    self.batch = batch
+    self.records = records
+    self.values = values
+  }
+
+  var current: Value { values[position] }
+  var currentRecord: Int { records[position] }
+  /// The batch as the handler's `event`: `{"Records": [...]}`.
+  var event: Value { .map(["Records": .list(values)]) }
 }

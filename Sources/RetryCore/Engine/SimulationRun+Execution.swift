@@ -2,7 +2,9 @@
 /// between any two steps exactly as their times say.
 extension SimulationRun {
   @discardableResult
-  func startExecution(_ index: Int, requestId: String, caller: AttemptCaller, origin: ExecutionOrigin) -> Int {
+  func startExecution(
+    _ index: Int, requestId: String, caller: AttemptCaller, origin: ExecutionOrigin, batch: BatchRun? = nil
+  ) -> Int {
     let invocation = invocations[index]
     invocation.attemptCount += 1
     let number = invocation.attemptCount
@@ -16,6 +18,7 @@ extension SimulationRun {
         invocation: invocation, attemptIndex: trace.attempts.count - 1, attemptNumber: number, requestId: requestId,
         origin: origin, start: now, frames: SmallList(Frame(steps: compiledSteps, next: 0))))
     let execution = executions.count - 1
+    executions[execution]!.batch = batch
     record(.attemptStart, invocation: invocation.id, attempt: number)
     // "The function's timeout setting limits the duration of the entire Invoke phase."
     // Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
@@ -52,16 +55,37 @@ extension SimulationRun {
     }
   }
 
-  /// Pops finished frames and returns the next step, or nil when the handler ends.
+  /// Pops finished frames and returns the next step, or nil when the handler ends. With a batch,
+  /// the handler starts again on the next record until every record had its turn.
   func nextStep(_ x: ExecutionState) -> CompiledStep? {
-    while let top = x.frames.last {
-      if top.next < top.steps.count {
-        x.frames[x.frames.count - 1].next += 1
-        return top.steps[top.next]
+    while true {
+      while let top = x.frames.last {
+        if top.next < top.steps.count {
+          x.frames[x.frames.count - 1].next += 1
+          return top.steps[top.next]
+        }
+        x.frames.removeLast()
       }
-      x.frames.removeLast()
+      guard var batch = x.batch, batch.position + 1 < batch.records.count else { return nil }
+      batch.position += 1
+      x.batch = batch
+      x.last = .none
+      x.frames = SmallList(Frame(steps: compiledSteps, next: 0))
     }
-    return nil
+  }
+
+  /// Ends the current record's turn in a batch: `return` moves on to the next record; a thrown
+  /// error does too with `ReportBatchItemFailures` (the record is reported as failed). Returns
+  /// false when there is no batch (or errors fail the whole batch).
+  func endRecord(_ x: ExecutionState, failed: Bool) -> Bool {
+    guard var batch = x.batch else { return false }
+    if failed {
+      guard eventSource?.mapping.reportBatchItemFailures == true else { return false }
+      batch.failed.append(batch.currentRecord)
+      x.batch = batch
+    }
+    x.frames = SmallList()
+    return true
   }
 
   /// Runs one step. Returns true when the next step may run at once (an `if`), false when the
@@ -76,10 +100,14 @@ extension SimulationRun {
         x.frames.append(Frame(steps: taken ? compiled.then : compiled.otherwise, next: 0))
         return true
       case .respond(let template):
-        finish(e, x, .success, response: try evaluate(template, in: x))
+        let response = try evaluate(template, in: x)
+        if endRecord(x, failed: false) { return true }
+        finish(e, x, .success, response: response)
         return false
       case .fail(let errorType, let message):
-        finish(e, x, .error, errorType: errorType, message: try evaluate(message, in: x).displayText)
+        let text = try evaluate(message, in: x).displayText
+        if endRecord(x, failed: true) { return true }
+        finish(e, x, .error, errorType: errorType, message: text)
         return false
       case .compute:
         complete(e, x, step: compiled, result: .none, after: duration ?? latencies.compute)
@@ -181,7 +209,8 @@ extension SimulationRun {
     return try template.evaluate(
       { name in
         switch name {
-        case "event": return x.invocation.payload
+        case "event": return x.batch?.event ?? x.invocation.payload
+        case "record": return x.batch?.current
         case "clock": return .string(ISO8601.millis(self.scenario.origin + self.now))
         case "clockMillis": return .int(self.scenario.origin + self.now)
         case "requestId": return .string(x.requestId)
@@ -199,7 +228,7 @@ extension SimulationRun {
       // the payload (it is matched before the steps' variables above), and a missing member, or
       // a payload that is not a map, is null.
       member: { root, name in
-        guard root == "event" else { return nil }
+        guard root == "event", x.batch == nil else { return nil }
         guard case .map(let fields) = x.invocation.payload else { return .null }
         return fields[name] ?? .null
       })
@@ -225,6 +254,7 @@ extension SimulationRun {
     switch x.origin {
     case .client(let request): clientAttemptEnded(x.invocation.index, request: request, attempt: attempt)
     case .async(let chain): asyncAttemptEnded(x.invocation.index, chain: chain, attempt: attempt)
+    case .eventSource(let batch): eventSourceAttemptEnded(batch, attempt: attempt, failed: x.batch?.failed ?? [])
     }
   }
 
@@ -257,8 +287,11 @@ extension SimulationRun {
   func applyFault(_ e: Int, _ x: ExecutionState, candidates: [Int]) -> Bool {
     for index in candidates {
       // Field by field: a copy of the whole `Fault` would retain each of its strings.
-      if let target = scenario.faults[index].invocation, !matches(target, x.invocation.id) { continue }
-      if let attempt = scenario.faults[index].attempt, attempt != x.attemptNumber { continue }
+      // In a batch, faults name records, and `attempt` counts the record's deliveries.
+      let subject = x.batch.map { eventSource!.records[$0.currentRecord].id } ?? x.invocation.id
+      let number = x.batch.map { eventSource!.records[$0.currentRecord].deliveries } ?? x.attemptNumber
+      if let target = scenario.faults[index].invocation, target != subject && !matches(target, subject) { continue }
+      if let attempt = scenario.faults[index].attempt, attempt != number { continue }
       guard faultRandom.chance(scenario.faults[index].probability) else { continue }
       switch scenario.faults[index].kind {
       case .error(let type, let message):

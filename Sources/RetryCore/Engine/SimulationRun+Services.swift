@@ -176,7 +176,20 @@ extension SimulationRun {
   ) {
     let index = trace.effects.count
     var duplicateOf: Int?
-    if kind.mutates {
+    var recordId: String?
+    if let batch = x.batch, let source = eventSource {
+      // The same record's mutation at the same step by another execution (a redelivery, or a
+      // second concurrent receive) repeats the first.
+      let position = batch.currentRecord
+      recordId = source.records[position].id
+      if kind.mutates {
+        if let first = source.records[position].firstMutations.first(where: { $0.step == step.pathID }) {
+          if first.execution != x.attemptIndex { duplicateOf = first.effect }
+        } else {
+          source.records[position].firstMutations.append((step.pathID, index, x.attemptIndex))
+        }
+      }
+    } else if kind.mutates {
       // Kept per invocation (a handful of steps each) rather than in one run-wide table.
       if let first = x.invocation.firstMutations.first(where: { $0.step == step.pathID }) {
         if first.attempt != x.attemptNumber { duplicateOf = first.effect }
@@ -189,7 +202,7 @@ extension SimulationRun {
       TraceEffect(
         time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
         key: key, before: before, after: after, step: step.path, detail: detail, version: version,
-        duplicateOf: duplicateOf))
+        duplicateOf: duplicateOf, record: recordId))
     record(.effect, invocation: x.invocation.id, attempt: x.attemptNumber, effect: index)
   }
 

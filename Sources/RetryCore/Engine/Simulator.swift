@@ -37,6 +37,12 @@ enum SimulationEvent {
   case functionTimeout(Int)
   /// Someone else writes to a table (index into `scenario.externalWrites`).
   case externalWrite(Int)
+  /// A message or stream record arrives (index into the event source's records).
+  case recordArrived(Int)
+  /// An event source consumer looks for a batch.
+  case sourcePoll(Int)
+  /// An SQS message's visibility timeout ends.
+  case messageVisible(Int)
 }
 
 /// An event with its place in the queue.
@@ -75,6 +81,10 @@ final class SimulationRun {
   /// Executions by number; nil once finished (and no call of theirs is in flight).
   var executions: [ExecutionState?] = []
   var world: WorldState
+  /// The event source mapping, when the scenario has one.
+  var eventSource: EventSourceState?
+  /// How many of `invocations` callers invoke (the rest are event source lanes).
+  var invokedByCallers = 0
   var running = 0
   var trace: Trace
   /// The handler, compiled once: step paths, branches and the faults aimed at each step.
@@ -136,6 +146,8 @@ final class SimulationRun {
 
   func execute() -> Trace {
     setUpInvocations()
+    invokedByCallers = invocations.count
+    setUpEventSource()
     for (index, write) in scenario.externalWrites.enumerated() {
       schedule(.externalWrite(index), at: write.at)
     }
@@ -144,7 +156,7 @@ final class SimulationRun {
     // At equal times an invocation goes first, as if it had been scheduled before everything else.
     var nextInvocation = 0
     while true {
-      let arrival = nextInvocation < invocations.count ? invocations[nextInvocation].at : nil
+      let arrival = nextInvocation < invokedByCallers ? invocations[nextInvocation].at : nil
       if let next = queue.popMin(before: arrival) {
         now = next.time
         handle(next.event)
@@ -182,6 +194,9 @@ final class SimulationRun {
     case .serviceCall(let execution): performServiceCall(execution)
     case .functionTimeout(let execution): functionTimedOut(execution)
     case .externalWrite(let index): performExternalWrite(index)
+    case .recordArrived(let index): recordArrived(index)
+    case .sourcePoll(let consumer): poll(consumer)
+    case .messageVisible(let index): messageVisible(index)
     }
   }
 

@@ -32,6 +32,10 @@ public struct Scenario: Sendable {
   /// Writes by someone else (another service, a user) at fixed times: the "state mutated by others"
   /// of slide 26.
   public var externalWrites: [ExternalWrite]
+  /// An SQS queue or a stream that invokes the function with batches of `records`.
+  public var eventSource: EventSourceMapping?
+  /// The messages or stream records the event source delivers.
+  public var records: [SourceRecord]
 
   public init(
     name: String, title: String = "", lesson: String = "", source: String? = nil, seed: UInt64 = 1,
@@ -39,7 +43,8 @@ public struct Scenario: Sendable {
     client: ClientConfiguration = .preset(.boto3Standard), tables: [TableDefinition] = [],
     endpoints: [EndpointDefinition] = [], handler: Handler = .init(steps: []),
     invocations: [InvocationDefinition] = [], schedules: [ScheduleDefinition] = [], faults: [Fault] = [],
-    throttles: [Throttle] = [], duplicateDeliveries: [DuplicateDelivery] = [], externalWrites: [ExternalWrite] = []
+    throttles: [Throttle] = [], duplicateDeliveries: [DuplicateDelivery] = [], externalWrites: [ExternalWrite] = [],
+    eventSource: EventSourceMapping? = nil, records: [SourceRecord] = []
   ) {
     self.name = name
     self.title = title
@@ -58,6 +63,8 @@ public struct Scenario: Sendable {
     self.throttles = throttles
     self.duplicateDeliveries = duplicateDeliveries
     self.externalWrites = externalWrites
+    self.eventSource = eventSource
+    self.records = records
   }
 
   /// 2019-09-20T09:00:00Z, the morning of the talk at ServerlessDays Zurich: a fixed, readable origin.

@@ -15,6 +15,8 @@ public struct TraceAttempt: Sendable, Hashable {
   public var response: Value?
   /// The handler's clock at the start of the attempt (Unix epoch ms), beside the event's own time.
   public var clockAtStart: Milliseconds
+  /// An event source mapping's batch: the ids of its records, in order (empty otherwise).
+  public var records: [String] = []
 
   public init(
     invocation: String, number: Int, requestId: String, start: Milliseconds, end: Milliseconds,
@@ -47,6 +49,8 @@ public enum AttemptCaller: String, Sendable, Hashable, CaseIterable {
   case lambdaAsync = "lambda-async"
   /// Lambda's async queue delivering the event again without any error.
   case duplicateDelivery = "duplicate-delivery"
+  /// An event source mapping's poller, with a batch (each delivery a new Invoke).
+  case eventSource = "event-source"
 }
 
 /// How an attempt ended.

@@ -27,6 +27,8 @@ public struct TraceEvent: Sendable, Hashable {
     case outcome
     /// Someone else wrote to a table.
     case externalWrite = "external-write"
+    /// A message reached the queue or a record the stream (`note`: its id).
+    case recordArrived = "record-arrived"
   }
 
   public var time: Milliseconds

@@ -32,10 +32,12 @@ public struct TraceOutcome: Sendable, Hashable {
   public var attempts: Int
   /// The DLQ or destination it went to.
   public var target: String?
+  /// Event sources: the messages or records this outcome is about.
+  public var records: [String] = []
 
   public init(
     invocation: String, kind: Kind, time: Milliseconds, reason: String? = nil, statusCode: Int? = nil,
-    functionError: String? = nil, payload: Value? = nil, attempts: Int, target: String? = nil
+    functionError: String? = nil, payload: Value? = nil, attempts: Int, target: String? = nil, records: [String] = []
   ) {
     self.invocation = invocation
     self.kind = kind
@@ -46,6 +48,7 @@ public struct TraceOutcome: Sendable, Hashable {
     self.payload = payload
     self.attempts = attempts
     self.target = target
+    self.records = records
   }
 
   /// Whether the event's work is lost (DLQ, destination, dropped, or the caller gave up).

@@ -28,4 +28,8 @@ public enum WaitReason: String, Sendable, Hashable, CaseIterable {
   case clientBackoff = "client-backoff"
   /// From the 202 to the first delivery.
   case queued
+  /// SQS: a failed batch's messages stay hidden until their visibility timeout ends.
+  case visibilityTimeout = "visibility-timeout"
+  /// Streams: the shard waits to retry its failed batch; nothing behind it moves.
+  case shardBlocked = "shard-blocked"
 }

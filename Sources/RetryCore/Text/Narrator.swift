@@ -65,6 +65,11 @@ public struct Narrator: Sendable {
       return "The async queue is at-least-once: it delivers \(id)'s event again, with no error before it."
     case .outcome:
       return outcomeCaption(event)
+    case .recordArrived:
+      let record = event.note ?? "a record"
+      let source = invocation(event.invocation)?.caller ?? "the event source"
+      if source.hasPrefix("SQS") { return "Message \(record) arrives in \(source)." }
+      return "Record \(record) is put to the stream; \(source)'s iterator reads it in order."
     case .externalWrite:
       guard let position = event.effect else { return "Someone else writes to a table." }
       let effect = trace.effects[position]
@@ -92,9 +97,21 @@ public struct Narrator: Sendable {
       }
       let wait = attempt.start - previous.end
       return "Attempt \(attempt.number) of \(id): Lambda retries the failed async event after \(DurationText.short(wait)); same request id (\(request)…)."
+    case .eventSource:
+      return batchStartCaption(attempt, request: request)
     case .duplicateDelivery:
       return "\(attempt.label) starts on the duplicate delivery (request id \(request)…): the same event runs again although nothing failed."
     }
+  }
+
+  /// An event source batch: which records, and whether some come back.
+  private func batchStartCaption(_ attempt: TraceAttempt, request: String) -> String {
+    let source = invocation(attempt.invocation)?.caller ?? attempt.invocation
+    let records = attempt.records.joined(separator: ", ")
+    let earlier = Set(index.attempts(of: attempt.invocation).filter { $0.number < attempt.number }.flatMap(\.records))
+    let again = attempt.records.filter(earlier.contains)
+    let redelivered = again.isEmpty ? "" : "; \(again.joined(separator: ", ")) again, as a new Invoke"
+    return "\(source) invokes the function synchronously with \(attempt.records.count == 1 ? "record" : "records") \(records) (\(attempt.label), request id \(request)…)\(redelivered)."
   }
 
   private func previousExecution(of attempt: TraceAttempt) -> TraceAttempt? {
@@ -161,6 +178,12 @@ public struct Narrator: Sendable {
       return "\(client) backs off \(length) after \(event.note ?? "an error")."
     case .queued:
       return "\(id)'s event waits in Lambda's queue for \(length)."
+    case .visibilityTimeout:
+      let messages = event.note.map { " (\($0))" } ?? ""
+      return "The failed batch's messages\(messages) stay in the queue, hidden until their visibility timeout ends in \(length); then a poller receives them again."
+    case .shardBlocked:
+      let which = event.note.map { " (\($0))" } ?? ""
+      return "\(id) is blocked: Lambda retries the same batch in \(length)\(which), and no record behind it is processed until it succeeds."
     }
   }
 
@@ -191,6 +214,12 @@ public struct Narrator: Sendable {
       return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(outcome.attempts) attempts, yet \(executions) execution\(executions == 1 ? "" : "s") ran."
     case .succeeded:
       return "\(id)'s event is done: an attempt succeeded (\(outcome.attempts) execution\(outcome.attempts == 1 ? "" : "s") in all)."
+    case .deadLetterQueue where !outcome.records.isEmpty:
+      return "Message \(outcome.records.joined(separator: ", ")) goes to the queue's dead letter queue \(outcome.target ?? "") after \(outcome.attempts) receives: the queue's redrive policy (maxReceiveCount), not the function's DLQ."
+    case .onFailure where !outcome.records.isEmpty:
+      return "\(id) gives up on records \(outcome.records.joined(separator: ", ")) (\(outcome.reason ?? "failed")): their metadata, not the records, goes to \(outcome.target ?? "the on-failure destination"), and the shard moves on."
+    case .dropped where !outcome.records.isEmpty:
+      return "\(id) gives up on records \(outcome.records.joined(separator: ", ")) (\(outcome.reason ?? "failed")) with no on-failure destination: they are lost, and the shard moves on."
     case .deadLetterQueue:
       return "\(id)'s event goes to the dead letter queue (\(outcome.reason ?? "failed")): the raw event plus RequestID, ErrorCode and ErrorMessage."
     case .onFailure:

@@ -1,0 +1,70 @@
+/// What an event source mapping knows while it runs: every record, and the consumers (a lane
+/// each) that read them.
+final class EventSourceState {
+  let mapping: EventSourceMapping
+
+  struct Record {
+    let id: String
+    let at: Milliseconds
+    let data: Value
+    let partitionKey: String?
+    let group: String?
+    /// Streams: the shard's sequence number; SQS: the message id.
+    var sequenceNumber = ""
+    var consumer = 0
+    var arrived = false
+    /// How many batches it has been in (SQS: `ApproximateReceiveCount`).
+    var deliveries = 0
+    /// SQS: hidden until then while in flight; the batch whose receive is the current one.
+    var visibleAt: Milliseconds = 0
+    var receipt: Int?
+    /// Done: processed (deleted, checkpointed), moved to a DLQ or discarded.
+    var done = false
+    /// Duplicate detection: the first mutation of each handler step, and which execution made it.
+    var firstMutations = SmallList<(step: Int, effect: Int, execution: Int)>()
+  }
+
+  /// A lane: a shard's iterator (or one of its parallel batches), the queue's pollers, or a FIFO
+  /// message group.
+  final class Consumer {
+    let invocation: Int
+    /// Streams and FIFO: the records it reads, in order; SQS standard: every message.
+    var records: [Int] = []
+    /// Position of the first record not yet checkpointed (streams) or not yet done (FIFO).
+    var checkpoint = 0
+    /// Batches in flight (streams and FIFO: at most one).
+    var inFlight = 0
+    var pollScheduled = false
+    /// Streams: retries used on the current batch, and the bisected size limit, if any.
+    var retries = 0
+    var sizeLimit: Int?
+    /// Blocked (waiting to retry) until this time.
+    var blockedUntil: Milliseconds = 0
+
+    init(invocation: Int) { self.invocation = invocation }
+  }
+
+  struct Batch {
+    let consumer: Int
+    let records: [Int]
+    /// Records the function reported as failed (`ReportBatchItemFailures`).
+    var failed: [Int] = []
+  }
+
+  var records: [Record] = []
+  var consumers: [Consumer] = []
+  var batches: [Batch] = []
+
+  init(mapping: EventSourceMapping) { self.mapping = mapping }
+
+  /// A stable hash of a partition key (FNV-1a): the same shard on every machine, which Swift's
+  /// `Hasher` (seeded per process) would not give.
+  static func hash(_ key: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    return hash
+  }
+}

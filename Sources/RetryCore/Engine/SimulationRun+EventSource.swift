@@ -1,0 +1,324 @@
+/// Event source mappings: pollers that read an SQS queue or a stream's shards and invoke the
+/// function synchronously with batches (`../shared/docs/lambda-semantics.md` section 3).
+extension SimulationRun {
+  /// Creates a lane per consumer (the queue, a FIFO group, a shard or one of its parallel
+  /// batches) and schedules the records' arrivals.
+  func setUpEventSource() {
+    guard let mapping = scenario.eventSource else { return }
+    let source = EventSourceState(mapping: mapping)
+    var laneOfKey: [String: Int] = [:]
+    func lane(_ key: String, caller: String, at: Milliseconds) -> Int {
+      if let existing = laneOfKey[key] { return existing }
+      let state = InvocationState(
+        index: invocations.count, id: key, type: .requestResponse, at: at, payload: .null, client: scenario.client)
+      invocations.append(state)
+      trace.invocations.append(TraceInvocation(id: key, type: .requestResponse, at: at, payload: .null, caller: caller))
+      source.consumers.append(EventSourceState.Consumer(invocation: state.index))
+      laneOfKey[key] = source.consumers.count - 1
+      return source.consumers.count - 1
+    }
+    var sequence: [Int: Int] = [:]
+    for record in scenario.records.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
+      var state = EventSourceState.Record(
+        id: record.id, at: record.at, data: record.data, partitionKey: record.partitionKey, group: record.messageGroupId)
+      switch mapping.kind {
+      case .sqs where mapping.queue.fifo:
+        let group = record.messageGroupId ?? "default"
+        state.consumer = lane("group \(group)", caller: "SQS FIFO queue \(mapping.queue.name), group \(group)", at: record.at)
+        state.sequenceNumber = record.id
+      case .sqs:
+        state.consumer = lane(mapping.queue.name, caller: "SQS queue \(mapping.queue.name)", at: record.at)
+        state.sequenceNumber = record.id
+      case .kinesis, .dynamodb:
+        // Source: https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html ("Lambda
+        // processes records in each shard in order"; with a ParallelizationFactor, "in-order
+        // processing at the partition-key level").
+        let hash = EventSourceState.hash(record.partitionKey ?? record.id)
+        let shard = Int(hash % UInt64(mapping.shards))
+        let slot = Int((hash / UInt64(mapping.shards)) % UInt64(mapping.parallelizationFactor))
+        let name = "shard-\(shard + 1)" + (mapping.parallelizationFactor > 1 ? ".\(slot + 1)" : "")
+        state.consumer = lane(name, caller: "\(mapping.kind == .kinesis ? "Kinesis" : "DynamoDB Streams") shard \(Self.shardId(shard))", at: record.at)
+        sequence[shard, default: 0] += 1
+        state.sequenceNumber = Self.sequenceNumber(shard: shard, position: sequence[shard]!)
+      }
+      source.records.append(state)
+      source.consumers[state.consumer].records.append(source.records.count - 1)
+    }
+    eventSource = source
+    for index in source.records.indices { schedule(.recordArrived(index), at: source.records[index].at) }
+  }
+
+  /// `shardId-000000000001`, as Kinesis names shards.
+  static func shardId(_ shard: Int) -> String {
+    let digits = String(shard)
+    return "shardId-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+  }
+
+  /// Kinesis sequence numbers are long, unique and increase within a shard.
+  static func sequenceNumber(shard: Int, position: Int) -> String {
+    let digits = String(position)
+    return "4959\(shard + 1)" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+  }
+
+  func recordArrived(_ index: Int) {
+    guard let source = eventSource else { return }
+    source.records[index].arrived = true
+    source.records[index].visibleAt = now
+    let consumer = source.records[index].consumer
+    record(.recordArrived, invocation: invocations[source.consumers[consumer].invocation].id, note: source.records[index].id)
+    schedulePoll(consumer)
+  }
+
+  /// The consumer polls at its next chance: streams at the next polling tick ("Lambda polls each
+  /// shard ... at a base rate of once per second"), SQS at once (long polling), both after the
+  /// batching window.
+  func schedulePoll(_ consumer: Int, at earliest: Milliseconds? = nil) {
+    guard let source = eventSource else { return }
+    let c = source.consumers[consumer]
+    guard !c.pollScheduled else { return }
+    var time = max(earliest ?? now, c.blockedUntil) + source.mapping.maximumBatchingWindow
+    if source.mapping.isStream {
+      let interval = max(1, source.mapping.pollingInterval)
+      time = (time + interval - 1) / interval * interval
+    }
+    c.pollScheduled = true
+    schedule(.sourcePoll(consumer), at: time)
+  }
+
+  func messageVisible(_ index: Int) {
+    guard let source = eventSource, !source.records[index].done, source.records[index].visibleAt <= now else { return }
+    schedulePoll(source.records[index].consumer)
+  }
+
+  func poll(_ consumer: Int) {
+    guard let source = eventSource else { return }
+    let c = source.consumers[consumer]
+    c.pollScheduled = false
+    guard now >= c.blockedUntil else { return schedulePoll(consumer) }
+    let mapping = source.mapping
+    if mapping.isStream || mapping.queue.fifo {
+      // One batch at a time: a shard's iterator, a FIFO message group.
+      guard c.inFlight == 0 else { return }
+      while c.checkpoint < c.records.count && source.records[c.records[c.checkpoint]].done { c.checkpoint += 1 }
+      var batch: [Int] = []
+      var position = c.checkpoint
+      let limit = min(mapping.batchSize, c.sizeLimit ?? mapping.batchSize)
+      while position < c.records.count && batch.count < limit {
+        let index = c.records[position]
+        let record = source.records[index]
+        guard record.arrived, record.visibleAt <= now else { break }
+        position += 1
+        if record.done { continue }
+        if !mapping.isStream, redrive(index) { continue }
+        batch.append(index)
+      }
+      if !batch.isEmpty { startBatch(consumer, batch) }
+    } else {
+      // SQS standard: up to `pollers` batches at once, of whatever is visible.
+      while c.inFlight < mapping.queue.pollers {
+        var batch: [Int] = []
+        for index in c.records where batch.count < mapping.batchSize {
+          let record = source.records[index]
+          guard record.arrived, !record.done, record.visibleAt <= now else { continue }
+          if redrive(index) { continue }
+          batch.append(index)
+        }
+        guard !batch.isEmpty else { break }
+        startBatch(consumer, batch)
+      }
+    }
+  }
+
+  /// SQS redrive: a message received `maxReceiveCount` times goes to the queue's DLQ on the
+  /// next receive instead of to the function. The queue's, not the function's.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+  func redrive(_ index: Int) -> Bool {
+    guard let source = eventSource, let limit = source.mapping.queue.maxReceiveCount,
+      source.records[index].deliveries >= limit
+    else { return false }
+    source.records[index].done = true
+    let record = source.records[index]
+    let lane = invocations[source.consumers[record.consumer].invocation].id
+    addOutcome(
+      TraceOutcome(
+        invocation: lane, kind: .deadLetterQueue, time: now, reason: "maxReceiveCount \(limit) reached",
+        payload: record.data, attempts: record.deliveries, target: source.mapping.queue.deadLetterQueue,
+        records: [record.id]))
+    return true
+  }
+
+  /// Receives `records` and invokes the function with them: a new Invoke, a new request id.
+  func startBatch(_ consumer: Int, _ records: [Int]) {
+    guard let source = eventSource else { return }
+    let batch = source.batches.count
+    source.batches.append(EventSourceState.Batch(consumer: consumer, records: records))
+    let c = source.consumers[consumer]
+    c.inFlight += 1
+    for index in records {
+      source.records[index].deliveries += 1
+      if source.mapping.kind == .sqs {
+        // "Lambda ... hides [messages] for the length of the queue's visibility timeout."
+        source.records[index].receipt = batch
+        source.records[index].visibleAt = now + source.mapping.queue.visibilityTimeout
+        schedule(.messageVisible(index), at: source.records[index].visibleAt)
+      }
+    }
+    let values = records.map { recordEvent($0) }
+    let execution = startExecution(
+      c.invocation, requestId: newRequestId(), caller: .eventSource, origin: .eventSource(batch: batch),
+      batch: BatchRun(batch: batch, records: records, values: values))
+    trace.attempts[executions[execution]!.attemptIndex].records = records.map { source.records[$0].id }
+  }
+
+  /// The record as the handler sees it, in AWS's event shapes (data stays JSON rather than
+  /// base64, so templates can read it).
+  func recordEvent(_ index: Int) -> Value {
+    guard let source = eventSource else { return .null }
+    let record = source.records[index]
+    switch source.mapping.kind {
+    case .sqs:
+      return .map([
+        "messageId": .string(record.id),
+        "body": record.data,
+        "attributes": .map([
+          "ApproximateReceiveCount": .string(String(record.deliveries)),
+          "MessageGroupId": record.group.map(Value.string) ?? .null,
+        ]),
+        "eventSource": "aws:sqs",
+      ])
+    case .kinesis:
+      let shard = source.consumers[record.consumer].invocation
+      return .map([
+        "kinesis": .map([
+          "partitionKey": .string(record.partitionKey ?? record.id),
+          "sequenceNumber": .string(record.sequenceNumber),
+          "data": record.data,
+          "approximateArrivalTimestamp": .int((scenario.origin + record.at) / 1_000),
+        ]),
+        "eventID": .string("\(invocations[shard].id):\(record.sequenceNumber)"),
+        "eventSource": "aws:kinesis",
+        "recordId": .string(record.id),
+      ])
+    case .dynamodb:
+      return .map([
+        "eventID": .string(record.id),
+        "eventName": "INSERT",
+        "dynamodb": .map([
+          "SequenceNumber": .string(record.sequenceNumber),
+          "NewImage": record.data,
+          "Keys": .map(["id": .string(record.partitionKey ?? record.id)]),
+        ]),
+        "eventSource": "aws:dynamodb",
+      ])
+    }
+  }
+
+  /// A batch's execution ended: delete or checkpoint what succeeded, and decide what happens to
+  /// the rest.
+  func eventSourceAttemptEnded(_ batchIndex: Int, attempt: AttemptEnd, failed: [Int]) {
+    guard let source = eventSource else { return }
+    let batch = source.batches[batchIndex]
+    let c = source.consumers[batch.consumer]
+    c.inFlight -= 1
+    let mapping = source.mapping
+    // An invalid or missing report, a thrown error, a timeout: the whole batch failed.
+    let failedRecords = attempt.outcome == .success ? failed : batch.records
+    if mapping.kind == .sqs {
+      sqsBatchEnded(batch, batchIndex: batchIndex, failed: failedRecords)
+    } else {
+      streamBatchEnded(batch, failed: failedRecords, attempt: attempt)
+    }
+  }
+
+  private func sqsBatchEnded(_ batch: EventSourceState.Batch, batchIndex: Int, failed: [Int]) {
+    guard let source = eventSource else { return }
+    // On success Lambda deletes the messages; on error "all messages in that batch become
+    // visible in the queue again", "including messages that Lambda processed successfully".
+    // Source: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+    let failedSet = Set(failed)
+    for index in batch.records where !failedSet.contains(index) {
+      // A message received again since (its visibility ran out while this batch ran) has a new
+      // receipt: this delete does not remove it (a documented choice; SQS's answer to a stale
+      // receipt handle is not specified).
+      if source.records[index].receipt == batchIndex { source.records[index].done = true }
+    }
+    let returning = failed.filter { !source.records[$0].done }
+    if let back = returning.map({ source.records[$0].visibleAt }).min(), back > now {
+      let lane = source.consumers[batch.consumer].invocation
+      addWait(lane, from: now, to: back, reason: .visibilityTimeout)
+      record(.retryScheduled, invocation: invocations[lane].id, wait: trace.waits.count - 1,
+             note: returning.map { source.records[$0].id }.joined(separator: " "))
+    }
+    schedulePoll(batch.consumer)
+  }
+
+  private func streamBatchEnded(_ batch: EventSourceState.Batch, failed: [Int], attempt: AttemptEnd) {
+    guard let source = eventSource else { return }
+    let c = source.consumers[batch.consumer]
+    let mapping = source.mapping
+    guard let firstFailed = batch.records.firstIndex(where: { failed.contains($0) }) else {
+      for index in batch.records { source.records[index].done = true }
+      c.retries = 0
+      c.sizeLimit = nil
+      schedulePoll(batch.consumer)
+      return
+    }
+    // ReportBatchItemFailures: "Lambda uses the record with the lowest sequence number as the
+    // checkpoint ... retries all records starting from that checkpoint".
+    for index in batch.records[..<firstFailed] { source.records[index].done = true }
+    let remaining = Array(batch.records[firstFailed...])
+    let lane = c.invocation
+    if mapping.bisectBatchOnFunctionError && remaining.count > 1 && attempt.outcome != .success {
+      // "Splitting a batch does not count towards the retry quota."
+      c.sizeLimit = (remaining.count + 1) / 2
+    } else {
+      c.retries += 1
+      let oldest = remaining.map { source.records[$0].at }.min() ?? now
+      let exhausted = mapping.maximumRetryAttempts >= 0 && c.retries > mapping.maximumRetryAttempts
+      let expired = mapping.maximumRecordAge.map { now - oldest >= $0 } ?? false
+      if exhausted || expired {
+        discard(remaining, consumer: batch.consumer, condition: exhausted ? "RetryAttemptsExhausted" : "RecordAgeExceeded")
+        schedulePoll(batch.consumer)
+        return
+      }
+    }
+    // The shard waits and retries the same records; nothing behind them moves.
+    c.blockedUntil = now + mapping.retryDelay
+    addWait(lane, from: now, to: c.blockedUntil, reason: .shardBlocked)
+    record(.retryScheduled, invocation: invocations[lane].id, wait: trace.waits.count - 1,
+           note: "retry \(c.retries)" + (mapping.maximumRetryAttempts >= 0 ? " of \(mapping.maximumRetryAttempts)" : ""))
+    schedulePoll(batch.consumer)
+  }
+
+  /// Streams: the batch is given up; its metadata (not its records) goes to the on-failure
+  /// destination, and the shard moves on.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+  private func discard(_ records: [Int], consumer: Int, condition: String) {
+    guard let source = eventSource else { return }
+    let c = source.consumers[consumer]
+    for index in records { source.records[index].done = true }
+    let first = source.records[records[0]]
+    let last = source.records[records[records.count - 1]]
+    let lane = invocations[c.invocation].id
+    let metadata: Value = .map([
+      "requestContext": .map([
+        "condition": .string(condition), "approximateInvokeCount": .int(c.retries + 1),
+      ]),
+      "KinesisBatchInfo": .map([
+        "shardId": .string(trace.invocations[c.invocation].caller.split(separator: " ").last.map(String.init) ?? lane),
+        "startSequenceNumber": .string(first.sequenceNumber),
+        "endSequenceNumber": .string(last.sequenceNumber),
+        "batchSize": .int(records.count),
+      ]),
+    ])
+    let destination = source.mapping.onFailure
+    addOutcome(
+      TraceOutcome(
+        invocation: lane, kind: destination == nil ? .dropped : .onFailure, time: now, reason: condition,
+        payload: metadata, attempts: c.retries + 1, target: destination?.target,
+        records: records.map { source.records[$0].id }))
+    c.retries = 0
+    c.sizeLimit = nil
+    c.blockedUntil = now
+  }
+}
