@@ -78,8 +78,9 @@ extension SimulationRun {
     guard !c.pollScheduled else { return }
     var time = max(earliest ?? now, c.blockedUntil) + source.mapping.maximumBatchingWindow
     if source.mapping.isStream {
+      // The next tick after now: records that arrive together go out together.
       let interval = max(1, source.mapping.pollingInterval)
-      time = (time + interval - 1) / interval * interval
+      time = (time / interval + 1) * interval
     }
     c.pollScheduled = true
     schedule(.sourcePoll(consumer), at: time)

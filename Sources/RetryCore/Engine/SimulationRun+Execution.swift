@@ -45,7 +45,7 @@ extension SimulationRun {
     while x.isRunning {
       guard let step = nextStep(x) else {
         if applyStepNumberFault(e, x) { return }
-        finish(e, x, .success, response: .null)
+        finish(e, x, .success, response: batchResponse(x) ?? .null)
         return
       }
       if applyStepNumberFault(e, x) { return }
@@ -72,6 +72,15 @@ extension SimulationRun {
       x.last = .none
       x.frames = SmallList(Frame(steps: compiledSteps, next: 0))
     }
+  }
+
+  /// The response of a batch handler with `ReportBatchItemFailures`: the failed records.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (`batchItemFailures`,
+  /// each with the message id or, for streams, the sequence number as `itemIdentifier`).
+  func batchResponse(_ x: ExecutionState) -> Value? {
+    guard let batch = x.batch, let source = eventSource, source.mapping.reportBatchItemFailures else { return nil }
+    let failures: [Value] = batch.failed.map { .map(["itemIdentifier": .string(source.records[$0].id)]) }
+    return .map(["batchItemFailures": .list(failures)])
   }
 
   /// Ends the current record's turn in a batch: `return` moves on to the next record; a thrown
@@ -295,6 +304,12 @@ extension SimulationRun {
       guard faultRandom.chance(scenario.faults[index].probability) else { continue }
       switch scenario.faults[index].kind {
       case .error(let type, let message):
+        // In a batch with ReportBatchItemFailures the record fails, not the batch: the handler
+        // goes on with the next record.
+        if endRecord(x, failed: true) {
+          schedule(.continueExecution(e), at: now)
+          return true
+        }
         finish(e, x, .error, errorType: type, message: message)
       case .crash:
         finish(e, x, .crash, errorType: "Runtime.ExitError",
