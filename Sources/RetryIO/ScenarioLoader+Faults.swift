@@ -17,7 +17,8 @@ extension ScenarioLoader.Session {
     var faults: [Fault] = []
     for item in try items(node, section: "faults", itemName: "a fault") {
       let fields = try item.mapping("a fault", keys: Self.faultKeys)
-      let invocation = try fields["invocation"].map { node throws(ScenarioError) in try invocationReference(node).id }
+      // In an event source scenario `invocation` names a record and `attempt` counts its deliveries.
+      let invocation = try fields["invocation"].map { node throws(ScenarioError) in try faultTarget(node) }
       let attempt = try fields["attempt"]?.wholeNumber("attempt", atLeast: 1)
       let point = try faultPoint(fields)
       let kindName = try fields["kind"]?.choice("kind", of: FaultKindName.self) ?? .error

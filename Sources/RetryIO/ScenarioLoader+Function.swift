@@ -56,9 +56,10 @@ extension ScenarioLoader.Session {
     return function
   }
 
-  /// `{type: sqs, target: failed-events}`. S3 buckets take failure records only.
+  /// `{type: sqs, target: failed-events}`. S3 buckets take failure records only. Also read for a
+  /// stream event source's `onFailure`, which narrows the types further.
   /// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
-  private func destination(_ node: YAMLNode, key: String) throws(ScenarioError) -> Destination {
+  func destination(_ node: YAMLNode, key: String) throws(ScenarioError) -> Destination {
     let fields = try node.mapping(key, keys: ["type", "target"])
     let typeNode = try fields.required("type")
     let kind = try typeNode.choice("type", of: Destination.Kind.self)

@@ -180,7 +180,9 @@ extension ScenarioLoader.Session {
   /// An `as` name: usable as a template root, so an identifier, and not a built-in name.
   private func resultName(_ node: YAMLNode, key: String) throws(ScenarioError) -> String {
     let name = try node.line(key, expected: "a result name")
-    if Self.builtinNames.contains(name) { throw node.error("\(key): \(quoted(name)) is a built-in name; choose another") }
+    if Self.builtinNames.contains(name) || name == Self.recordName {
+      throw node.error("\(key): \(quoted(name)) is a built-in name; choose another")
+    }
     guard let first = name.first, first.isLetter || first == "_",
       name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
     else {

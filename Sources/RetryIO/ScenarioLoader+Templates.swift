@@ -8,6 +8,12 @@ extension ScenarioLoader.Session {
   /// Root names every template may use: the event, the simulated clock, the request, the previous
   /// step's result and the Lambda context. Step results (`as:`) add to these in document order.
   static let builtinNames = ["event", "clock", "clockMillis", "requestId", "last", "context"]
+  /// The record being handled, bound only in event source scenarios (the handler runs once per
+  /// record of a batch). Reserved everywhere: the engine resolves it before any `as:` name.
+  static let recordName = "record"
+
+  /// The root names this file's templates may use besides step results.
+  var templateRoots: [String] { Self.builtinNames + (eventSource == nil ? [] : [Self.recordName]) }
 
   /// A template for any YAML value: every string is parsed, every other scalar is a literal, and
   /// maps and lists keep their shape, so that an error names the exact string that failed.
@@ -54,7 +60,7 @@ extension ScenarioLoader.Session {
 
   /// Every root name of `template` must be built in or the result of an earlier step.
   private func checkRootNames(of template: Template, text: String, in node: YAMLNode, scope: [String]) throws(ScenarioError) {
-    let known = Self.builtinNames + scope
+    let known = templateRoots + scope
     let unknown = template.rootNames.filter { !known.contains($0) }
     guard !unknown.isEmpty else { return }
     // Report the unknown name that comes first in the text (a Set has no order of its own).
@@ -65,6 +71,10 @@ extension ScenarioLoader.Session {
       throw ScenarioError(
         location: location,
         message: "unknown name \(quoted(name)) in template; it is only defined later, at line \(later.line)")
+    }
+    if name == Self.recordName {
+      throw ScenarioError(
+        location: location, message: "unknown name 'record' in template; only an eventSource scenario has records")
     }
     let hint = didYouMean(name, among: known)
     throw ScenarioError(

@@ -119,6 +119,11 @@ extension ScenarioLoader {
     /// and each id is checked for uniqueness and each fault looks its invocation up.
     var invocationPositions: [String: Int] = [:]
     var schedulePositions: [String: Int] = [:]
+    /// The event source mapping, read before the handler because it binds `${record}` there.
+    var eventSource: EventSourceMapping?
+    /// Records in file order, with where their ids are, and their positions by id (for faults).
+    var records: [(definition: SourceRecord, location: SourceLocation)] = []
+    var recordPositions: [String: Int] = [:]
 
     init(file: String, yaml: String) {
       self.file = file
@@ -127,7 +132,8 @@ extension ScenarioLoader {
 
     static let topLevelKeys = [
       "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "handler",
-      "invocations", "schedules", "faults", "throttles", "duplicateDeliveries", "externalWrites",
+      "invocations", "schedules", "eventSource", "records", "faults", "throttles", "duplicateDeliveries",
+      "externalWrites",
     ]
 
     func scenario(from root: YAMLNode) throws(ScenarioError) -> Scenario {
@@ -158,14 +164,22 @@ extension ScenarioLoader {
       if let node = fields["endpoints"] { try readEndpoints(node) }
       scenario.endpoints = endpoints.map(\.definition)
 
+      try checkWayIn(fields)
+      if let node = fields["eventSource"] { eventSource = try eventSourceMapping(node) }
+      scenario.eventSource = eventSource
+
       scenario.handler = try handler(fields.required("handler"))
 
+      if let eventSource, let key = fields.keyNode("eventSource") {
+        try readRecords(fields["records"], eventSourceKey: key, mapping: eventSource)
+        scenario.records = records.map(\.definition)
+      }
       if let node = fields["invocations"] { try readInvocations(node) }
       scenario.invocations = invocations.map(\.definition)
       if let node = fields["schedules"] { try readSchedules(node) }
       scenario.schedules = schedules.map(\.definition)
-      if invocations.isEmpty, schedules.isEmpty {
-        throw root.error("nothing invokes the function: add 'invocations' or 'schedules'")
+      if eventSource == nil, invocations.isEmpty, schedules.isEmpty {
+        throw root.error("nothing invokes the function: add 'invocations', 'schedules', or 'eventSource' with 'records'")
       }
 
       if let node = fields["faults"] { scenario.faults = try faults(node) }

@@ -81,7 +81,7 @@ import Testing
       """
     #expect(
       loadError(yaml)
-        == "test.yaml:2:1: unknown key 'colour' in the scenario; expected one of: name, title, lesson, source, seed, origin, function, client, tables, endpoints, handler, invocations, schedules, faults, throttles, duplicateDeliveries, externalWrites"
+        == "test.yaml:2:1: unknown key 'colour' in the scenario; expected one of: name, title, lesson, source, seed, origin, function, client, tables, endpoints, handler, invocations, schedules, eventSource, records, faults, throttles, duplicateDeliveries, externalWrites"
     )
   }
 
@@ -241,7 +241,7 @@ import Testing
       name: t
       handler: [{return: 1}]
       """
-    #expect(loadError(yaml) == "test.yaml:1:1: nothing invokes the function: add 'invocations' or 'schedules'")
+    #expect(loadError(yaml) == "test.yaml:1:1: nothing invokes the function: add 'invocations', 'schedules', or 'eventSource' with 'records'")
   }
 
   // MARK: Wrong types and values
