@@ -11,14 +11,22 @@ extension ScenarioLoader.Session {
   static let eventSourceKeys = [
     "type", "batchSize", "maximumBatchingWindowInSeconds", "functionResponseTypes", "pollingInterval", "shards",
     "maximumRetryAttempts", "maximumRecordAgeInSeconds", "bisectBatchOnFunctionError", "parallelizationFactor",
-    "onFailure", "retryDelay", "queue",
+    "onFailure", "retryDelay", "retentionPeriod", "queue",
   ]
   /// Keys for Kinesis and DynamoDB Streams only.
   static let streamOnlyKeys = [
     "shards", "maximumRetryAttempts", "maximumRecordAgeInSeconds", "bisectBatchOnFunctionError", "parallelizationFactor",
-    "onFailure", "retryDelay",
+    "onFailure", "retryDelay", "retentionPeriod",
   ]
-  static let queueKeys = ["name", "fifo", "visibilityTimeout", "maxReceiveCount", "deadLetterQueue", "pollers"]
+  static let queueKeys = [
+    "name", "fifo", "visibilityTimeout", "maxReceiveCount", "deadLetterQueue", "pollers", "messageRetentionPeriod",
+  ]
+  /// Kinesis retention: 24 h (default) to 365 days.
+  /// Source: https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html
+  static let streamRetentionRange: ClosedRange<Milliseconds> = (24 * 3_600_000)...(8_760 * 3_600_000)
+  /// SQS message retention: 60 s to 14 days, default 4 days.
+  /// Source: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+  static let messageRetentionRange: ClosedRange<Milliseconds> = 60_000...(14 * 86_400_000)
 
   /// `BatchSize`: at most 10,000, and 10 for FIFO queues.
   /// Source: https://docs.aws.amazon.com/lambda/latest/dg/API_CreateEventSourceMapping.html
@@ -106,6 +114,9 @@ extension ScenarioLoader.Session {
     }
     if let node = fields["onFailure"] { mapping.onFailure = try streamDestination(node) }
     if let node = fields["retryDelay"] { mapping.retryDelay = try node.duration("retryDelay") }
+    if let node = fields["retentionPeriod"] {
+      mapping.retentionPeriod = try retention(node, key: "retentionPeriod", in: Self.streamRetentionRange, range: "24h-8760h (365 days)")
+    }
     return mapping
   }
 
@@ -138,6 +149,10 @@ extension ScenarioLoader.Session {
     var queue = QueueDefinition()
     if let node = fields["name"] { queue.name = try queueName(node, key: "name") }
     if let node = fields["fifo"] { queue.fifo = try node.bool("fifo") }
+    if let node = fields["messageRetentionPeriod"] {
+      queue.messageRetentionPeriod = try retention(
+        node, key: "messageRetentionPeriod", in: Self.messageRetentionRange, range: "60s-336h (14 days)")
+    }
     if let node = fields["visibilityTimeout"] { queue.visibilityTimeout = try visibilityTimeout(node) }
     if let node = fields["maxReceiveCount"] {
       queue.maxReceiveCount = try node.wholeNumber("maxReceiveCount", in: Self.maxReceiveCountRange, rangeName: "AWS's range")
@@ -172,6 +187,17 @@ extension ScenarioLoader.Session {
       throw node.error("\(key): \(quoted(name)) must be 1-80 letters, digits, '-' or '_', optionally ending in .fifo (AWS)")
     }
     return name
+  }
+
+  /// A retention period within AWS's range.
+  private func retention(
+    _ node: YAMLNode, key: String, in range: ClosedRange<Milliseconds>, range rangeText: String
+  ) throws(ScenarioError) -> Milliseconds {
+    let value = try node.duration(key)
+    guard range.contains(value) else {
+      throw node.error("\(key): \(quoted((node.scalarText ?? "").trimmingSpaces)) is outside AWS's range \(rangeText)")
+    }
+    return value
   }
 
   /// A duration of whole seconds up to 12 h: SQS counts the visibility timeout in seconds.

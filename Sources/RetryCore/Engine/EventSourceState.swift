@@ -37,9 +37,13 @@ final class EventSourceState {
     var pollScheduled = false
     /// Streams: retries used on the current batch, and the bisected size limit, if any.
     var retries = 0
+    /// Streams: bisections of the current batch (they invoke, but do not count as retries).
+    var bisections = 0
     var sizeLimit: Int?
     /// Blocked (waiting to retry) until this time.
     var blockedUntil: Milliseconds = 0
+    /// Streams: the failed batch, retried as it was ("retries the batch").
+    var retryBatch: [Int]?
 
     init(invocation: Int) { self.invocation = invocation }
   }

@@ -100,6 +100,12 @@ extension SimulationRun {
     if mapping.isStream || mapping.queue.fifo {
       // One batch at a time: a shard's iterator, a FIFO message group.
       guard c.inFlight == 0 else { return }
+      if mapping.isStream, var retry = c.retryBatch {
+        retry = retry.filter { !source.records[$0].done && !expire($0) }
+        if let limit = c.sizeLimit { retry = Array(retry.prefix(limit)) }
+        c.retryBatch = retry.isEmpty ? nil : retry
+        if !retry.isEmpty { return startBatch(consumer, retry) }
+      }
       while c.checkpoint < c.records.count && source.records[c.records[c.checkpoint]].done { c.checkpoint += 1 }
       var batch: [Int] = []
       var position = c.checkpoint
@@ -109,7 +115,7 @@ extension SimulationRun {
         let record = source.records[index]
         guard record.arrived, record.visibleAt <= now else { break }
         position += 1
-        if record.done { continue }
+        if record.done || expire(index) { continue }
         if !mapping.isStream, redrive(index) { continue }
         batch.append(index)
       }
@@ -121,7 +127,7 @@ extension SimulationRun {
         for index in c.records where batch.count < mapping.batchSize {
           let record = source.records[index]
           guard record.arrived, !record.done, record.visibleAt <= now else { continue }
-          if redrive(index) { continue }
+          if expire(index) || redrive(index) { continue }
           batch.append(index)
         }
         guard !batch.isEmpty else { break }
@@ -145,6 +151,23 @@ extension SimulationRun {
         invocation: lane, kind: .deadLetterQueue, time: now, reason: "maxReceiveCount \(limit) reached",
         payload: record.data, attempts: record.deliveries, target: source.mapping.queue.deadLetterQueue,
         records: [record.id]))
+    return true
+  }
+
+  /// A record past its queue's or stream's retention is gone: SQS deletes the message, the
+  /// stream trims the record. Returns whether it expired now.
+  func expire(_ index: Int) -> Bool {
+    guard let source = eventSource, !source.records[index].done else { return false }
+    let mapping = source.mapping
+    let retention = mapping.isStream ? mapping.retentionPeriod : mapping.queue.messageRetentionPeriod
+    guard now - source.records[index].at >= retention else { return false }
+    source.records[index].done = true
+    let record = source.records[index]
+    addOutcome(
+      TraceOutcome(
+        invocation: invocations[source.consumers[record.consumer].invocation].id, kind: .dropped, time: now,
+        reason: mapping.isStream ? "RetentionPeriodExpired" : "MessageRetentionPeriodExpired", payload: record.data,
+        attempts: record.deliveries, records: [record.id]))
     return true
   }
 
@@ -260,7 +283,14 @@ extension SimulationRun {
     guard let firstFailed = batch.records.firstIndex(where: { failed.contains($0) }) else {
       for index in batch.records { source.records[index].done = true }
       c.retries = 0
-      c.sizeLimit = nil
+      // After a bisected half succeeds, the other half is retried on its own.
+      if let rest = c.retryBatch?.filter({ !source.records[$0].done }), !rest.isEmpty {
+        c.retryBatch = rest
+      } else {
+        c.retryBatch = nil
+        c.sizeLimit = nil
+        c.bisections = 0
+      }
       schedulePoll(batch.consumer)
       return
     }
@@ -269,9 +299,13 @@ extension SimulationRun {
     for index in batch.records[..<firstFailed] { source.records[index].done = true }
     let remaining = Array(batch.records[firstFailed...])
     let lane = c.invocation
+    // The retry is the failed batch again (with any bisected-off half after it).
+    let untried = (c.retryBatch ?? []).filter { !remaining.contains($0) && !source.records[$0].done }
+    c.retryBatch = remaining + untried
     if mapping.bisectBatchOnFunctionError && remaining.count > 1 && attempt.outcome != .success {
       // "Splitting a batch does not count towards the retry quota."
       c.sizeLimit = (remaining.count + 1) / 2
+      c.bisections += 1
     } else {
       c.retries += 1
       let oldest = remaining.map { source.records[$0].at }.min() ?? now
@@ -303,7 +337,7 @@ extension SimulationRun {
     let lane = invocations[c.invocation].id
     let metadata: Value = .map([
       "requestContext": .map([
-        "condition": .string(condition), "approximateInvokeCount": .int(c.retries + 1),
+        "condition": .string(condition), "approximateInvokeCount": .int(c.retries + c.bisections),
       ]),
       "KinesisBatchInfo": .map([
         "shardId": .string(trace.invocations[c.invocation].caller.split(separator: " ").last.map(String.init) ?? lane),
@@ -316,10 +350,13 @@ extension SimulationRun {
     addOutcome(
       TraceOutcome(
         invocation: lane, kind: destination == nil ? .dropped : .onFailure, time: now, reason: condition,
-        payload: metadata, attempts: c.retries + 1, target: destination?.target,
+        payload: metadata, attempts: c.retries + c.bisections, target: destination?.target,
         records: records.map { source.records[$0].id }))
     c.retries = 0
+    c.bisections = 0
     c.sizeLimit = nil
+    c.retryBatch = c.retryBatch?.filter { !source.records[$0].done }
+    if c.retryBatch?.isEmpty == true { c.retryBatch = nil }
     c.blockedUntil = now
   }
 }

@@ -43,12 +43,18 @@ public struct EventSourceMapping: Sendable {
   /// Streams: how long the shard waits before retrying a failed batch. UNCONFIRMED (AWS
   /// retries "until processing succeeds"): a documented, configurable choice.
   public var retryDelay: Milliseconds
+  /// Streams: how long records stay in the stream (Kinesis: 24 h by default, up to 365 days);
+  /// a record still failing then expires, and the shard moves on.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html ("retries the batch
+  /// until processing succeeds or the data expires")
+  public var retentionPeriod: Milliseconds
 
   public init(
     kind: Kind, batchSize: Int? = nil, maximumBatchingWindow: Milliseconds = 0, reportBatchItemFailures: Bool = false,
     pollingInterval: Milliseconds = 1_000, queue: QueueDefinition = .init(), shards: Int = 1,
     maximumRetryAttempts: Int = -1, maximumRecordAge: Milliseconds? = nil, bisectBatchOnFunctionError: Bool = false,
-    parallelizationFactor: Int = 1, onFailure: Destination? = nil, retryDelay: Milliseconds = 1_000
+    parallelizationFactor: Int = 1, onFailure: Destination? = nil, retryDelay: Milliseconds = 1_000,
+    retentionPeriod: Milliseconds = 24 * 3_600_000
   ) {
     self.kind = kind
     self.batchSize = batchSize ?? (kind == .sqs ? 10 : 100)
@@ -63,6 +69,7 @@ public struct EventSourceMapping: Sendable {
     self.parallelizationFactor = parallelizationFactor
     self.onFailure = onFailure
     self.retryDelay = retryDelay
+    self.retentionPeriod = retentionPeriod
   }
 
   public var isStream: Bool { kind != .sqs }
@@ -81,10 +88,13 @@ public struct QueueDefinition: Sendable {
   public var deadLetterQueue: String?
   /// Lambda's pollers: concurrent batches from a standard queue (AWS starts with five).
   public var pollers: Int
+  /// How long SQS keeps a message (60 s - 14 days, default 4 days): one that keeps failing with
+  /// no redrive policy is deleted then.
+  public var messageRetentionPeriod: Milliseconds
 
   public init(
     name: String = "queue", fifo: Bool = false, visibilityTimeout: Milliseconds = 30_000, maxReceiveCount: Int? = nil,
-    deadLetterQueue: String? = nil, pollers: Int = 5
+    deadLetterQueue: String? = nil, pollers: Int = 5, messageRetentionPeriod: Milliseconds = 4 * 86_400_000
   ) {
     self.name = name
     self.fifo = fifo
@@ -92,6 +102,7 @@ public struct QueueDefinition: Sendable {
     self.maxReceiveCount = maxReceiveCount
     self.deadLetterQueue = deadLetterQueue
     self.pollers = pollers
+    self.messageRetentionPeriod = messageRetentionPeriod
   }
 }
 
