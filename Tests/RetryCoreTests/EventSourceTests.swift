@@ -44,7 +44,7 @@ import Testing
     #expect(trace.attempts[0].records == ["r1", "r2", "r3"])
     #expect(trace.attempts[0].start == 1_000)  // polled once per second
     #expect(trace.attempts[0].caller == .eventSource)
-    #expect(trace.effects.map(\.record) == ["r1", "r2", "r3"])
+    #expect(trace.effects.indices.map { trace.record(ofEffect: $0) } == ["r1", "r2", "r3"])
     #expect(trace.events.filter { $0.kind == .recordArrived }.map(\.note) == ["r1", "r2", "r3"])
   }
 
@@ -60,8 +60,8 @@ import Testing
     #expect(trace.attempts[0].requestId != trace.attempts[1].requestId)
     #expect(trace.waits.map(\.reason) == [.shardBlocked])
     // r1 was written by both executions: a duplicate.
-    let r1 = trace.effects.filter { $0.record == "r1" }
-    #expect(r1.count == 2 && r1[1].duplicateOf == trace.effects.firstIndex { $0.record == "r1" })
+    let r1 = trace.effects(ofRecord: "r1")
+    #expect(r1.count == 2 && r1[1].duplicateOf == trace.effects.indices.first { trace.record(ofEffect: $0) == "r1" })
   }
 
   @Test func retriesRunOutAndTheBatchMetadataGoesToTheOnFailureDestination() {
@@ -113,7 +113,7 @@ import Testing
     #expect(trace.attempts[0].outcome == .success)
     #expect(trace.attempts[0].response == ["batchItemFailures": [["itemIdentifier": "r2"]]])
     // r3 was processed in the first batch and again from the checkpoint.
-    #expect(trace.effects.filter { $0.record == "r3" }.count == 2)
+    #expect(trace.effects(ofRecord: "r3").count == 2)
   }
 
   @Test func eachPartitionKeyStaysInItsShardInOrder() {
@@ -125,7 +125,7 @@ import Testing
       let ids = records.filter { $0.partitionKey == key }.map(\.id)
       let lanes = Set(trace.attempts.filter { !Set($0.records).isDisjoint(with: ids) }.map(\.invocation))
       #expect(lanes.count == 1, "\(key)")
-      let order = trace.effects.compactMap(\.record).filter(ids.contains)
+      let order = trace.effects.indices.compactMap { trace.record(ofEffect: $0) }.filter(ids.contains)
       #expect(order == ids, "\(key)")
     }
   }
@@ -155,7 +155,7 @@ import Testing
     #expect(trace.attempts[1].start >= 30_000)
     #expect(trace.waits.map(\.reason) == [.visibilityTimeout])
     // m1 was processed both times: the whole batch comes back, processed messages included.
-    #expect(trace.effects.filter { $0.record == "m1" }.last?.duplicateOf != nil)
+    #expect(trace.effects(ofRecord: "m1").last?.duplicateOf != nil)
   }
 
   /// Without ReportBatchItemFailures the poison message takes its whole batch along: every
@@ -169,7 +169,7 @@ import Testing
     #expect(trace.outcomes.map(\.records) == [["m1"], ["m2"], ["m3"]])
     #expect(trace.outcomes.allSatisfy { $0.kind == .deadLetterQueue && $0.target == "orders-dlq" && $0.attempts == 2 })
     #expect(trace.outcomes.allSatisfy { $0.time == 60_000 })
-    #expect(trace.effects.filter { $0.record == "m1" }.map { $0.duplicateOf != nil } == [false, true])
+    #expect(trace.effects(ofRecord: "m1").map { $0.duplicateOf != nil } == [false, true])
     #expect(trace.world.tables[0].items.compactMap { $0["id"]?.displayText } == ["m1"])
   }
 
@@ -178,7 +178,7 @@ import Testing
     mapping.queue = QueueDefinition(name: "orders", visibilityTimeout: 30_000, maxReceiveCount: 2, deadLetterQueue: "orders-dlq")
     let trace = run(Self.scenario(mapping, records: Self.messages(["m1", "m2", "m3"]), faults: Self.fail("m2", attempts: [nil])))
     #expect(trace.attempts.map(\.records) == [["m1", "m2", "m3"], ["m2"]])
-    #expect(trace.effects.filter { $0.record == "m1" }.count == 1)
+    #expect(trace.effects(ofRecord: "m1").count == 1)
     #expect(trace.outcomes.map(\.records) == [["m2"]])
   }
 
@@ -197,7 +197,7 @@ import Testing
     #expect(trace.attempts.count == 2)
     #expect(trace.attempts[1].start < trace.attempts[0].end)
     #expect(trace.attempts[1].start - trace.attempts[0].start == 10_000)
-    #expect(trace.effects.filter { $0.record == "m1" }.map { $0.duplicateOf != nil } == [false, true])
+    #expect(trace.effects(ofRecord: "m1").map { $0.duplicateOf != nil } == [false, true])
     #expect(trace.outcomes.map(\.kind) == [.deadLetterQueue])
   }
 
@@ -220,6 +220,13 @@ import Testing
     #expect(a.map(\.records) == [["a1", "a2"], ["a1", "a2"], ["a3"]])
     #expect(a[1].start >= 30_000)
     #expect(trace.attempts.filter { $0.invocation == "group b" }.map(\.start) == [0])
-    #expect(trace.effects.compactMap(\.record).filter { $0.hasPrefix("a") }.last == "a3")
+    #expect(trace.effects.indices.compactMap { trace.record(ofEffect: $0) }.filter { $0.hasPrefix("a") }.last == "a3")
+  }
+}
+
+extension Trace {
+  /// The effects made for one message or stream record.
+  func effects(ofRecord id: String) -> [TraceEffect] {
+    effects.indices.filter { record(ofEffect: $0) == id }.map { effects[$0] }
   }
 }

@@ -202,7 +202,8 @@ extension SimulationRun {
       TraceEffect(
         time: now, invocation: x.invocation.id, attempt: x.attemptNumber, actor: x.label, target: target, kind: kind,
         key: key, before: before, after: after, step: step.path, detail: detail, version: version,
-        duplicateOf: duplicateOf, record: recordId))
+        duplicateOf: duplicateOf))
+    if let recordId { trace.effectRecords[index] = recordId }
     record(.effect, invocation: x.invocation.id, attempt: x.attemptNumber, effect: index)
   }
 

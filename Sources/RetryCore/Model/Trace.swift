@@ -13,6 +13,10 @@ public struct Trace: Sendable {
   public var events: [TraceEvent]
   /// The outside world at the end of the run.
   public var world: WorldSnapshot
+  /// Event sources: the message or record each effect was made for, by effect index. Kept
+  /// beside the effects rather than in them: a run of a million async invocations has none,
+  /// and `TraceEffect` stays at its size (`DeterminismTests.traceRecordsStayCompact`).
+  public var effectRecords: [Int: String] = [:]
 
   public init(
     meta: TraceMeta, invocations: [TraceInvocation] = [], attempts: [TraceAttempt] = [], waits: [TraceWait] = [],
@@ -33,6 +37,9 @@ public struct Trace: Sendable {
   public func attempts(of invocation: String) -> [TraceAttempt] {
     attempts.filter { $0.invocation == invocation }
   }
+
+  /// The message or stream record effect `index` was made for (event sources only).
+  public func record(ofEffect index: Int) -> String? { effectRecords[index] }
 
   /// The effects that repeat an earlier effect of the same event.
   public var duplicateEffects: [TraceEffect] {

@@ -19,8 +19,6 @@ public struct TraceEffect: Sendable, Hashable {
   /// Extra detail: the failed condition, the status code, the log line.
   public var detail: String?
   public var kind: EffectKind
-  /// The queue message or stream record the handler was processing (event sources only).
-  public var record: String?
   // Stored as Int32 (`CompactIndex`) next to `kind`: a run of a million invocations records a
   // million effects, and this makes each one 168 bytes instead of 208.
   /// The attempt number within the invocation, or nil for an external writer.
@@ -33,7 +31,7 @@ public struct TraceEffect: Sendable, Hashable {
   public init(
     time: Milliseconds, invocation: String?, attempt: Int?, actor: String, target: String, kind: EffectKind,
     key: String, before: Value? = nil, after: Value? = nil, step: String? = nil, detail: String? = nil,
-    version: Int? = nil, duplicateOf: Int? = nil, record: String? = nil
+    version: Int? = nil, duplicateOf: Int? = nil
   ) {
     self.time = time
     self.invocation = invocation
@@ -48,7 +46,6 @@ public struct TraceEffect: Sendable, Hashable {
     self.attempt = attempt
     self.version = version
     self.duplicateOf = duplicateOf
-    self.record = record
   }
 }
 
