@@ -48,6 +48,15 @@ import Testing
     #expect(trace.events.filter { $0.kind == .recordArrived }.map(\.note) == ["r1", "r2", "r3"])
   }
 
+  @Test func withABacklogTheIteratorReadsOnWithoutWaitingForTheNextTick() {
+    let records = (0..<250).map { SourceRecord(id: "r\($0)", at: Milliseconds($0), partitionKey: "alice", data: [:]) }
+    let trace = run(Self.scenario(EventSourceMapping(kind: .kinesis), records: records))
+    #expect(trace.attempts.map(\.records.count) == [100, 100, 50])
+    #expect(trace.attempts[0].start == 1_000)
+    #expect(trace.attempts[1].start == trace.attempts[0].end)
+    #expect(trace.attempts[2].start == trace.attempts[1].end)
+  }
+
   @Test func aFailingBatchBlocksItsShardAndIsRetriedWholeWithANewRequestId() {
     var records = Self.kinesisRecords(["r1", "r2", "r3"])
     records.append(SourceRecord(id: "r4", at: 1_500, partitionKey: "alice", data: [:]))

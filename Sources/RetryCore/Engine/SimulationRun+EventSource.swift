@@ -72,13 +72,14 @@ extension SimulationRun {
   /// The consumer polls at its next chance: streams at the next polling tick ("Lambda polls each
   /// shard ... at a base rate of once per second"), SQS at once (long polling), both after the
   /// batching window.
-  func schedulePoll(_ consumer: Int, at earliest: Milliseconds? = nil) {
+  func schedulePoll(_ consumer: Int, at earliest: Milliseconds? = nil, backlog: Bool = false) {
     guard let source = eventSource else { return }
     let c = source.consumers[consumer]
     guard !c.pollScheduled else { return }
     var time = max(earliest ?? now, c.blockedUntil) + source.mapping.maximumBatchingWindow
-    if source.mapping.isStream {
-      // The next tick after now: records that arrive together go out together.
+    if source.mapping.isStream && !backlog {
+      // The next tick after now: records that arrive together go out together. With records
+      // already waiting behind a finished batch, the iterator reads on at once.
       let interval = max(1, source.mapping.pollingInterval)
       time = (time / interval + 1) * interval
     }
@@ -291,7 +292,7 @@ extension SimulationRun {
         c.sizeLimit = nil
         c.bisections = 0
       }
-      schedulePoll(batch.consumer)
+      schedulePoll(batch.consumer, backlog: hasBacklog(c))
       return
     }
     // ReportBatchItemFailures: "Lambda uses the record with the lowest sequence number as the
@@ -323,6 +324,18 @@ extension SimulationRun {
     record(.retryScheduled, invocation: invocations[lane].id, wait: trace.waits.count - 1,
            note: "retry \(c.retries)" + (mapping.maximumRetryAttempts >= 0 ? " of \(mapping.maximumRetryAttempts)" : ""))
     schedulePoll(batch.consumer)
+  }
+
+  /// Whether records have arrived that the consumer has not read yet.
+  func hasBacklog(_ c: EventSourceState.Consumer) -> Bool {
+    guard let source = eventSource else { return false }
+    var position = c.checkpoint
+    while position < c.records.count {
+      let record = source.records[c.records[position]]
+      if !record.done { return record.arrived }
+      position += 1
+    }
+    return false
   }
 
   /// Streams: the batch is given up; its metadata (not its records) goes to the on-failure
