@@ -50,7 +50,9 @@ import Testing
 
   @Test func withABacklogTheIteratorReadsOnWithoutWaitingForTheNextTick() {
     let records = (0..<250).map { SourceRecord(id: "r\($0)", at: Milliseconds($0), partitionKey: "alice", data: [:]) }
-    let trace = run(Self.scenario(EventSourceMapping(kind: .kinesis), records: records))
+    var scenario = Self.scenario(EventSourceMapping(kind: .kinesis), records: records)
+    scenario.function.timeout = 60_000  // a batch of 100 records takes about 8 s
+    let trace = run(scenario)
     #expect(trace.attempts.map(\.records.count) == [100, 100, 50])
     #expect(trace.attempts[0].start == 1_000)
     #expect(trace.attempts[1].start == trace.attempts[0].end)
@@ -68,6 +70,8 @@ import Testing
     #expect(trace.attempts.map(\.outcome) == [.error, .success, .success])
     #expect(trace.attempts[0].requestId != trace.attempts[1].requestId)
     #expect(trace.waits.map(\.reason) == [.shardBlocked])
+    // The retry comes one retryDelay (1 s) after the failure.
+    #expect(trace.attempts[1].start == trace.attempts[0].end + 1_000)
     // r1 was written by both executions: a duplicate.
     let r1 = trace.effects(ofRecord: "r1")
     #expect(r1.count == 2 && r1[1].duplicateOf == trace.effects.indices.first { trace.record(ofEffect: $0) == "r1" })

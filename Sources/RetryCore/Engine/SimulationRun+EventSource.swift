@@ -104,6 +104,7 @@ extension SimulationRun {
       if mapping.isStream, var retry = c.retryBatch {
         retry = retry.filter { !source.records[$0].done && !expire($0) }
         if let limit = c.sizeLimit { retry = Array(retry.prefix(limit)) }
+        retry = dropTooOld(retry, consumer: consumer)
         c.retryBatch = retry.isEmpty ? nil : retry
         if !retry.isEmpty { return startBatch(consumer, retry) }
       }
@@ -120,6 +121,7 @@ extension SimulationRun {
         if !mapping.isStream, redrive(index) { continue }
         batch.append(index)
       }
+      if mapping.isStream { batch = dropTooOld(batch, consumer: consumer) }
       if !batch.isEmpty { startBatch(consumer, batch) }
     } else {
       // SQS standard: up to `pollers` batches at once, of whatever is visible.
@@ -314,7 +316,7 @@ extension SimulationRun {
       let expired = mapping.maximumRecordAge.map { now - oldest >= $0 } ?? false
       if exhausted || expired {
         discard(remaining, consumer: batch.consumer, condition: exhausted ? "RetryAttemptsExhausted" : "RecordAgeExceeded")
-        schedulePoll(batch.consumer)
+        schedulePoll(batch.consumer, backlog: hasBacklog(c))
         return
       }
     }
@@ -323,7 +325,18 @@ extension SimulationRun {
     addWait(lane, from: now, to: c.blockedUntil, reason: .shardBlocked)
     record(.retryScheduled, invocation: invocations[lane].id, wait: trace.waits.count - 1,
            note: "retry \(c.retries)" + (mapping.maximumRetryAttempts >= 0 ? " of \(mapping.maximumRetryAttempts)" : ""))
-    schedulePoll(batch.consumer)
+    // The retry comes `retryDelay` after the failure, not at the next polling tick.
+    schedulePoll(batch.consumer, backlog: true)
+  }
+
+  /// Streams: records older than `maximumRecordAgeInSeconds` are not sent to the function; they
+  /// go to the on-failure destination (or are dropped). Returns the records still young enough.
+  func dropTooOld(_ records: [Int], consumer: Int) -> [Int] {
+    guard let source = eventSource, let age = source.mapping.maximumRecordAge else { return records }
+    let old = records.filter { now - source.records[$0].at >= age }
+    guard !old.isEmpty else { return records }
+    discard(old, consumer: consumer, condition: "RecordAgeExceeded")
+    return records.filter { !source.records[$0].done }
   }
 
   /// Whether records have arrived that the consumer has not read yet.
