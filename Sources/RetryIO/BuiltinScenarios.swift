@@ -8,14 +8,16 @@ public enum BuiltinScenarios {
   public static var names: [String] { BuiltinScenarioFiles.all.map(\.name) }
 
   /// The talk tour: the built-in scenarios in the order the talk tells them (slides 12-15, 21-30,
-  /// then the demos), then any built-in the talk does not name. `retryscope` with no arguments
-  /// plays it, and PageDown at the end of one scenario opens the next.
+  /// then the demos; the SQS stories, then Kinesis last: demos 5-6 and slide 31), then any
+  /// built-in the talk does not name. `retryscope` with no arguments plays it, and PageDown at the
+  /// end of one scenario opens the next.
   public static var talkTour: [String] {
     let talk = [
       "sync-error", "sync-timeout-retry", "async-retries-dlq", "async-interleave", "echo", "square", "create-user",
       "newsletter-post", "user-exists", "cron-clock", "client-token", "no-system-time", "client-state",
       "condition-expression", "status-server-time", "status-client-time", "status-previous-no", "slack-at-most-once",
-      "slack-at-least-once",
+      "slack-at-least-once", "sqs-visibility-duplicate", "sqs-redrive", "sqs-redrive-partial", "status-kinesis",
+      "status-kinesis-ordered", "kinesis-serialize",
     ]
     let available = Set(names)
     return talk.filter(available.contains) + names.filter { !talk.contains($0) }

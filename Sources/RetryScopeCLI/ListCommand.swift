@@ -16,6 +16,7 @@ struct ListCommand: TextCommand {
       do { scenario = try BuiltinScenarios.load(named: name) } catch { throw CLIError(error) }
       var types = Set(scenario.invocations.map(\.type.rawValue))
       if !scenario.schedules.isEmpty { types.insert("Schedule") }
+      if let source = scenario.eventSource { types.insert(Self.kind(of: source)) }
       rows.append((name, types.sorted().joined(separator: "+"), scenario.title))
     }
     let nameWidth = rows.map(\.0.count).max() ?? 0
@@ -23,6 +24,15 @@ struct ListCommand: TextCommand {
     return rows.map { name, types, title in
       name.padding(nameWidth) + "  " + types.padding(typeWidth) + "  " + title
     }.joined(separator: "\n") + "\n"
+  }
+
+  /// What an event source scenario shows in the invocation-types column.
+  static func kind(of source: EventSourceMapping) -> String {
+    switch source.kind {
+    case .sqs: source.queue.fifo ? "SQS FIFO" : "SQS"
+    case .kinesis: "Kinesis"
+    case .dynamodb: "DynamoDB"
+    }
   }
 }
 

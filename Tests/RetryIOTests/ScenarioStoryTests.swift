@@ -228,15 +228,182 @@ import Testing
     #expect(trace.attempts.last?.response == ["alreadyShipped": true])
   }
 
+  // MARK: E. Event sources (issue 4: demos 5-6, slide 31, SQS)
+
+  /// The scenario's own seed (nil) and the seeds the lessons must also hold for.
+  static let stageAndOtherSeeds: [UInt64?] = [nil, 2, 3, 99]
+
+  /// The records each effect was made for, in effect order, among `ids`.
+  static func effectRecords(_ trace: Trace, kinds: Set<EffectKind>, among ids: [String]) -> [String] {
+    trace.effects.indices.filter { kinds.contains(trace.effects[$0].kind) }
+      .compactMap { trace.record(ofEffect: $0) }.filter(ids.contains)
+  }
+
+  /// Each lane runs one batch at a time: a shard's iterator, not a pool.
+  static func batchesAreSerializedPerLane(_ trace: Trace) -> Bool {
+    Set(trace.attempts.map(\.invocation)).allSatisfy { lane in
+      let attempts = trace.attempts(of: lane).sorted { $0.start < $1.start }
+      return zip(attempts, attempts.dropFirst()).allSatisfy { $0.end <= $1.start }
+    }
+  }
+
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func statusKinesisRetriesTheBlockedBatchWithoutDuplicates(seed: UInt64?) throws {
+    let trace = try Self.run("status-kinesis", seed: seed)
+    #expect(trace.invocations.map(\.id) == ["shard-1"])
+    let batch = ["alice-1", "bob-1", "alice-2", "bob-2"]
+    #expect(trace.attempts.map(\.records) == [batch, batch, ["alice-3"]])
+    #expect(trace.attempts.map(\.outcome) == [.error, .success, .success])
+    #expect(trace.attempts[0].requestId != trace.attempts[1].requestId)
+    // The shard is blocked while the batch fails; alice-3 arrives then and waits behind it.
+    let wait = try #require(trace.waits.first)
+    #expect(trace.waits.map(\.reason) == [.shardBlocked])
+    #expect(wait.invocation == "shard-1" && wait.beforeAttempt == 2)
+    let arrival = try #require(trace.events.first { $0.kind == .recordArrived && $0.note == "alice-3" })
+    #expect(arrival.time > trace.attempts[0].end && arrival.time < trace.attempts[1].start)
+    // The retry rewrites alice-1 and bob-1 with the same values: no duplicates.
+    #expect(trace.duplicateEffects.isEmpty)
+    #expect(Self.effectRecords(trace, kinds: [.unchanged], among: batch) == ["alice-1", "bob-1"])
+    #expect(Self.effects(trace, .unchanged).allSatisfy { $0.actor == "shard-1#2" })
+    let statuses = try #require(trace.world.tables.first { $0.name == "statuses" })
+    #expect(statuses.items.count == 5)
+    let alice = statuses.items.filter { $0["user"] == "alice" }
+      .sorted { ($0["seq"]?.displayText ?? "") < ($1["seq"]?.displayText ?? "") }
+    #expect(alice.map { $0["message"] } == ["hello", "lunch?", "see you"])
+    // created_at is if_not_exists: the first execution's time survives the retry.
+    #expect(alice[0]["created_at"]?.displayText.hasPrefix("2019-09-20T09:00:01") == true)
+    #expect(Self.effectRecords(trace, kinds: [.insert], among: batch + ["alice-3"]) == batch + ["alice-3"])
+  }
+
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func statusKinesisOrderedKeepsEachUsersOrderWhileTheOtherShardGoesOn(seed: UInt64?) throws {
+    let trace = try Self.run("status-kinesis-ordered", seed: seed)
+    #expect(Set(trace.invocations.map(\.id)) == ["shard-1", "shard-2"])
+    let users = ["alice": 3, "bob": 2, "carol": 3, "dave": 2]
+    for (user, count) in users {
+      let ids = (1...count).map { "\(user)-\($0)" }
+      let lanes = Set(trace.attempts.filter { !Set($0.records).isDisjoint(with: ids) }.map(\.invocation))
+      #expect(lanes.count == 1, "\(user) on one shard")
+      #expect(Self.effectRecords(trace, kinds: [.insert, .update], among: ids) == Self.orderedPairs(ids), "\(user) in order")
+    }
+    // alice's batch fails and blocks her shard; carol's last update goes through on the other
+    // shard meanwhile.
+    let blocked = try #require(trace.waits.first)
+    #expect(trace.waits.map(\.reason) == [.shardBlocked])
+    let aliceLane = try #require(trace.attempts.first { $0.records.contains("alice-1") }).invocation
+    #expect(blocked.invocation == aliceLane)
+    let retry = trace.attempts(of: aliceLane)[1]
+    #expect(trace.attempts(of: aliceLane).map(\.outcome) == [.error, .success, .success])
+    let carol3 = try #require(trace.attempts.first { $0.records == ["carol-3"] })
+    #expect(carol3.invocation != aliceLane)
+    #expect(carol3.start > trace.attempts(of: aliceLane)[0].end && carol3.end < retry.start)
+    let profiles = try #require(trace.world.tables.first { $0.name == "profiles" })
+    let last = Dictionary(uniqueKeysWithValues: profiles.items.map { ($0["user"]?.displayText ?? "", $0["lastMessage"]) })
+    #expect(last == ["alice": "see you", "bob": "at 12", "carol": "2 minutes", "dave": "on my way"])
+    #expect(trace.duplicateEffects.isEmpty)
+    #expect(Self.effects(trace, .unchanged).count == 4)
+    #expect(Self.batchesAreSerializedPerLane(trace))
+  }
+
+  /// Each record writes its status row, then its profile: the expected record of each effect.
+  static func orderedPairs(_ ids: [String]) -> [String] { ids.flatMap { [$0, $0] } }
+
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func kinesisSerializeProcessesEachAccountInOrderOnItsOwnShard(seed: UInt64?) throws {
+    let trace = try Self.run("kinesis-serialize", seed: seed)
+    #expect(Set(trace.invocations.map(\.id)) == ["shard-1", "shard-2", "shard-3"])
+    #expect(Self.batchesAreSerializedPerLane(trace))
+    let accounts = ["acme", "globex", "initech", "wayne", "soylent"]
+    for account in accounts {
+      let ids = (1...3).map { "\(account)-\($0)" }
+      let lanes = Set(trace.attempts.filter { !Set($0.records).isDisjoint(with: ids) }.map(\.invocation))
+      #expect(lanes.count == 1, "\(account) on one shard")
+      #expect(Self.effectRecords(trace, kinds: [.update], among: ids) == ids, "\(account) in order")
+    }
+    // globex-2 fails: its shard (acme and globex) is blocked and retries the batch; the retried
+    // acme-2 fails its condition (done = 1) and is skipped. The other shards go on.
+    let failed = try #require(trace.attempts.first { $0.outcome == .error })
+    #expect(failed.records == ["acme-2", "globex-2"])
+    #expect(trace.waits.map(\.reason) == [.shardBlocked])
+    #expect(trace.waits.allSatisfy { $0.invocation == failed.invocation })
+    #expect(trace.attempts(of: failed.invocation).map(\.records) == [
+      ["acme-1", "globex-1"], ["acme-2", "globex-2"], ["acme-2", "globex-2"], ["acme-3", "globex-3"],
+    ])
+    let wait = try #require(trace.waits.first)
+    #expect(trace.attempts.contains { $0.invocation != failed.invocation && $0.start >= wait.from && $0.start < wait.to })
+    #expect(Self.effectRecords(trace, kinds: [.skip], among: ["acme-2"]) == ["acme-2"])
+    #expect(Self.effects(trace, .skip).count == 1)
+    #expect(trace.duplicateEffects.isEmpty)
+    let table = try #require(trace.world.tables.first)
+    #expect(table.items.allSatisfy { $0["done"] == 3 })
+    #expect(table.items.count == accounts.count)
+  }
+
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func sqsVisibilityDuplicateDeliversTheMessageToASecondExecutionMeanwhile(seed: UInt64?) throws {
+    let trace = try Self.run("sqs-visibility-duplicate", seed: seed)
+    #expect(trace.invocations.map(\.id) == ["orders"])
+    #expect(trace.attempts.map(\.records) == [["m1"], ["m1"]])
+    #expect(trace.attempts.map(\.outcome) == [.success, .success])
+    // Received again when the 30 s visibility timeout ends, while the first runs its 40 s.
+    #expect(trace.attempts[1].start == trace.attempts[0].start + 30_000)
+    #expect(trace.attempts[1].start < trace.attempts[0].end)
+    let inserts = Self.effects(trace, .insert, target: "invoices")
+    #expect(inserts.count == 2)
+    #expect(inserts[1].duplicateOf == trace.effects.firstIndex { $0.kind == .insert })
+    let invoices = try #require(trace.world.tables.first).items
+    #expect(invoices.count == 2)
+    #expect(invoices.allSatisfy { $0["order"] == "o-42" })
+    #expect(invoices[0]["id"] != invoices[1]["id"])
+    #expect(Set(invoices.compactMap { $0["receive"]?.displayText }) == ["1", "2"])
+    // The story ends: the redrive policy moves the message on its third receive.
+    let dlq = try #require(trace.outcomes.first)
+    #expect(trace.outcomes.count == 1)
+    #expect(dlq.kind == .deadLetterQueue && dlq.target == "orders-dlq" && dlq.records == ["m1"] && dlq.attempts == 2)
+  }
+
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func sqsRedriveReprocessesTheWholeBatchAndMovesItToTheQueuesDLQ(seed: UInt64?) throws {
+    let trace = try Self.run("sqs-redrive", seed: seed)
+    let batch = ["m1", "m2", "m3"]
+    #expect(trace.attempts.map(\.records) == [batch, batch, batch])
+    #expect(trace.attempts.map(\.outcome) == [.error, .error, .error])
+    #expect(trace.attempts.map(\.start) == [0, 30_000, 60_000])
+    #expect(trace.waits.map(\.reason) == [.visibilityTimeout, .visibilityTimeout, .visibilityTimeout])
+    // o-1 is shipped on every receive; o-3 never.
+    let posts = Self.effects(trace, .post)
+    #expect(posts.count == 3)
+    #expect(Self.effectRecords(trace, kinds: [.post], among: batch) == ["m1", "m1", "m1"])
+    #expect(trace.duplicateEffects.count == 2)
+    #expect(trace.world.endpoints[0].requests.map(\.body) == [["order": "o-1"], ["order": "o-1"], ["order": "o-1"]])
+    #expect(trace.outcomes.map(\.records) == [["m1"], ["m2"], ["m3"]])
+    #expect(trace.outcomes.allSatisfy { $0.kind == .deadLetterQueue && $0.target == "orders-dlq" && $0.attempts == 3 })
+  }
+
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func sqsRedrivePartialReturnsOnlyThePoisonMessage(seed: UInt64?) throws {
+    let trace = try Self.run("sqs-redrive-partial", seed: seed)
+    #expect(trace.attempts.map(\.records) == [["m1", "m2", "m3"], ["m2"], ["m2"]])
+    #expect(trace.attempts.map(\.outcome) == [.success, .success, .success])
+    #expect(trace.attempts[0].response == ["batchItemFailures": [["itemIdentifier": "m2"]]])
+    #expect(trace.waits.map(\.reason) == [.visibilityTimeout, .visibilityTimeout, .visibilityTimeout])
+    #expect(Self.effectRecords(trace, kinds: [.post], among: ["m1", "m2", "m3"]) == ["m1", "m3"])
+    #expect(trace.world.endpoints[0].requests.map(\.body) == [["order": "o-1"], ["order": "o-3"]])
+    #expect(trace.duplicateEffects.isEmpty)
+    let dlq = try #require(trace.outcomes.first)
+    #expect(trace.outcomes.count == 1)
+    #expect(dlq.kind == .deadLetterQueue && dlq.target == "orders-dlq" && dlq.records == ["m2"] && dlq.attempts == 3)
+  }
+
   /// The lessons hold for any seed, not just the one on stage.
-  @Test(arguments: ["create-user", "newsletter-post", "slack-at-least-once", "sync-timeout-retry", "async-duplicate-delivery"])
+  @Test(arguments: ["create-user", "newsletter-post", "slack-at-least-once", "sync-timeout-retry", "async-duplicate-delivery", "sqs-visibility-duplicate", "sqs-redrive"])
   func duplicatesAppearWhateverTheSeed(name: String) throws {
     for seed: UInt64 in [2, 3, 99] {
       #expect(!(try Self.run(name, seed: seed)).duplicateEffects.isEmpty)
     }
   }
 
-  @Test(arguments: ["echo", "square", "client-token", "no-system-time", "client-state", "condition-expression", "status-client-time", "status-previous-no"])
+  @Test(arguments: ["echo", "square", "client-token", "no-system-time", "client-state", "condition-expression", "status-client-time", "status-previous-no", "status-kinesis", "status-kinesis-ordered", "kinesis-serialize", "sqs-redrive-partial"])
   func idempotentScenariosHaveNoDuplicatesWhateverTheSeed(name: String) throws {
     for seed: UInt64 in [2, 3, 99] {
       #expect((try Self.run(name, seed: seed)).duplicateEffects.isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import RetryCore
 import Testing
 @testable import RetryScopeCLI
 
@@ -20,15 +21,34 @@ import Testing
     let result = RetryScope.execute(["list"])
     #expect(result.exitCode == 0)
     let names = result.stdout.split(separator: "\n").map { String($0.split(separator: " ").first ?? "") }
-    #expect(names.count == 20)
+    #expect(names.count == 26)
     for name in [
       "echo", "square", "create-user", "newsletter-post", "user-exists", "cron-clock", "status-server-time",
       "status-client-time", "status-previous-no", "slack-at-most-once", "slack-at-least-once", "sync-error",
       "sync-timeout-retry", "async-retries-dlq", "async-interleave", "async-duplicate-delivery", "client-token",
-      "no-system-time", "client-state", "condition-expression",
+      "no-system-time", "client-state", "condition-expression", "status-kinesis", "status-kinesis-ordered",
+      "kinesis-serialize", "sqs-visibility-duplicate", "sqs-redrive", "sqs-redrive-partial",
     ] {
       #expect(names.contains(name), "missing \(name)")
     }
+  }
+
+  /// Event source scenarios show their kind where the others show their invocation types.
+  @Test func listShowsTheEventSourceKindOfEventSourceScenarios() {
+    let lines = RetryScope.execute(["list"]).stdout.split(separator: "\n").map(String.init)
+    func types(_ name: String) -> [String] {
+      let line = lines.first { $0.hasPrefix(name + " ") } ?? ""
+      return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(1).map(String.init)
+    }
+    #expect(types("status-kinesis") == ["Kinesis"])
+    #expect(types("kinesis-serialize") == ["Kinesis"])
+    #expect(types("sqs-redrive") == ["SQS"])
+    #expect(types("sqs-visibility-duplicate") == ["SQS"])
+    #expect(types("create-user") == ["Event"])
+    var fifo = EventSourceMapping(kind: .sqs)
+    fifo.queue.fifo = true
+    #expect(ListCommand.kind(of: fifo) == "SQS FIFO")
+    #expect(ListCommand.kind(of: EventSourceMapping(kind: .dynamodb)) == "DynamoDB")
   }
 
   @Test func runPrintsTimelineStoryEffectsAndOutcome() {

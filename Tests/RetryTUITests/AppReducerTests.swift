@@ -380,7 +380,7 @@ import Testing
     let chosen = next(.enter, from: down)
     let entries = AppReducer.pickerEntries(Fixtures.environment, filter: "sla")
     #expect(entries.map(\.name).prefix(2) == ["slack-at-most-once", "slack-at-least-once"])
-    #expect(AppReducer.pickerEntries(Fixtures.environment, filter: "twice").map(\.name) == ["newsletter-post", "async-duplicate-delivery"])
+    #expect(AppReducer.pickerEntries(Fixtures.environment, filter: "twice").map(\.name) == ["newsletter-post", "sqs-visibility-duplicate", "async-duplicate-delivery"])
     #expect(chosen.scenarioName == "slack-at-least-once")
     #expect(chosen.mode == .normal)
     #expect(next(.escape, from: opened) == start)
