@@ -16,7 +16,7 @@ public enum TraceJSON {
     sections.append(("invocations", trace.invocations.map(invocation)))
     sections.append(("attempts", trace.attempts.map(attempt)))
     sections.append(("waits", trace.waits.map(wait)))
-    sections.append(("effects", trace.effects.enumerated().map { effect($0.element, index: $0.offset) }))
+    sections.append(("effects", trace.effects.enumerated().map { effect($0.element, index: $0.offset, record: trace.record(ofEffect: $0.offset)) }))
     sections.append(("outcomes", trace.outcomes.map(outcome)))
     sections.append(("events", trace.events.enumerated().map { event($0.element, index: $0.offset, narrator: narrator) }))
     sections.append(("tables", trace.world.tables.map(table)))
@@ -84,6 +84,8 @@ public enum TraceJSON {
     if let type = attempt.errorType { fields["errorType"] = .string(type) }
     if let message = attempt.errorMessage { fields["errorMessage"] = .string(message) }
     if let response = attempt.response { fields["response"] = response }
+    // Event sources only: absent elsewhere, so that other traces keep their bytes.
+    if !attempt.records.isEmpty { fields["records"] = .list(attempt.records.map { .string($0) }) }
     return .map(fields)
   }
 
@@ -97,7 +99,7 @@ public enum TraceJSON {
     ])
   }
 
-  static func effect(_ effect: TraceEffect, index: Int) -> Value {
+  static func effect(_ effect: TraceEffect, index: Int, record: String? = nil) -> Value {
     var fields: OrderedDictionary<String, Value> = [
       "index": .int(index),
       "time": .int(effect.time),
@@ -114,6 +116,7 @@ public enum TraceJSON {
     if let detail = effect.detail { fields["detail"] = .string(detail) }
     if let before = effect.before { fields["before"] = before }
     if let after = effect.after { fields["after"] = after }
+    if let record { fields["record"] = .string(record) }
     return .map(fields)
   }
 
@@ -129,6 +132,7 @@ public enum TraceJSON {
     if let error = outcome.functionError { fields["functionError"] = .string(error) }
     if let target = outcome.target { fields["target"] = .string(target) }
     if let payload = outcome.payload { fields["payload"] = payload }
+    if !outcome.records.isEmpty { fields["records"] = .list(outcome.records.map { .string($0) }) }
     return .map(fields)
   }
 
@@ -143,6 +147,7 @@ public enum TraceJSON {
     if let effect = event.effect { fields["effect"] = .int(effect) }
     if let wait = event.wait { fields["wait"] = .int(wait) }
     if let outcome = event.outcome { fields["outcome"] = .int(outcome) }
+    if event.kind == .recordArrived, let record = event.note { fields["record"] = .string(record) }
     fields["caption"] = .string(narrator.caption(for: event))
     return .map(fields)
   }

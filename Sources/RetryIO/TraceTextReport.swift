@@ -40,8 +40,9 @@ public struct TraceTextReport: Sendable {
   func timeline() -> String {
     var out = "Timeline (waits folded to their length; times from the first invoke)\n"
     let width = max(2, trace.invocations.map(\.id.count).max() ?? 1)
+    let typeWidth = max(15, trace.invocations.map { typeColumn($0).count }.max() ?? 0)
     for invocation in trace.invocations {
-      var parts: [String] = [pad(invocation.id, width), pad(invocation.type == .event ? "Event" : "RequestResponse", 15)]
+      var parts: [String] = [pad(invocation.id, width), pad(typeColumn(invocation), typeWidth)]
       parts.append("at " + DurationText.offset(invocation.at))
       var segments: [String] = []
       // (time, order at equal times, token): a client timeout, then an attempt (a throttled one
@@ -51,12 +52,12 @@ public struct TraceTextReport: Sendable {
         items.append((attempt.start, 0, attemptToken(attempt)))
       }
       for wait in index.waits(of: invocation.id) where wait.reason != .queued {
-        items.append((wait.from, 1, "\(glyphs.wait) \(DurationText.short(wait.length)) \(glyphs.wait)"))
+        items.append((wait.from, 1, "\(glyphs.wait) \(waitWord(wait.reason))\(DurationText.short(wait.length)) \(glyphs.wait)"))
       }
       for event in index.events(of: invocation.id) where event.kind == .clientTimeout {
         items.append((event.time, -1, "\(glyphs.timeoutMark) client timeout"))
       }
-      for outcome in index.outcomes(of: invocation.id) {
+      for outcome in Self.merged(index.outcomes(of: invocation.id)) {
         items.append((outcome.time, 2, "\(glyphs.arrow) \(outcomeToken(outcome))"))
       }
       items.sort { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -81,10 +82,45 @@ public struct TraceTextReport: Sendable {
       attempt.outcome == .throttled
       ? (attempt.errorType == "TooManyRequestsException" ? "429" : "5xx")
       : "\(attempt.outcome.rawValue) \(DurationText.short(attempt.duration))"
-    return "[\(attempt.label) \(glyph) \(detail)]" + (overlap ? " (overlaps)" : "")
+    let records = attempt.records.isEmpty ? "" : " {\(RecordList.text(attempt.records))}"
+    return "[\(attempt.label) \(glyph) \(detail)\(records)]" + (overlap ? " (overlaps)" : "")
+  }
+
+  /// The type column: `Event`, `RequestResponse`, or an event source lane's consumer
+  /// (`Kinesis shard shardId-000000000000`, `SQS queue orders`): the mapping invokes
+  /// synchronously, but who it is says more.
+  func typeColumn(_ invocation: TraceInvocation) -> String {
+    if EventSourceLane(invocation) != nil { return invocation.caller }
+    return invocation.type == .event ? "Event" : "RequestResponse"
+  }
+
+  /// What a wait is, when its length alone would mislead: a blocked shard, hidden messages.
+  func waitWord(_ reason: WaitReason) -> String {
+    switch reason {
+    case .shardBlocked: "blocked "
+    case .visibilityTimeout: "hidden "
+    default: ""
+    }
+  }
+
+  /// Event sources: outcomes of one lane at one time with the same fate and reason (messages
+  /// moved to the DLQ together) read as one, their records together.
+  static func merged(_ outcomes: [TraceOutcome]) -> [TraceOutcome] {
+    var result: [TraceOutcome] = []
+    for outcome in outcomes {
+      if !outcome.records.isEmpty, let last = result.last, !last.records.isEmpty, last.time == outcome.time,
+        last.kind == outcome.kind, last.target == outcome.target, last.reason == outcome.reason
+      {
+        result[result.count - 1].records += outcome.records
+      } else {
+        result.append(outcome)
+      }
+    }
+    return result
   }
 
   func outcomeToken(_ outcome: TraceOutcome) -> String {
+    if !outcome.records.isEmpty { return recordOutcomeToken(outcome) }
     switch outcome.kind {
     case .response: return "HTTP \(outcome.statusCode ?? 200)" + (outcome.functionError.map { " FunctionError: \($0)" } ?? "")
     case .clientError: return "caller gave up: \(outcome.reason ?? "error")"
@@ -93,6 +129,22 @@ public struct TraceTextReport: Sendable {
     case .onFailure: return "onFailure \(outcome.target ?? "")"
     case .onSuccess: return "onSuccess \(outcome.target ?? "")"
     case .dropped: return "dropped (lost)"
+    }
+  }
+
+  /// An event source outcome: what happened to which records (`{m1 m2} to DLQ orders-dlq
+  /// (maxReceiveCount 2 reached)`).
+  func recordOutcomeToken(_ outcome: TraceOutcome) -> String {
+    let records = "{\(RecordList.text(outcome.records))}"
+    let reason = outcome.reason.map { " (\($0))" } ?? ""
+    switch outcome.kind {
+    case .deadLetterQueue: return "\(records) to DLQ \(outcome.target ?? "")" + reason
+    case .onFailure: return "\(records) failed, metadata to onFailure \(outcome.target ?? "")" + reason
+    case .dropped: return "\(records) dropped" + reason
+    case .succeeded, .onSuccess, .response, .clientError:
+      var copy = outcome
+      copy.records = []
+      return "\(records) " + outcomeToken(copy)
     }
   }
 
@@ -118,7 +170,8 @@ public struct TraceTextReport: Sendable {
       out += ": none\n"
     } else {
       out += "\n"
-      var rows: [[String]] = [["#", "time", "by", "target", "kind", "key", "note"]]
+      let byRecord = !trace.effectRecords.isEmpty
+      var rows: [[String]] = [["#", "time", "by"] + (byRecord ? ["record"] : []) + ["target", "kind", "key", "note"]]
       for (index, effect) in effects {
         var note = effect.detail ?? ""
         if let version = effect.version, version > 0, effect.kind != .read, effect.kind != .post, effect.kind != .rejected {
@@ -127,17 +180,18 @@ public struct TraceTextReport: Sendable {
         if let first = effect.duplicateOf {
           note = "DUPLICATE of #\(first + 1) (\(trace.effects[first].actor))" + (note.isEmpty ? "" : "; " + note)
         }
-        rows.append([
-          "\(index + 1)", DurationText.offset(effect.time), effect.actor, effect.target, effect.kind.rawValue,
-          clip(effect.key, 36), note,
-        ])
+        rows.append(
+          ["\(index + 1)", DurationText.offset(effect.time), effect.actor]
+            + (byRecord ? [trace.record(ofEffect: index) ?? ""] : [])
+            + [effect.target, effect.kind.rawValue, clip(effect.key, 36), note])
       }
       out += table(rows)
     }
     if !logs.isEmpty {
       out += "Function log\n"
-      for log in logs {
-        out += "  \(DurationText.offset(log.time))  \(log.actor)  \(log.detail ?? "")\n"
+      for (index, log) in trace.effects.enumerated() where log.kind == .log {
+        let record = trace.record(ofEffect: index).map { " \($0)" } ?? ""
+        out += "  \(DurationText.offset(log.time))  \(log.actor)\(record)  \(log.detail ?? "")\n"
       }
     }
     return out
@@ -147,23 +201,33 @@ public struct TraceTextReport: Sendable {
 
   func outcome() -> String {
     var out = "Outcome\n"
+    let eventSource = trace.invocations.contains { EventSourceLane($0) != nil }
     for invocation in trace.invocations {
       let executions = index.attempts(of: invocation.id).filter { $0.outcome != .throttled }
-      let outcomes = index.outcomes(of: invocation.id).map(outcomeToken)
-      out += "  \(invocation.id): \(executions.count) execution\(executions.count == 1 ? "" : "s")"
+      let outcomes = Self.merged(index.outcomes(of: invocation.id)).map(outcomeToken)
+      let noun = EventSourceLane(invocation) != nil ? "batch" : "execution"
+      let plural = noun == "batch" ? "batches" : "executions"
+      out += "  \(invocation.id): \(executions.count) \(executions.count == 1 ? noun : plural)"
       out += outcomes.isEmpty ? "" : "; " + outcomes.joined(separator: ", ")
       out += "\n"
     }
     let duplicates = trace.duplicateEffects
     let mutations = trace.effects.filter { $0.kind.mutates }
-    var summary = "\(trace.invocations.count) invocation\(trace.invocations.count == 1 ? "" : "s"), "
+    let lanes = eventSource ? "consumer" : "invocation"
+    var summary = "\(trace.invocations.count) \(lanes)\(trace.invocations.count == 1 ? "" : "s"), "
     let executions = trace.attempts.filter { $0.outcome != .throttled }.count
-    summary += "\(executions) execution\(executions == 1 ? "" : "s"), "
+    summary += eventSource ? "\(executions) batch\(executions == 1 ? "" : "es"), " : "\(executions) execution\(executions == 1 ? "" : "s"), "
     summary += "\(mutations.count) change\(mutations.count == 1 ? "" : "s") to the outside world, "
     summary += "\(duplicates.count) duplicate\(duplicates.count == 1 ? "" : "s")"
     let lost = trace.outcomes.filter { $0.kind == .deadLetterQueue || $0.kind == .dropped || $0.kind == .onFailure }
     let lostEvents = Set(lost.map(\.invocation))
-    if !lostEvents.isEmpty { summary += ", \(lostEvents.count) event\(lostEvents.count == 1 ? "" : "s") failed for good" }
+    if eventSource {
+      // Event sources: what failed for good are records, not lanes.
+      let lostRecords = Set(lost.flatMap(\.records))
+      if !lostRecords.isEmpty { summary += ", \(lostRecords.count) record\(lostRecords.count == 1 ? "" : "s") failed for good" }
+    } else if !lostEvents.isEmpty {
+      summary += ", \(lostEvents.count) event\(lostEvents.count == 1 ? "" : "s") failed for good"
+    }
     out += "  " + summary + ".\n"
     if !trace.meta.lesson.isEmpty { out += "  " + trace.meta.lesson + "\n" }
     return out

@@ -1,7 +1,9 @@
 import RetryCore
+import RetryIO
 import RetryTestSupport
 import Testing
 
+@testable import RetryScopeCLI
 @testable import RetryTUI
 
 /// Frames of key moments, as text files in `Snapshots/`: what the audience sees at 80x24 (a
@@ -60,6 +62,61 @@ import Testing
     try check(try state("newsletter-post"), "newsletter-post-80x24-end")
     try check(try state("slack-at-most-once", size: Self.large), "slack-at-most-once-120x40-end")
     try check(try state("cron-clock"), "cron-clock-80x24-end")
+  }
+
+  // MARK: event sources (scenarios written here: the built-in ones are added elsewhere)
+
+  static let kinesisYAML = """
+    name: kinesis-blocked
+    title: A poison record blocks its shard
+    tables: [{name: orders, partitionKey: id}]
+    eventSource: {type: kinesis, shards: 2, maximumRetryAttempts: 2, onFailure: {type: sqs, target: stream-failures}}
+    records:
+      - {id: r1, at: 0s, partitionKey: alice}
+      - {id: r2, at: 100ms, partitionKey: alice}
+      - {id: r3, at: 200ms, partitionKey: alice}
+      - {id: b1, at: 300ms, partitionKey: bob}
+      - {id: r4, at: 1500ms, partitionKey: alice}
+    handler:
+      - {name: write, put: {table: orders, item: {id: "${record.kinesis.partitionKey}-${record.kinesis.sequenceNumber}"}}}
+    faults:
+      - {invocation: r2, before: write}
+    """
+
+  static let sqsYAML = """
+    name: sqs-redrive
+    title: A poison message goes to the queue's DLQ
+    tables: [{name: orders, partitionKey: id}]
+    eventSource: {type: sqs, queue: {name: orders, visibilityTimeout: 30s, maxReceiveCount: 2, deadLetterQueue: orders-dlq}}
+    records:
+      - {id: m1}
+      - {id: m2}
+      - {id: m3, at: 2s}
+    handler:
+      - {name: write, put: {table: orders, item: {id: "${record.messageId}", by: "${requestId}"}}}
+    faults:
+      - {invocation: m2, before: write}
+    """
+
+  func eventSourceState(_ yaml: String, name: String, at target: GotoTarget = .end) throws -> AppState {
+    let scenario = try ScenarioLoader.load(yaml: yaml, file: "\(name).yaml")
+    var state = TUISetup.state(named: name, scenario, seed: nil, theme: .dark, ascii: false, size: Self.small)
+    state.playhead = try target.eventIndex(in: state.trace).get()
+    return state
+  }
+
+  @Test func kinesisShardBlockedByAPoisonRecord() throws {
+    // The second try of the failed batch: the shard visibly blocked, r4 waiting behind it.
+    let trace = try eventSourceState(Self.kinesisYAML, name: "kinesis-blocked").trace
+    let secondFailure = trace.events.firstIndex { $0.kind == .attemptEnd && $0.invocation == "shard-2" && $0.attempt == 2 }!
+    try check(
+      try eventSourceState(Self.kinesisYAML, name: "kinesis-blocked", at: .step(secondFailure + 2)),
+      "kinesis-blocked-80x24-shard-2-2")
+    try check(try eventSourceState(Self.kinesisYAML, name: "kinesis-blocked"), "kinesis-blocked-80x24-end")
+  }
+
+  @Test func sqsRedriveToTheQueuesDeadLetterQueue() throws {
+    try check(try eventSourceState(Self.sqsYAML, name: "sqs-redrive"), "sqs-redrive-80x24-end")
   }
 
   @Test func helpOverlay() throws {

@@ -102,9 +102,21 @@ public struct TimeAxis: Sendable {
       delta[end] -= 1
       // `[#2 ✗]`: the lane already names the invocation. With room to spare (zoomed in, a wide
       // screen), the whole `[A#2 ✗‼ error]`.
-      let short = Int((Double(String(attempt.number).count + 5) * max(1, scale)).rounded())
+      var shortWidth = String(attempt.number).count + 5
+      // An event source batch names its records (`[#2 ✗ r1 r2 r3]`) or counts them (`3 rec`).
+      if !attempt.records.isEmpty {
+        let names = attempt.records.joined(separator: " ")
+        shortWidth += 1 + (attempt.records.count <= 3 && names.count <= 14 ? names.count : "\(attempt.records.count) rec".count)
+      }
+      let short = Int((Double(shortWidth) * max(1, scale)).rounded())
       let full = attempt.label.count + attempt.outcome.rawValue.count + 6
       attemptSpans.append((start, end, scale >= 2 ? max(short, full) : short))
+    }
+    // A blocked shard and hidden messages get room for `┄ blocked 1s ┄` (event sources only).
+    for wait in trace.waits where wait.reason == .shardBlocked || wait.reason == .visibilityTimeout {
+      let word = wait.reason == .shardBlocked ? "blocked" : "hidden"
+      let label = " \(word) \(DurationText.short(wait.length)) ".count + 4
+      attemptSpans.append((position(wait.from), position(wait.to), Int((Double(label) * max(1, scale)).rounded())))
     }
     var widths = [Int](repeating: 1, count: times.count - 1)
     var isFold = [Bool](repeating: false, count: times.count - 1)

@@ -39,6 +39,9 @@ public struct TimelineModel: Sendable {
     public var endEvent: Int?
     /// Whether one of its effects duplicates an earlier one: marked on the bar.
     public var madeDuplicate: Bool
+    /// An event source batch: its record ids for the bar (`r1 r2 r3`, shortened for big
+    /// batches), built once here rather than every frame. nil for other attempts.
+    public var recordsLabel: String? = nil
   }
 
   public struct PlacedWait: Hashable, Sendable {
@@ -74,6 +77,9 @@ public struct TimelineModel: Sendable {
     /// The invocation id, or the HTTP status of an answer (nil: none, such as a read timeout).
     public var label: String?
     public var role: Theme.Role
+    /// Event sources: the records a destination mark stands for (the first few) and how many.
+    public var records: [String] = []
+    public var count: Int? = nil
   }
 
   /// A stay in Lambda's async queue, for the queue lane.
@@ -149,6 +155,7 @@ public struct TimelineModel: Sendable {
     var laneOfInvocation: [String: Int] = [:]
     var queueRows = RowPacker()
     var destinations: [TraceOutcome.Kind] = []
+    var destinationNames: [TraceOutcome.Kind: String] = [:]
     let lastEvent = max(0, trace.events.count - 1)
 
     for invocation in trace.invocations {
@@ -167,7 +174,8 @@ public struct TimelineModel: Sendable {
           PlacedAttempt(
             attempt: attempt, row: row, startEvent: startEvent[key] ?? lastEvent,
             endEvent: attempt.outcome == .throttled ? nil : endEvent[key],
-            madeDuplicate: duplicateAttempts.contains(key)))
+            madeDuplicate: duplicateAttempts.contains(key),
+            recordsLabel: attempt.records.isEmpty ? nil : RecordList.text(attempt.records, limit: 8)))
         if let leadingWait {
           let wait = invocationWaits[leadingWait]
           let position = index.waitPositions(of: id)[leadingWait]
@@ -178,8 +186,18 @@ public struct TimelineModel: Sendable {
               queueRow: queued ? queueRows.place(from: wait.from, to: wait.to, limit: 3) : nil))
         }
       }
+      if EventSourceLane(invocation) != nil {
+        // Event sources: a wait is not tied to the lane's next attempt (other batches of a queue
+        // run while a failed one's messages are hidden; the last wait may lead nowhere), so
+        // waits and batches are packed into rows together, in time order.
+        (placedAttempts, placedWaits) = Self.packEventSource(
+          placedAttempts, waits: invocationWaits, positions: index.waitPositions(of: id),
+          event: { waitEvent[$0] }, fallback: lastEvent)
+      }
       attempts[id] = placedAttempts
       waits[id] = placedWaits
+      let lanesRows = placedAttempts.map(\.row).max().map { $0 + 1 } ?? 1
+      if EventSourceLane(invocation) != nil { rows = RowPacker(count: max(lanesRows, (placedWaits.map(\.row).max() ?? 0) + 1)) }
       let placedOutcomes = index.outcomePositions(of: id).map {
         PlacedOutcome(outcome: trace.outcomes[$0], event: outcomeEvent[$0] ?? lastEvent)
       }
@@ -192,12 +210,16 @@ public struct TimelineModel: Sendable {
         }
       }
       laneOfInvocation[id] = lanes.count
-      let type = invocation.type == .event ? "Event" : "RR"
-      lanes.append(Lane(kind: .invocation(id), label: "\(id) \(type)", rows: max(1, rows.count)))
+      lanes.append(Lane(kind: .invocation(id), label: Self.invocationLabel(invocation), rows: max(1, rows.count)))
+      // Event sources: the source queue's DLQ lane is named after that queue.
+      for outcome in placedOutcomes where outcome.outcome.kind == .deadLetterQueue && !outcome.outcome.records.isEmpty {
+        if let target = outcome.outcome.target, destinationNames[.deadLetterQueue] == nil { destinationNames[.deadLetterQueue] = target }
+      }
     }
     if queueRows.count > 0 { lanes.append(Lane(kind: .queue, label: "queue", rows: queueRows.count)) }
     for kind in [TraceOutcome.Kind.deadLetterQueue, .onFailure, .onSuccess] where destinations.contains(kind) {
-      lanes.append(Lane(kind: .destination(kind), label: Self.destinationLabel(kind), rows: 1))
+      let label = destinationNames[kind].map { DisplayText.width($0) <= Self.longestLabel ? $0 : Self.destinationLabel(kind) }
+      lanes.append(Lane(kind: .destination(kind), label: label ?? Self.destinationLabel(kind), rows: 1))
     }
     var callerMarks: [Mark] = []
     for (position, event) in trace.events.enumerated() where event.kind == .clientTimeout {
@@ -208,8 +230,28 @@ public struct TimelineModel: Sendable {
     for invocation in trace.invocations {
       let id = invocation.id
       callerMarks.append(Mark(time: invocation.at, event: invokeEvent[id] ?? 0, symbol: .invoke, label: id, role: .caller))
-      for placed in outcomes[id] ?? [] {
+      for (position, placed) in (outcomes[id] ?? []).enumerated() {
         let outcome = placed.outcome
+        if !outcome.records.isEmpty {
+          // Event sources: the mark names the records (`☠m2`); messages moved together share one.
+          switch outcome.kind {
+          case .deadLetterQueue, .onFailure, .onSuccess:
+            let previous = position > 0 ? outcomes[id]?[position - 1].outcome : nil
+            if let previous, previous.kind == outcome.kind, previous.time == outcome.time, !previous.records.isEmpty,
+              var marks = destinationMarks[outcome.kind], let last = marks.popLast()
+            {
+              var records = last.records + outcome.records
+              if records.count > 4 { records = Array(records.prefix(4)) }
+              marks.append(Self.recordMark(time: last.time, event: max(last.event, placed.event), records: records, count: (last.count ?? 0) + outcome.records.count))
+              destinationMarks[outcome.kind] = marks
+            } else {
+              destinationMarks[outcome.kind, default: []].append(
+                Self.recordMark(time: outcome.time, event: placed.event, records: Array(outcome.records.prefix(4)), count: outcome.records.count))
+            }
+          default: break
+          }
+          continue
+        }
         switch outcome.kind {
         case .response, .clientError:
           callerMarks.append(
@@ -240,7 +282,13 @@ public struct TimelineModel: Sendable {
     for lane in lanes { if case .invocation = lane.kind { starts.append(starts[starts.count - 1] + lane.rows) } }
     invocationRowStarts = starts
     let types = Set(trace.invocations.map(\.type))
-    invocationTypes = types.count > 1 ? "RR+Event" : types.first == .requestResponse ? "RequestResponse" : "Event"
+    let sources = Set(trace.invocations.map { EventSourceLane($0) })
+    if sources.count == 1, let source = sources.first ?? nil {
+      // An event source scenario: its source says more than `RequestResponse`.
+      invocationTypes = source.rawValue
+    } else {
+      invocationTypes = types.count > 1 ? "RR+Event" : types.first == .requestResponse ? "RequestResponse" : "Event"
+    }
     widestLabel = lanes.map { DisplayText.width($0.label) }.max() ?? 0
     self.lanes = lanes
     self.attempts = attempts
@@ -249,6 +297,55 @@ public struct TimelineModel: Sendable {
     self.invokes = trace.invocations.map { Invoke(invocation: $0, event: invokeEvent[$0.id] ?? 0) }
     self.laneOfInvocation = laneOfInvocation
     totalRows = lanes.reduce(0) { $0 + $1.rows }
+  }
+
+  /// Packs an event source lane: batches and waits by start time into the first free row.
+  static func packEventSource(
+    _ attempts: [PlacedAttempt], waits: [TraceWait], positions: [Int], event: (Int) -> Int?, fallback: Int
+  ) -> ([PlacedAttempt], [PlacedWait]) {
+    enum Item { case attempt(Int), wait(Int) }
+    var items: [(Milliseconds, Int, Item)] = []
+    for (position, placed) in attempts.enumerated() { items.append((placed.attempt.start, 1, .attempt(position))) }
+    for (position, wait) in waits.enumerated() { items.append((wait.from, 0, .wait(position))) }
+    items.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+    var rows = RowPacker()
+    var placedAttempts = attempts
+    var placedWaits: [PlacedWait] = []
+    for (_, _, item) in items {
+      switch item {
+      case .attempt(let position):
+        let attempt = attempts[position].attempt
+        placedAttempts[position].row = rows.place(from: attempt.start, to: attempt.end)
+      case .wait(let position):
+        let wait = waits[position]
+        // The wait starts where its failed batch ended: it goes in that batch's row when free.
+        let before = placedAttempts.last { $0.attempt.end == wait.from && $0.attempt.start <= wait.from }
+        let row = rows.place(from: wait.from, to: wait.to, preferring: before?.row)
+        let announced = event(positions[position]) ?? before?.endEvent ?? fallback
+        placedWaits.append(PlacedWait(wait: wait, row: row, event: announced, queueRow: nil))
+      }
+    }
+    return (placedAttempts, placedWaits)
+  }
+
+  /// The longest gutter label shown whole (`TimelineView.gutterWidth` is at most 16).
+  static let longestLabel = 15
+
+  /// `A Event`, `B RR`; event source lanes by their source: `shard-1 Kinesis`, `orders SQS`,
+  /// `group g1 FIFO` (just the id when that would not fit the gutter).
+  static func invocationLabel(_ invocation: TraceInvocation) -> String {
+    let id = invocation.id
+    if let source = EventSourceLane(invocation) {
+      let label = "\(id) \(source.short)"
+      return DisplayText.width(label) <= longestLabel ? label : id
+    }
+    return "\(id) \(invocation.type == .event ? "Event" : "RR")"
+  }
+
+  /// A destination mark for records: `m2`, `m1 m2`, or `5 rec` when more than three.
+  static func recordMark(time: Milliseconds, event: Int, records: [String], count: Int) -> Mark {
+    let label = count <= 3 ? records.prefix(3).joined(separator: " ") : "\(count) rec"
+    return Mark(time: time, event: event, symbol: .deadLetter, label: label, role: .deadLetter, records: records, count: count)
   }
 
   static func destinationLabel(_ kind: TraceOutcome.Kind) -> String {
@@ -266,6 +363,20 @@ struct RowPacker {
   private var rowEnds: [Milliseconds] = []
 
   var count: Int { rowEnds.count }
+
+  init() {}
+
+  /// A packer that reports `count` rows (for a lane packed elsewhere).
+  init(count: Int) { rowEnds = Array(repeating: 0, count: count) }
+
+  /// The row for [from, to], `preferring` a row when it is free at `from`.
+  mutating func place(from: Milliseconds, to: Milliseconds, preferring row: Int?) -> Int {
+    if let row, row < rowEnds.count, rowEnds[row] <= from {
+      rowEnds[row] = max(rowEnds[row], to)
+      return row
+    }
+    return place(from: from, to: to)
+  }
 
   /// The row for [from, to]; with a `limit`, spans that fit nowhere share the last row.
   mutating func place(from: Milliseconds, to: Milliseconds, limit: Int = .max) -> Int {

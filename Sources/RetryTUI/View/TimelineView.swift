@@ -274,9 +274,17 @@ public struct TimelineView {
     let glyph = String(glyphs.outcome(outcome)) + (ended && placed.madeDuplicate ? String(glyphs.duplicate) : "")
     let word = ended ? attempt.outcome.rawValue : "running"
     let inner = width - (ended ? 2 : 1)
-    let candidates = [
+    var candidates = [
       "\(attempt.label) \(glyph) \(word)", "\(attempt.label) \(glyph)", "#\(attempt.number) \(glyph)", glyph,
     ]
+    if let records = placed.recordsLabel {
+      // A batch names its records (`[#2 ✗ r1 r2 r3]`), else counts them (`[#2 ✗ 3 rec]`).
+      let count = "\(attempt.records.count) rec"
+      candidates = [
+        "\(attempt.label) \(glyph) \(records)", "#\(attempt.number) \(glyph) \(records)", "#\(attempt.number) \(glyph) \(count)",
+        "#\(attempt.number) \(glyph)", glyph,
+      ]
+    }
     guard inner >= 1, let label = candidates.first(where: { DisplayText.width($0) <= inner }) else {
       canvas.put(glyph, at: from, role: .outcome(outcome), on: &grid)
       return
@@ -300,7 +308,17 @@ public struct TimelineView {
     let to = axis.column(of: wait.to) - 1
     guard to >= from else { return }
     let width = to - from + 1
-    let label = Array(" \(DurationText.short(wait.length)) ".unicodeScalars)
+    // A blocked shard and hidden messages say so (`┄ blocked 1s ┄`), unlike Lambda's retry
+    // delays; the bare length when the word does not fit.
+    let length = DurationText.short(wait.length)
+    let word: String? =
+      switch wait.reason {
+      case .shardBlocked: "blocked"
+      case .visibilityTimeout: "hidden"
+      default: nil
+      }
+    var label = Array(" \(length) ".unicodeScalars)
+    if let word, " \(word) \(length) ".unicodeScalars.count + 2 <= width { label = Array(" \(word) \(length) ".unicodeScalars) }
     let labelStart = label.count + 2 <= width ? from + (width - label.count) / 2 : Int.max
     canvas.span(from: from, to: to, role: .wait, on: &grid) { column in
       let offset = column - labelStart
