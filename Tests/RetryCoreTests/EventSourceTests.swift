@@ -167,6 +167,8 @@ import Testing
     #expect(trace.attempts.map(\.records) == [["m1", "m2", "m3"], ["m1", "m2", "m3"]])
     #expect(trace.attempts[1].start >= 30_000)
     #expect(trace.waits.map(\.reason) == [.visibilityTimeout])
+    // The wait leads to the batch that receives the messages again.
+    #expect(trace.waits[0].beforeAttempt == 2)
     // m1 was processed both times: the whole batch comes back, processed messages included.
     #expect(trace.effects(ofRecord: "m1").last?.duplicateOf != nil)
   }
@@ -221,6 +223,15 @@ import Testing
     #expect(trace.attempts.map(\.start) == [0, 30_000, 60_000])
     #expect(trace.outcomes.map(\.reason) == ["MessageRetentionPeriodExpired"])
     #expect(trace.outcomes.map(\.time) == [90_000])
+  }
+
+  @Test func stepNumberFaultsCountEachRecordsSteps() {
+    let fault = Fault(invocation: "r2", attempt: 1, point: .beforeStep(2), kind: .error(type: "Error", message: "boom"))
+    let trace = run(Self.scenario(EventSourceMapping(kind: .kinesis), records: Self.kinesisRecords(["r1", "r2"]), faults: [fault]))
+    #expect(trace.attempts.map(\.outcome) == [.error, .success])
+    #expect(trace.attempts[0].errorMessage == "boom")
+    // r1 was written, r2 stopped before its write (its step 2).
+    #expect(trace.effects(ofRecord: "r2").count == 1)
   }
 
   @Test func fifoDeliversAGroupOneBatchAtATimeInOrder() {

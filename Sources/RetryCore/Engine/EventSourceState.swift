@@ -18,6 +18,9 @@ final class EventSourceState {
     /// SQS: hidden until then while in flight; the batch whose receive is the current one.
     var visibleAt: Milliseconds = 0
     var receipt: Int?
+    /// SQS: the visibility wait it is in, whose `beforeAttempt` becomes the batch that receives it
+    /// again (unknown when the wait starts).
+    var returnWait: Int?
     /// Done: processed (deleted, checkpointed), moved to a DLQ or discarded.
     var done = false
     /// Duplicate detection: the first mutation of each handler step, and which execution made it.

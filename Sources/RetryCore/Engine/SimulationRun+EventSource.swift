@@ -194,7 +194,14 @@ extension SimulationRun {
     let execution = startExecution(
       c.invocation, requestId: newRequestId(), caller: .eventSource, origin: .eventSource(batch: batch),
       batch: BatchRun(batch: batch, records: records, values: values))
-    trace.attempts[executions[execution]!.attemptIndex].records = records.map { source.records[$0].id }
+    let attemptIndex = executions[execution]!.attemptIndex
+    trace.attempts[attemptIndex].records = records.map { source.records[$0].id }
+    for index in records {
+      if let wait = source.records[index].returnWait {
+        trace.waits[wait].beforeAttempt = trace.attempts[attemptIndex].number
+        source.records[index].returnWait = nil
+      }
+    }
   }
 
   /// The record as the handler sees it, in AWS's event shapes (data stays JSON rather than
@@ -272,7 +279,8 @@ extension SimulationRun {
     let returning = failed.filter { !source.records[$0].done }
     if let back = returning.map({ source.records[$0].visibleAt }).min(), back > now {
       let lane = source.consumers[batch.consumer].invocation
-      addWait(lane, from: now, to: back, reason: .visibilityTimeout)
+      let wait = addWait(lane, from: now, to: back, reason: .visibilityTimeout)
+      for index in returning { source.records[index].returnWait = wait }
       record(.retryScheduled, invocation: invocations[lane].id, wait: trace.waits.count - 1,
              note: returning.map { source.records[$0].id }.joined(separator: " "))
     }

@@ -70,6 +70,8 @@ extension SimulationRun {
       batch.position += 1
       x.batch = batch
       x.last = .none
+      // `beforeStep(k)` faults count the steps of each record's run.
+      x.executedSteps = 0
       x.frames = SmallList(Frame(steps: compiledSteps, next: 0))
     }
   }

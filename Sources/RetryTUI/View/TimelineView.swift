@@ -251,8 +251,11 @@ public struct TimelineView {
     for placed in model.waits[id] ?? [] where placed.row == subrow && placed.event <= playhead {
       drawWait(placed.wait, on: &grid, canvas: canvas)
     }
+    // A batch that starts the moment the previous one ends (a stream reading on) would share
+    // its first column with the other's `]`: it starts one column later instead.
+    var previousEnd = Int.min
     for placed in model.attempts[id] ?? [] where placed.row == subrow && placed.startEvent <= playhead {
-      drawAttempt(placed, on: &grid, canvas: canvas)
+      previousEnd = drawAttempt(placed, notBefore: previousEnd + 1, on: &grid, canvas: canvas)
     }
     guard subrow == 0 else { return }
     for placed in model.outcomes[id] ?? [] where placed.event <= playhead && placed.outcome.kind == .dropped {
@@ -260,12 +263,17 @@ public struct TimelineView {
     }
   }
 
-  private func drawAttempt(_ placed: TimelineModel.PlacedAttempt, on grid: inout CellGrid, canvas: Canvas) {
+  /// Draws one attempt and returns the last column it took.
+  @discardableResult
+  private func drawAttempt(
+    _ placed: TimelineModel.PlacedAttempt, notBefore: Int = .min, on grid: inout CellGrid, canvas: Canvas
+  ) -> Int {
     let attempt = placed.attempt
-    let from = axis.column(of: attempt.start)
+    let start = axis.column(of: attempt.start)
+    let from = start < notBefore && notBefore <= axis.column(of: attempt.end) - 1 ? notBefore : start
     if attempt.outcome == .throttled {
       canvas.put(String(glyphs.throttled), at: from, role: .throttled, on: &grid)
-      return
+      return from
     }
     let ended = placed.endEvent.map { $0 <= playhead } ?? true
     let to = ended ? axis.column(of: attempt.end) : max(from, axis.column(of: playheadTime))
@@ -287,7 +295,7 @@ public struct TimelineView {
     }
     guard inner >= 1, let label = candidates.first(where: { DisplayText.width($0) <= inner }) else {
       canvas.put(glyph, at: from, role: .outcome(outcome), on: &grid)
-      return
+      return from
     }
     // `[A#2 ✓ success───]`: built cell by cell over the visible part only, since a zoomed
     // linear bar can be thousands of columns long.
@@ -300,6 +308,7 @@ public struct TimelineView {
       default: return glyphs.horizontal
       }
     }
+    return to
   }
 
   /// `┄┄ 1m05s ┄┄` between the bars it separates, the label centred when it fits.
