@@ -148,6 +148,13 @@ public struct Narrator: Sendable {
     guard let attempt = attempt(event.invocation, event.attempt) else { return "An execution ends." }
     let took = DurationText.short(attempt.duration)
     switch attempt.outcome {
+    case .success where attempt.caller == .eventSource:
+      var failures = 0
+      if case .list(let items)? = attempt.response?["batchItemFailures"] { failures = items.count }
+      let reported = failures == 0 ? "" : ", reporting \(failures) failed record\(failures == 1 ? "" : "s") (ReportBatchItemFailures)"
+      let next = invocation(attempt.invocation)?.caller.hasPrefix("SQS") == true
+        ? "Lambda deletes the processed messages" : "the shard's checkpoint moves past the processed records"
+      return "\(attempt.label) finishes its batch after \(took)\(reported): \(next)."
     case .success:
       let response = attempt.response.map { " \(JSONText.compact($0))" } ?? ""
       return "\(attempt.label) returns\(response) after \(took)."

@@ -151,7 +151,9 @@ public struct TimelineModel: Sendable {
     var attempts: [String: [PlacedAttempt]] = [:]
     var waits: [String: [PlacedWait]] = [:]
     var outcomes: [String: [PlacedOutcome]] = [:]
-    var lanes: [Lane] = [Lane(kind: .caller, label: "caller", rows: 1)]
+    // With an event source nobody invokes: the top lane shows the records arriving instead.
+    let recordArrivals = trace.events.indices.filter { trace.events[$0].kind == .recordArrived }
+    var lanes: [Lane] = [Lane(kind: .caller, label: recordArrivals.isEmpty ? "caller" : "records", rows: 1)]
     var laneOfInvocation: [String: Int] = [:]
     var queueRows = RowPacker()
     var destinations: [TraceOutcome.Kind] = []
@@ -227,9 +229,15 @@ public struct TimelineModel: Sendable {
     }
     var destinationMarks: [TraceOutcome.Kind: [Mark]] = [:]
     var queueSpans: [QueueSpan] = []
+    for position in recordArrivals {
+      let event = trace.events[position]
+      callerMarks.append(Mark(time: event.time, event: position, symbol: .invoke, label: event.note, role: .caller))
+    }
     for invocation in trace.invocations {
       let id = invocation.id
-      callerMarks.append(Mark(time: invocation.at, event: invokeEvent[id] ?? 0, symbol: .invoke, label: id, role: .caller))
+      if invokeEvent[id] != nil {
+        callerMarks.append(Mark(time: invocation.at, event: invokeEvent[id] ?? 0, symbol: .invoke, label: id, role: .caller))
+      }
       for (position, placed) in (outcomes[id] ?? []).enumerated() {
         let outcome = placed.outcome
         if !outcome.records.isEmpty {
