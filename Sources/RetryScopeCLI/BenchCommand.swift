@@ -21,6 +21,11 @@ struct BenchCommand: TextCommand {
       peak memory, and the ratio to a bare event loop (a heap of the same number of events) timed in the same run.
       Then renders frames of the terminal UI for a trace of --render-invocations invocations at --render-size, \
       stepping the playhead across it, against the floor of filling and diffing a blank grid of that size.
+      The stream figure simulates --stream-records Kinesis records (one every \(BenchmarkWorkload.streamSpacing) ms, \
+      partition keys user-0 ... user-999) over --shards shards, batches of up to \(BenchmarkWorkload.streamBatchSize), \
+      a handler that writes one item per record and fails so that a full batch fails with probability P, \
+      2 retries a batch, then an on-failure destination. It reports records per second against the same bare \
+      event loop over its own number of events.
       Benchmarks/run.sh also runs the SimPy model of the same workload and reports the ratio.
       """)
 
@@ -32,6 +37,12 @@ struct BenchCommand: TextCommand {
 
   @Option(help: "The seed.")
   var seed: UInt64 = 1
+
+  @Option(help: "How many Kinesis records the stream figure simulates.")
+  var streamRecords = 1_000_000
+
+  @Option(help: "Shards of the stream figure.")
+  var shards = 4
 
   @Option(help: "Invocations in the trace the render figure draws.")
   var renderInvocations = 10_000
@@ -52,6 +63,8 @@ struct BenchCommand: TextCommand {
     guard (0...1).contains(failureProbability) else {
       throw ValidationError("--failure-probability must be between 0 and 1")
     }
+    guard streamRecords >= 1 else { throw ValidationError("--stream-records must be at least 1") }
+    guard shards >= 1 else { throw ValidationError("--shards must be at least 1") }
     guard renderInvocations >= 1 else { throw ValidationError("--render-invocations must be at least 1") }
     guard renderFrames >= 1 else { throw ValidationError("--render-frames must be at least 1") }
     guard Size(parsing: renderSize) != nil else {
@@ -60,6 +73,9 @@ struct BenchCommand: TextCommand {
   }
 
   func output() throws(CLIError) -> String {
+    // The stream figure first, its trace freed before the async run: the peak resident set can
+    // only grow, so the smaller workload measured first reports its own peak.
+    let stream = streamFigure()
     let build = ContinuousClock()
     let buildStart = build.now
     let scenario = BenchmarkWorkload.scenario(invocations: invocations, failureProbability: failureProbability, seed: seed)
@@ -94,7 +110,14 @@ struct BenchCommand: TextCommand {
         "millisecondsPerFrame":\(Self.fixed(render.millisecondsPerFrame, 3)),"framesPerSecond":\(Int(render.framesPerSecond)),\
         "baselineMillisecondsPerFrame":\(Self.fixed(render.baselineMillisecondsPerFrame, 3)),\
         "ratioToBaseline":\(Self.fixed(render.ratioToBaseline, 2)),"setupSeconds":\(Self.fixed(render.setupSeconds, 3)),\
-        "checksum":\(render.checksum)}}
+        "checksum":\(render.checksum)},\
+        "stream":{"records":\(streamRecords),"shards":\(shards),"recordFailureProbability":\(stream.recordFailureProbability),\
+        "batches":\(stream.batches),"retries":\(stream.retries),"discardedBatches":\(stream.discarded),\
+        "discardedRecords":\(stream.discardedRecords),"events":\(stream.events),"seconds":\(Self.fixed(stream.seconds, 3)),\
+        "recordsPerSecond":\(Int(stream.recordsPerSecond)),"ratioToInvocationsPerSecond":\(Self.fixed(stream.recordsPerSecond / max(rate, 1e-9), 2)),\
+        "peakMemoryBytes":\(stream.peakMemory),"baselineSeconds":\(Self.fixed(stream.baselineSeconds, 3)),\
+        "ratioToBaseline":\(Self.fixed(stream.seconds / max(stream.baselineSeconds, 1e-9), 2)),\
+        "setupSeconds":\(Self.fixed(stream.setupSeconds, 3)),"checksum":\(stream.checksum)}}
 
         """
     }
@@ -110,7 +133,52 @@ struct BenchCommand: TextCommand {
       render setup lanes, ledger and time axis built once in \(Self.fixed(render.setupSeconds, 3)) s, not counted
       render floor fill and diff of a blank \(renderSize) grid: \(Self.fixed(render.baselineMillisecondsPerFrame, 3)) ms a frame; a frame takes \(Self.fixed(render.ratioToBaseline, 1))x as long
 
+      stream       \(streamRecords) Kinesis records over \(shards) shards, batches of up to \(BenchmarkWorkload.streamBatchSize), each record failing with probability \(Self.fixed(stream.recordFailureProbability, 6)) (a full batch: \(failureProbability))
+      stream sim   \(stream.batches) batch executions, \(stream.retries) retries, \(stream.discarded) batches (\(stream.discardedRecords) records) discarded to the on-failure destination, \(stream.events) trace events
+      stream time  \(Self.fixed(stream.seconds, 3)) s (scenario built in \(Self.fixed(stream.setupSeconds, 3)) s, not counted)
+      stream rate  \(Int(stream.recordsPerSecond)) records/s (\(Self.fixed(stream.recordsPerSecond / max(rate, 1e-9), 2))x the invocations/s above)
+      stream peak  \(stream.peakMemory / 1_048_576) MiB (whole process, maximum resident set, measured before the async run)
+      stream base  bare heap event loop over \(stream.events) events: \(Self.fixed(stream.baselineSeconds, 3)) s; the simulator takes \(Self.fixed(stream.seconds / max(stream.baselineSeconds, 1e-9), 1))x as long
+
       """
+  }
+
+  struct StreamFigure {
+    var recordFailureProbability: Double
+    var batches: Int
+    var retries: Int
+    var discarded: Int
+    var discardedRecords: Int
+    var events: Int
+    var seconds: Double
+    var recordsPerSecond: Double
+    var peakMemory: Int
+    var baselineSeconds: Double
+    var setupSeconds: Double
+    var checksum: Int
+  }
+
+  /// Runs the stream workload and its baseline; the trace is freed on return.
+  func streamFigure() -> StreamFigure {
+    let clock = ContinuousClock()
+    let buildStart = clock.now
+    let scenario = BenchmarkWorkload.streamScenario(
+      records: streamRecords, shards: shards, failureProbability: failureProbability, seed: seed)
+    let setup = buildStart.duration(to: clock.now).seconds
+    let start = clock.now
+    let trace = Simulator(scenario: scenario).run()
+    let elapsed = start.duration(to: clock.now).seconds
+    let peak = Self.peakMemoryBytes()
+    let baselineStart = clock.now
+    let checksum = Self.bareEventLoop(events: trace.events.count)
+    let baseline = baselineStart.duration(to: clock.now).seconds
+    let discarded = trace.outcomes.filter { $0.kind == .onFailure }
+    return StreamFigure(
+      recordFailureProbability: scenario.faults[0].probability, batches: trace.attempts.count,
+      retries: trace.events.lazy.filter { $0.kind == .retryScheduled }.count, discarded: discarded.count,
+      discardedRecords: discarded.reduce(0) { $0 + $1.records.count }, events: trace.events.count, seconds: elapsed,
+      recordsPerSecond: Double(streamRecords) / max(elapsed, 1e-9), peakMemory: peak, baselineSeconds: baseline,
+      setupSeconds: setup, checksum: checksum)
   }
 
   /// Pushes and pops `events` items through a heap, spread like the workload's arrivals.

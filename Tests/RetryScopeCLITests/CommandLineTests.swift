@@ -138,7 +138,7 @@ import Testing
     #expect(plain.exitCode == 0)
     #expect(!plain.stdout.contains("✗"))
     #expect(plain.stdout.contains("[A#1 x error"))
-    let bench = RetryScope.execute(["bench", "--invocations", "10", "--seed", "3", "--json", "--render-invocations", "20", "--render-frames", "3"])
+    let bench = RetryScope.execute(["bench", "--invocations", "10", "--seed", "3", "--json", "--stream-records", "20", "--render-invocations", "20", "--render-frames", "3"])
     #expect(bench.stdout.contains("\"seed\":3,"))
     let list = RetryScope.execute(["list", "--seed", "3"])
     #expect(list.exitCode == 2)
@@ -147,7 +147,8 @@ import Testing
 
   @Test func benchReportsThroughputMemoryAndRendering() {
     let result = RetryScope.execute([
-      "bench", "--invocations", "500", "--json", "--render-invocations", "200", "--render-frames", "10", "--render-size", "100x30",
+      "bench", "--invocations", "500", "--json", "--stream-records", "300", "--shards", "2", "--render-invocations", "200",
+      "--render-frames", "10", "--render-size", "100x30",
     ])
     #expect(result.exitCode == 0)
     #expect(result.stdout.contains("\"invocations\":500"))
@@ -156,14 +157,26 @@ import Testing
     #expect(result.stdout.contains("\"render\":{\"invocations\":200,"))
     #expect(result.stdout.contains("\"size\":\"100x30\",\"frames\":10,\"millisecondsPerFrame\":"))
     #expect(result.stdout.contains("\"baselineMillisecondsPerFrame\":"))
-    let text = RetryScope.execute(["bench", "--invocations", "50", "--render-invocations", "20", "--render-frames", "2"])
+    // The stream figure: records/s, batches, retries, discards, memory and its own baseline.
+    #expect(result.stdout.contains("\"stream\":{\"records\":300,\"shards\":2,\"recordFailureProbability\":"))
+    for field in ["batches", "retries", "discardedBatches", "recordsPerSecond", "peakMemoryBytes", "ratioToBaseline"] {
+      #expect(result.stdout.contains("\"stream\":") && result.stdout.split(separator: "\"stream\":")[1].contains("\"\(field)\":"))
+    }
+    let text = RetryScope.execute([
+      "bench", "--invocations", "50", "--stream-records", "40", "--render-invocations", "20", "--render-frames", "2",
+    ])
     #expect(text.stdout.contains("render       2 frames at 200x60 of a 20-invocation trace"))
+    #expect(text.stdout.contains("stream       40 Kinesis records over 4 shards, batches of up to 100"))
+    #expect(text.stdout.contains(" records/s ("))
+    #expect(text.stdout.contains("stream base  bare heap event loop over "))
     #expect(text.stdout.contains("(target: under 2 ms)"))
     let rejected = RetryScope.execute(["bench", "--failure-probability", "2"])
     #expect(rejected.exitCode == 2)
     #expect(rejected.stderr.contains("--failure-probability must be between 0 and 1"))
     for (arguments, message) in [
       (["--render-invocations", "0"], "--render-invocations must be at least 1"),
+      (["--stream-records", "0"], "--stream-records must be at least 1"),
+      (["--shards", "0"], "--shards must be at least 1"),
       (["--render-frames", "0"], "--render-frames must be at least 1"),
       (["--render-size", "big"], "--render-size: expected WIDTHxHEIGHT such as 200x60, got 'big'"),
     ] {
