@@ -140,10 +140,14 @@ extension SimulationRun {
       if mapping.isStream { batch = dropTooOld(batch, consumer: consumer) }
       if !batch.isEmpty { startBatch(consumer, batch) }
     } else {
-      // SQS standard: up to `pollers` batches at once, of whatever is visible.
+      // SQS standard: up to `pollers` batches at once, of whatever is visible. The scan starts
+      // after the messages already done (deleted, moved), so a long queue is not read from its
+      // start on every poll; it stops at messages not yet arrived (they arrive in order).
+      while c.checkpoint < c.records.count && source.records[c.records[c.checkpoint]].done { c.checkpoint += 1 }
       while c.inFlight < mapping.queue.pollers {
         var batch: [Int] = []
-        for index in c.records where batch.count < mapping.batchSize {
+        for index in c.records[c.checkpoint...] where batch.count < mapping.batchSize {
+          if !source.records[index].arrived { break }
           guard source.records[index].arrived, !source.records[index].done, source.records[index].visibleAt <= now
           else { continue }
           if expire(index) || redrive(index) { continue }
