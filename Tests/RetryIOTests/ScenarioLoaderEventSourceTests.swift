@@ -310,6 +310,21 @@ import Testing
     #expect(loadError(Self.source("kinesis", ["retryDelay: -1s"])) == "test.yaml:5:15: retryDelay: durations must be >= 0, got '-1s'")
   }
 
+  @Test func streamRetentionPeriodRange() throws {
+    #expect(try Self.mapping("kinesis", []).retentionPeriod == 86_400_000)
+    #expect(try Self.mapping("kinesis", ["retentionPeriod: 24h"]).retentionPeriod == 86_400_000)
+    #expect(try Self.mapping("dynamodb", ["retentionPeriod: 8760h"]).retentionPeriod == 8_760 * 3_600_000)
+    #expect(
+      loadError(Self.source("kinesis", ["retentionPeriod: 23h59m59s"]))
+        == "test.yaml:5:20: retentionPeriod: '23h59m59s' is outside AWS's range 24h-8760h (365 days)")
+    #expect(
+      loadError(Self.source("kinesis", ["retentionPeriod: 8760h1s"]))
+        == "test.yaml:5:20: retentionPeriod: '8760h1s' is outside AWS's range 24h-8760h (365 days)")
+    #expect(
+      loadError(Self.source("sqs", ["retentionPeriod: 48h"]))
+        == "test.yaml:5:3: retentionPeriod: applies to kinesis and dynamodb event sources only, not sqs")
+  }
+
   // MARK: Ranges of the queue
 
   @Test func visibilityTimeoutRange() throws {
@@ -324,6 +339,18 @@ import Testing
     #expect(
       loadError(Self.source("sqs", ["queue: {visibilityTimeout: -1s}"]))
         == "test.yaml:5:30: visibilityTimeout: durations must be >= 0, got '-1s'")
+  }
+
+  @Test func messageRetentionPeriodRange() throws {
+    #expect(try Self.mapping("sqs", []).queue.messageRetentionPeriod == 4 * 86_400_000)
+    #expect(try Self.mapping("sqs", ["queue: {messageRetentionPeriod: 60s}"]).queue.messageRetentionPeriod == 60_000)
+    #expect(try Self.mapping("sqs", ["queue: {messageRetentionPeriod: 336h}"]).queue.messageRetentionPeriod == 336 * 3_600_000)
+    #expect(
+      loadError(Self.source("sqs", ["queue: {messageRetentionPeriod: 59s}"]))
+        == "test.yaml:5:35: messageRetentionPeriod: '59s' is outside AWS's range 60s-336h (14 days)")
+    #expect(
+      loadError(Self.source("sqs", ["queue: {messageRetentionPeriod: 336h1s}"]))
+        == "test.yaml:5:35: messageRetentionPeriod: '336h1s' is outside AWS's range 60s-336h (14 days)")
   }
 
   @Test func maxReceiveCountRange() throws {
