@@ -21,12 +21,12 @@ import Testing
     Simulator(scenario: try BuiltinScenarios.load(named: name), seed: seed).run()
   }
 
-  @Test(arguments: ["create-user", "sync-timeout-retry", "async-interleave", "status-previous-no", "cron-clock"])
+  @Test(arguments: ["create-user", "sync-timeout-retry", "async-interleave", "status-previous-no", "cron-clock", "status-kinesis", "sqs-redrive"])
   func traceJSON(name: String) throws {
     try Self.check(TraceJSON.encode(try Self.trace(name)), named: "\(name).trace.json")
   }
 
-  @Test(arguments: ["async-retries-dlq", "slack-at-least-once", "sync-error"])
+  @Test(arguments: ["async-retries-dlq", "slack-at-least-once", "sync-error", "kinesis-serialize", "sqs-visibility-duplicate"])
   func textReport(name: String) throws {
     try Self.check(TraceTextReport(trace: try Self.trace(name)).render(), named: "\(name).txt")
   }

@@ -152,9 +152,29 @@ public struct Narrator: Sendable {
       var failures = 0
       if case .list(let items)? = attempt.response?["batchItemFailures"] { failures = items.count }
       let reported = failures == 0 ? "" : ", reporting \(failures) failed record\(failures == 1 ? "" : "s") (ReportBatchItemFailures)"
-      let next = invocation(attempt.invocation)?.caller.hasPrefix("SQS") == true
-        ? "Lambda deletes the processed messages" : "the shard's checkpoint moves past the processed records"
-      return "\(attempt.label) finishes its batch after \(took)\(reported): \(next)."
+      guard invocation(attempt.invocation)?.caller.hasPrefix("SQS") == true else {
+        return "\(attempt.label) finishes its batch after \(took)\(reported): the shard's checkpoint moves past the processed records."
+      }
+      // A message received again while this batch ran has a new receipt handle: this delete,
+      // with the old one, leaves it in the queue.
+      let again = attempt.records.filter { id in
+        index.attempts(of: attempt.invocation).contains {
+          $0.start > attempt.start && $0.start < attempt.end && $0.records.contains(id)
+        }
+      }
+      let left = index.outcomes(of: attempt.invocation).filter { outcome in
+        outcome.time <= attempt.end && outcome.records.contains { attempt.records.contains($0) }
+      }
+      if let first = left.first {
+        let names = attempt.records.filter { id in left.contains { $0.records.contains(id) } }.joined(separator: ", ")
+        let how = first.kind == .deadLetterQueue ? "went to the queue's dead letter queue" : "expired"
+        return "\(attempt.label) finishes its batch after \(took)\(reported), but \(names) \(how) meanwhile: the work was done all the same."
+      }
+      if !again.isEmpty {
+        let names = again.joined(separator: ", ")
+        return "\(attempt.label) finishes its batch after \(took)\(reported), but \(names) was received again meanwhile: the delete with the old receipt handle leaves it in the queue."
+      }
+      return "\(attempt.label) finishes its batch after \(took)\(reported): Lambda deletes the processed messages."
     case .success:
       let response = attempt.response.map { " \(JSONText.compact($0))" } ?? ""
       return "\(attempt.label) returns\(response) after \(took)."
