@@ -66,6 +66,7 @@ public enum TraceJSON {
       "caller": .string(invocation.caller),
     ]
     if let label = invocation.label { fields["label"] = .string(label) }
+    if let source = invocation.eventSource { fields["eventSource"] = .string(source.rawValue) }
     fields["payload"] = invocation.payload
     return .map(fields)
   }

@@ -90,7 +90,7 @@ public struct TraceTextReport: Sendable {
   /// (`Kinesis shard shardId-000000000000`, `SQS queue orders`): the mapping invokes
   /// synchronously, but who it is says more.
   func typeColumn(_ invocation: TraceInvocation) -> String {
-    if EventSourceLane(invocation) != nil { return invocation.caller }
+    if invocation.eventSource != nil { return invocation.caller }
     return invocation.type == .event ? "Event" : "RequestResponse"
   }
 
@@ -201,11 +201,11 @@ public struct TraceTextReport: Sendable {
 
   func outcome() -> String {
     var out = "Outcome\n"
-    let eventSource = trace.invocations.contains { EventSourceLane($0) != nil }
+    let eventSource = trace.invocations.contains { $0.eventSource != nil }
     for invocation in trace.invocations {
       let executions = index.attempts(of: invocation.id).filter { $0.outcome != .throttled }
       let outcomes = Self.merged(index.outcomes(of: invocation.id)).map(outcomeToken)
-      let noun = EventSourceLane(invocation) != nil ? "batch" : "execution"
+      let noun = invocation.eventSource != nil ? "batch" : "execution"
       let plural = noun == "batch" ? "batches" : "executions"
       out += "  \(invocation.id): \(executions.count) \(executions.count == 1 ? noun : plural)"
       out += outcomes.isEmpty ? "" : "; " + outcomes.joined(separator: ", ")

@@ -31,6 +31,8 @@ final class EventSourceState {
   /// message group.
   final class Consumer {
     let invocation: Int
+    /// Streams: the shard's id (`shardId-000000000000`), for the on-failure record.
+    var shardId: String?
     /// Streams and FIFO: the records it reads, in order; SQS standard: every message.
     var records: [Int] = []
     /// Position of the first record not yet checkpointed (streams) or not yet done (FIFO).

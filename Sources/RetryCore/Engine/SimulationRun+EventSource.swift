@@ -7,12 +7,19 @@ extension SimulationRun {
     guard let mapping = scenario.eventSource else { return }
     let source = EventSourceState(mapping: mapping)
     var laneOfKey: [String: Int] = [:]
+    let kind: EventSourceLane
+    switch mapping.kind {
+    case .sqs: kind = mapping.queue.fifo ? .sqsFIFO : .sqs
+    case .kinesis: kind = .kinesis
+    case .dynamodb: kind = .dynamodb
+    }
     func lane(_ key: String, caller: String, at: Milliseconds) -> Int {
       if let existing = laneOfKey[key] { return existing }
       let state = InvocationState(
         index: invocations.count, id: key, type: .requestResponse, at: at, payload: .null, client: scenario.client)
       invocations.append(state)
-      trace.invocations.append(TraceInvocation(id: key, type: .requestResponse, at: at, payload: .null, caller: caller))
+      trace.invocations.append(
+        TraceInvocation(id: key, type: .requestResponse, at: at, payload: .null, caller: caller, eventSource: kind))
       source.consumers.append(EventSourceState.Consumer(invocation: state.index))
       laneOfKey[key] = source.consumers.count - 1
       return source.consumers.count - 1
@@ -51,7 +58,8 @@ extension SimulationRun {
           state.consumer = existing
         } else {
           let name = "shard-\(shard + 1)" + (mapping.parallelizationFactor > 1 ? ".\(slot + 1)" : "")
-          state.consumer = lane(name, caller: "\(mapping.kind == .kinesis ? "Kinesis" : "DynamoDB Streams") shard \(Self.shardId(shard))", at: record.at)
+          state.consumer = lane(name, caller: "\(kind.rawValue) shard \(Self.shardId(shard))", at: record.at)
+          source.consumers[state.consumer].shardId = Self.shardId(shard)
           laneOfSlot[key] = state.consumer
         }
         sequence[shard] += 1
@@ -394,7 +402,7 @@ extension SimulationRun {
         "condition": .string(condition), "approximateInvokeCount": .int(c.retries + c.bisections),
       ]),
       "KinesisBatchInfo": .map([
-        "shardId": .string(trace.invocations[c.invocation].caller.split(separator: " ").last.map(String.init) ?? lane),
+        "shardId": .string(c.shardId ?? lane),
         "startSequenceNumber": .string(first.sequenceNumber),
         "endSequenceNumber": .string(last.sequenceNumber),
         "batchSize": .int(records.count),

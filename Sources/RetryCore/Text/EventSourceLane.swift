@@ -1,27 +1,10 @@
-/// What kind of event source consumer a lane is, read from its `caller` (the engine names each
-/// consumer `Kinesis shard …`, `DynamoDB Streams shard …`, `SQS queue …`, `SQS FIFO queue …`):
-/// for the views' lane labels and type columns.
+/// What kind of event source consumer a lane is (`TraceInvocation.eventSource`): for the views'
+/// lane labels, type columns and captions.
 public enum EventSourceLane: String, Sendable, Hashable {
   case kinesis = "Kinesis"
   case dynamodb = "DynamoDB Streams"
   case sqs = "SQS"
   case sqsFIFO = "SQS FIFO"
-
-  public init?(_ invocation: TraceInvocation) {
-    guard invocation.type == .requestResponse else { return nil }
-    let caller = invocation.caller
-    if caller.hasPrefix("Kinesis shard ") {
-      self = .kinesis
-    } else if caller.hasPrefix("DynamoDB Streams shard ") {
-      self = .dynamodb
-    } else if caller.hasPrefix("SQS FIFO queue ") {
-      self = .sqsFIFO
-    } else if caller.hasPrefix("SQS queue ") {
-      self = .sqs
-    } else {
-      return nil
-    }
-  }
 
   /// A word for a narrow gutter: `Kinesis`, `DDB`, `SQS`, `FIFO`.
   public var short: String {
@@ -34,6 +17,7 @@ public enum EventSourceLane: String, Sendable, Hashable {
   }
 
   public var isStream: Bool { self == .kinesis || self == .dynamodb }
+  public var isQueue: Bool { !isStream }
 }
 
 /// Record ids for one line: all of them when few, else the first ones, the last and the count

@@ -67,8 +67,9 @@ public struct Narrator: Sendable {
       return outcomeCaption(event)
     case .recordArrived:
       let record = event.note ?? "a record"
-      let source = invocation(event.invocation)?.caller ?? "the event source"
-      if source.hasPrefix("SQS") { return "Message \(record) arrives in \(source)." }
+      let lane = invocation(event.invocation)
+      let source = lane?.caller ?? "the event source"
+      if lane?.eventSource?.isQueue == true { return "Message \(record) arrives in \(source)." }
       return "Record \(record) is put to the stream; \(source)'s iterator reads it in order."
     case .externalWrite:
       guard let position = event.effect else { return "Someone else writes to a table." }
@@ -152,7 +153,7 @@ public struct Narrator: Sendable {
       var failures = 0
       if case .list(let items)? = attempt.response?["batchItemFailures"] { failures = items.count }
       let reported = failures == 0 ? "" : ", reporting \(failures) failed record\(failures == 1 ? "" : "s") (ReportBatchItemFailures)"
-      guard invocation(attempt.invocation)?.caller.hasPrefix("SQS") == true else {
+      guard invocation(attempt.invocation)?.eventSource?.isQueue == true else {
         return "\(attempt.label) finishes its batch after \(took)\(reported): the shard's checkpoint moves past the processed records."
       }
       // A message received again while this batch ran has a new receipt handle: this delete,

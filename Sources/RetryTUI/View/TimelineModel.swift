@@ -188,7 +188,7 @@ public struct TimelineModel: Sendable {
               queueRow: queued ? queueRows.place(from: wait.from, to: wait.to, limit: 3) : nil))
         }
       }
-      if EventSourceLane(invocation) != nil {
+      if invocation.eventSource != nil {
         // Event sources: a wait is not tied to the lane's next attempt (other batches of a queue
         // run while a failed one's messages are hidden; the last wait may lead nowhere), so
         // waits and batches are packed into rows together, in time order.
@@ -199,7 +199,7 @@ public struct TimelineModel: Sendable {
       attempts[id] = placedAttempts
       waits[id] = placedWaits
       let lanesRows = placedAttempts.map(\.row).max().map { $0 + 1 } ?? 1
-      if EventSourceLane(invocation) != nil { rows = RowPacker(count: max(lanesRows, (placedWaits.map(\.row).max() ?? 0) + 1)) }
+      if invocation.eventSource != nil { rows = RowPacker(count: max(lanesRows, (placedWaits.map(\.row).max() ?? 0) + 1)) }
       let placedOutcomes = index.outcomePositions(of: id).map {
         PlacedOutcome(outcome: trace.outcomes[$0], event: outcomeEvent[$0] ?? lastEvent)
       }
@@ -290,7 +290,7 @@ public struct TimelineModel: Sendable {
     for lane in lanes { if case .invocation = lane.kind { starts.append(starts[starts.count - 1] + lane.rows) } }
     invocationRowStarts = starts
     let types = Set(trace.invocations.map(\.type))
-    let sources = Set(trace.invocations.map { EventSourceLane($0) })
+    let sources = Set(trace.invocations.map(\.eventSource))
     if sources.count == 1, let source = sources.first ?? nil {
       // An event source scenario: its source says more than `RequestResponse`.
       invocationTypes = source.rawValue
@@ -343,7 +343,7 @@ public struct TimelineModel: Sendable {
   /// `group g1 FIFO` (just the id when that would not fit the gutter).
   static func invocationLabel(_ invocation: TraceInvocation) -> String {
     let id = invocation.id
-    if let source = EventSourceLane(invocation) {
+    if let source = invocation.eventSource {
       let label = "\(id) \(source.short)"
       return DisplayText.width(label) <= longestLabel ? label : id
     }
