@@ -24,7 +24,7 @@ public final class TraceSession {
     self.scenario = scenario
     self.trace = trace
     narrator = Narrator(trace: trace)
-    model = TimelineModel(trace: trace)
+    model = TimelineModel(index: narrator.index)
     ledger = StateLedger(trace: trace)
   }
 

@@ -58,10 +58,6 @@ public struct TimelineModel: Sendable {
     public var event: Int
   }
 
-  public struct Invoke: Hashable, Sendable {
-    public var invocation: TraceInvocation
-    public var event: Int
-  }
 
   /// A one-point mark on a shared lane (caller, destination): what and when, and the step that
   /// reveals it.
@@ -95,7 +91,6 @@ public struct TimelineModel: Sendable {
   public let attempts: [String: [PlacedAttempt]]
   public let waits: [String: [PlacedWait]]
   public let outcomes: [String: [PlacedOutcome]]
-  public let invokes: [Invoke]
   /// Index of the first lane of each invocation in `lanes`.
   public let laneOfInvocation: [String: Int]
   /// The total number of rows of all lanes.
@@ -117,6 +112,12 @@ public struct TimelineModel: Sendable {
   public let widestLabel: Int
 
   public init(trace: Trace) {
+    self.init(index: TraceIndex(trace))
+  }
+
+  /// With the index the session's narrator already built: one grouping pass per trace.
+  public init(index: TraceIndex) {
+    let trace = index.trace
     // The event that reveals each record.
     var startEvent: [String: Int] = [:]
     var endEvent: [String: Int] = [:]
@@ -147,7 +148,6 @@ public struct TimelineModel: Sendable {
       if let invocation = effect.invocation, let attempt = effect.attempt { duplicateAttempts.insert("\(invocation)#\(attempt)") }
     }
 
-    let index = TraceIndex(trace)
     var attempts: [String: [PlacedAttempt]] = [:]
     var waits: [String: [PlacedWait]] = [:]
     var outcomes: [String: [PlacedOutcome]] = [:]
@@ -302,7 +302,6 @@ public struct TimelineModel: Sendable {
     self.attempts = attempts
     self.waits = waits
     self.outcomes = outcomes
-    self.invokes = trace.invocations.map { Invoke(invocation: $0, event: invokeEvent[$0.id] ?? 0) }
     self.laneOfInvocation = laneOfInvocation
     totalRows = lanes.reduce(0) { $0 + $1.rows }
   }
