@@ -63,9 +63,8 @@ public enum FrameRenderer {
     }
     let panel = panelAreas(layout).panel
     let stateLimit = max(0, StatePanelLayout(ledger: session.ledger, playhead: state.playhead).total - panel.height)
-    let view = TimelineView(
-      trace: session.trace, model: session.model, axis: session.axis(mode: state.timeMode, zoom: state.zoom, available: 1),
-      playhead: state.playhead, laneScroll: 0, focused: true, theme: Theme(state.theme), glyphs: Glyphs.forASCII(state.ascii))
-    return (view.laneScrollRange(available: layout.timeline.height - 1), stateLimit)
+    let lanes = TimelineView.laneScrollRange(
+      model: session.model, trace: session.trace, playhead: state.playhead, available: layout.timeline.height - 1)
+    return (lanes, stateLimit)
   }
 }

@@ -121,7 +121,8 @@ public struct TimelineView {
   }
 
   /// The `laneScroll` values that move the invocation lanes at all (0 when they all fit).
-  func laneScrollRange(available: Int) -> ClosedRange<Int> {
+  /// It needs no time axis: a key press does not lay out the trace's time.
+  static func laneScrollRange(model: TimelineModel, trace: Trace, playhead: Int, available: Int) -> ClosedRange<Int> {
     let invocationLanes = model.invocationRowStarts.count - 1
     let fixed = 1 + model.totalRows - model.invocationRowStarts[invocationLanes]
     let room = available - fixed
