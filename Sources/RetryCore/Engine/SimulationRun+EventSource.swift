@@ -28,7 +28,9 @@ extension SimulationRun {
     // nothing but its own strings is built (a shard's lane and names once per shard), so that a
     // million-record stream sets up in a fraction of its run.
     var order = Array(scenario.records.indices)
-    if !zip(scenario.records, scenario.records.dropFirst()).allSatisfy({ $0.at <= $1.at }) {
+    // Compared by index, as `setUpInvocations` does: zipping the array with itself copies
+    // (retains) every record twice.
+    if !scenario.records.indices.dropFirst().allSatisfy({ scenario.records[$0 - 1].at <= scenario.records[$0].at }) {
       order.sort { (scenario.records[$0].at, $0) < (scenario.records[$1].at, $1) }
     }
     source.records.reserveCapacity(order.count)
