@@ -10,6 +10,9 @@ public struct TraceIndex: Sendable {
   private let outcomePositions: [String: [Int]]
   private let eventPositions: [String: [Int]]
   private let invocationPositions: [String: Int]
+  /// Event sources: the batches each record was in and the outcomes that name it.
+  private let recordAttemptPositions: [String: [Int]]
+  private let recordOutcomePositions: [String: [Int]]
 
   public init(_ trace: Trace) {
     self.trace = trace
@@ -20,6 +23,26 @@ public struct TraceIndex: Sendable {
     var invocations: [String: Int] = [:]
     for (position, invocation) in trace.invocations.enumerated() { invocations[invocation.id] = position }
     invocationPositions = invocations
+    var recordAttempts: [String: [Int]] = [:]
+    for (position, attempt) in trace.attempts.enumerated() {
+      for record in attempt.records { recordAttempts[record, default: []].append(position) }
+    }
+    recordAttemptPositions = recordAttempts
+    var recordOutcomes: [String: [Int]] = [:]
+    for (position, outcome) in trace.outcomes.enumerated() {
+      for record in outcome.records { recordOutcomes[record, default: []].append(position) }
+    }
+    recordOutcomePositions = recordOutcomes
+  }
+
+  /// Event sources: the batches (attempts) record `id` was delivered in, in order.
+  public func deliveries(ofRecord id: String) -> [TraceAttempt] {
+    (recordAttemptPositions[id] ?? []).map { trace.attempts[$0] }
+  }
+
+  /// Event sources: the outcomes that name record `id` (a DLQ, a discarded batch, an expiry).
+  public func outcomes(ofRecord id: String) -> [TraceOutcome] {
+    (recordOutcomePositions[id] ?? []).map { trace.outcomes[$0] }
   }
 
   public func invocation(_ id: String) -> TraceInvocation? {

@@ -109,8 +109,11 @@ public struct Narrator: Sendable {
   private func batchStartCaption(_ attempt: TraceAttempt, request: String) -> String {
     let source = invocation(attempt.invocation)?.caller ?? attempt.invocation
     let records = attempt.records.joined(separator: ", ")
-    let earlier = Set(index.attempts(of: attempt.invocation).filter { $0.number < attempt.number }.flatMap(\.records))
-    let again = attempt.records.filter(earlier.contains)
+    // Per record, not per lane: a long stream's report would otherwise scan the lane's earlier
+    // batches at every batch.
+    let again = attempt.records.filter { id in
+      index.deliveries(ofRecord: id).contains { $0.invocation == attempt.invocation && $0.number < attempt.number }
+    }
     let redelivered = again.isEmpty ? "" : "; \(again.joined(separator: ", ")) again, as a new Invoke"
     return "\(source) invokes the function synchronously with \(attempt.records.count == 1 ? "record" : "records") \(records) (\(attempt.label), request id \(request)…)\(redelivered)."
   }
@@ -159,15 +162,11 @@ public struct Narrator: Sendable {
       // A message received again while this batch ran has a new receipt handle: this delete,
       // with the old one, leaves it in the queue.
       let again = attempt.records.filter { id in
-        index.attempts(of: attempt.invocation).contains {
-          $0.start > attempt.start && $0.start < attempt.end && $0.records.contains(id)
-        }
+        index.deliveries(ofRecord: id).contains { $0.start > attempt.start && $0.start < attempt.end }
       }
-      let left = index.outcomes(of: attempt.invocation).filter { outcome in
-        outcome.time <= attempt.end && outcome.records.contains { attempt.records.contains($0) }
-      }
-      if let first = left.first {
-        let names = attempt.records.filter { id in left.contains { $0.records.contains(id) } }.joined(separator: ", ")
+      let left = attempt.records.filter { id in index.outcomes(ofRecord: id).contains { $0.time <= attempt.end } }
+      if let id = left.first, let first = index.outcomes(ofRecord: id).first(where: { $0.time <= attempt.end }) {
+        let names = left.joined(separator: ", ")
         let how = first.kind == .deadLetterQueue ? "went to the queue's dead letter queue" : "expired"
         return "\(attempt.label) finishes its batch after \(took)\(reported), but \(names) \(how) meanwhile: the work was done all the same."
       }
