@@ -8,7 +8,8 @@ import PackageDescription
 /// - `RetryScopeCLI`: ArgumentParser commands.
 /// - `RetryTerminal`: the only code that talks to ncurses (through the header-only `CNcurses` shim).
 /// - `RetryTUI`: the terminal UI as pure code: state, reducer, views drawing into a cell grid.
-/// - `RetryIO`: Foundation and Yams: scenario YAML, trace JSON and text output.
+/// - `RetryIO`: Foundation and Yams: scenario YAML, trace JSON and text output, files and gzip.
+/// - `RetryLogs`: Lambda log import: formats, line parsing, trace reconstruction (pure).
 /// - `RetryScenarios`: the built-in scenario files, embedded in the binary.
 /// - `RetryCore`: pure: time, randomness, the Lambda model, the handler interpreter, the world, the trace.
 let package = Package(
@@ -39,10 +40,17 @@ let package = Package(
       exclude: ["README.md"],
       resources: [.embedInCode("scenarios")]
     ),
+    // Lambda log import: formats, line parsing and trace reconstruction, over a `ByteSource`
+    // (no file system, no Foundation: every byte path can be tested from memory).
+    .target(
+      name: "RetryLogs",
+      dependencies: ["RetryCore", .product(name: "OrderedCollections", package: "swift-collections")],
+      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+    ),
     .target(
       name: "RetryIO",
       dependencies: [
-        "RetryCore", "RetryScenarios", .product(name: "Yams", package: "Yams"),
+        "RetryCore", "RetryScenarios", "RetryLogs", .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
@@ -63,6 +71,7 @@ let package = Package(
     // Golden-file checks shared by the test targets.
     .target(name: "RetryTestSupport", path: "Tests/RetryTestSupport"),
     .testTarget(name: "RetryCoreTests", dependencies: ["RetryCore"]),
+    .testTarget(name: "RetryLogsTests", dependencies: ["RetryLogs", "RetryCore", "RetryTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore", "RetryTestSupport"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RetryTUITests", dependencies: ["RetryTUI", "RetryCore", "RetryIO", "RetryScopeCLI", "RetryTestSupport"], exclude: ["Snapshots"]),

@@ -17,6 +17,8 @@ public struct Trace: Sendable {
   /// beside the effects rather than in them: a run of a million async invocations has none,
   /// and `TraceEffect` stays at its size (`DeterminismTests.traceRecordsStayCompact`).
   public var effectRecords: [Int: String] = [:]
+  /// Imported traces: what Lambda's REPORT line said about each attempt, by attempt index.
+  public var attemptReports: [Int: AttemptReport] = [:]
 
   public init(
     meta: TraceMeta, invocations: [TraceInvocation] = [], attempts: [TraceAttempt] = [], waits: [TraceWait] = [],

@@ -51,6 +51,10 @@ public enum AttemptCaller: String, Sendable, Hashable, CaseIterable {
   case duplicateDelivery = "duplicate-delivery"
   /// An event source mapping's poller, with a batch (each delivery a new Invoke).
   case eventSource = "event-source"
+  /// Imported logs: another Invoke request (a new request id) for the same logical event, tied
+  /// to it by the correlation key. A client retry, a duplicate delivery or a redelivery: the
+  /// function's logs do not say which.
+  case newRequest = "new-request"
 }
 
 /// How an attempt ended.
