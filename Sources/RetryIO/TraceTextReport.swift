@@ -91,7 +91,11 @@ public struct TraceTextReport: Sendable {
   /// synchronously, but who it is says more.
   func typeColumn(_ invocation: TraceInvocation) -> String {
     if invocation.eventSource != nil { return invocation.caller }
-    return invocation.type == .event ? "Event" : "RequestResponse"
+    switch invocation.type {
+    case .event: return "Event"
+    case .requestResponse: return "RequestResponse"
+    case .unknown: return "invocation type unknown"
+    }
   }
 
   /// What a wait is, when its length alone would mislead: a blocked shard, hidden messages.

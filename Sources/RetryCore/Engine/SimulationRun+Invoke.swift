@@ -89,6 +89,8 @@ extension SimulationRun {
       sendClientRequest(index, request: 1)
     case .event:
       enqueue(index)
+    case .unknown:
+      preconditionFailure("invocation \(invocation.id): type unknown belongs to imported traces, not scenarios")
     }
   }
 

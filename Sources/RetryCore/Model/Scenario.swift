@@ -77,6 +77,13 @@ public enum InvocationType: String, Sendable, Hashable, CaseIterable {
   case requestResponse = "RequestResponse"
   /// Asynchronous: Lambda queues the event and answers 202 (`InvocationType=Event`).
   case event = "Event"
+  /// Imported logs that do not say how the function was invoked: a function's logs show the same
+  /// request id starting again only for Lambda's async retries, and nothing at all for a request
+  /// that ran once. Never in a scenario: `allCases` leaves it out, so scenario files cannot name it.
+  case unknown = "unknown"
+
+  /// The types a scenario may use.
+  public static var allCases: [InvocationType] { [.requestResponse, .event] }
 }
 
 /// One logical event: what a caller asks for once, however many executions it leads to.

@@ -295,7 +295,9 @@ public struct TimelineModel: Sendable {
       // An event source scenario: its source says more than `RequestResponse`.
       invocationTypes = source.rawValue
     } else {
-      invocationTypes = types.count > 1 ? "RR+Event" : types.first == .requestResponse ? "RequestResponse" : "Event"
+      let known = types.subtracting([.unknown])
+      invocationTypes =
+        known.count > 1 ? "RR+Event" : known.first == .requestResponse ? "RequestResponse" : known.first == .event ? "Event" : "imported"
     }
     widestLabel = lanes.map { DisplayText.width($0.label) }.max() ?? 0
     self.lanes = lanes
@@ -346,7 +348,11 @@ public struct TimelineModel: Sendable {
       let label = "\(id) \(source.short)"
       return DisplayText.width(label) <= longestLabel ? label : id
     }
-    return "\(id) \(invocation.type == .event ? "Event" : "RR")"
+    switch invocation.type {
+    case .event: return "\(id) Event"
+    case .requestResponse: return "\(id) RR"
+    case .unknown: return id
+    }
   }
 
   /// A destination mark for records: `m2`, `m1 m2`, or `5 rec` when more than three.

@@ -1,0 +1,495 @@
+import OrderedCollections
+import RetryCore
+
+/// Reads one log message as Lambda and its runtimes write them (lambda-semantics.md §5) and tells
+/// the collector what it says.
+///
+/// - Platform lines: `START`, `END`, `REPORT` (tab-separated fields, tabs turned into spaces by a
+///   copy tolerated), `INIT_START`, `INIT_REPORT`, and their JSON log format twins
+///   (`platform.start`, `platform.report`, `platform.runtimeDone`, `platform.initStart`,
+///   `platform.initReport`, the older `platform.end`).
+/// - Runtime lines: Node's `<time>\t<id>\t<LEVEL>\t<text>` (an `ERROR` `Invoke Error` is an
+///   unhandled error), Python's `[LEVEL]\t<time>\t<id>\t<text>` and its unhandled `[ERROR] Type:
+///   message`, the old `<time> <id> Task timed out after N seconds`, and `RequestId: <id> Error:
+///   Runtime exited ...` / `Process exited before completing request`.
+/// - JSON application lines (`requestId`; Powertools' `function_request_id`), which may carry an
+///   `effect` object or the `--correlate` field.
+///
+/// Anything else is ordinary output and leaves no fact.
+struct LambdaLineParser {
+  /// The `--correlate` path, split at dots (`event.orderId` is `["event", "orderId"]`).
+  let correlate: [String]?
+
+  init(correlate: [String]?) {
+    self.correlate = correlate
+  }
+
+  func read(_ message: LogMessage, stream: Int32, into collector: LogCollector) {
+    let text = message.text
+    guard !text.isEmpty else { return }
+    let line = message.line
+    let time = message.timestamp
+    switch text[0] {
+    case UInt8(ascii: "S") where ByteSearch.hasPrefix("START RequestId:", in: text):
+      guard let (id, after) = requestId(text, at: 16) else { return malformed(collector, line) }
+      let request = collector.intern(request: id)
+      var detail = -1
+      if let version = field("Version:", in: text, from: after) {
+        collector.reports.append(ParsedReport(report: AttemptReport(version: version)))
+        detail = collector.reports.count - 1
+      }
+      collector.add(.start, time: time, stream: stream, request: request, line: line, detail: detail)
+    case UInt8(ascii: "E") where ByteSearch.hasPrefix("END RequestId:", in: text):
+      guard let (id, _) = requestId(text, at: 14) else { return malformed(collector, line) }
+      collector.add(.end, time: time, stream: stream, request: collector.intern(request: id), line: line)
+    case UInt8(ascii: "R") where ByteSearch.hasPrefix("REPORT RequestId:", in: text):
+      guard let (id, after) = requestId(text, at: 17), let report = Self.report(text, from: after) else {
+        return malformed(collector, line)
+      }
+      collector.reports.append(report)
+      collector.add(
+        .report, time: time, stream: stream, request: collector.intern(request: id), line: line,
+        detail: collector.reports.count - 1)
+    case UInt8(ascii: "R") where ByteSearch.hasPrefix("RequestId: ", in: text):
+      // `RequestId: <id> Error: Runtime exited with error: exit status 1` (a crash).
+      guard let (id, after) = requestId(text, at: 11) else { return }
+      let rest = restOfLine(text, from: after)
+      guard rest.contains("Error") || rest.contains("exited") else { return }
+      collector.errors.append(ParsedError(type: Self.exitErrorType(text), message: rest))
+      collector.add(
+        .crashed, time: time, stream: stream, request: collector.intern(request: id), line: line,
+        detail: collector.errors.count - 1)
+    case UInt8(ascii: "I") where ByteSearch.hasPrefix("INIT_START", in: text):
+      collector.add(.initStart, time: time, stream: stream, request: -1, line: line)
+    case UInt8(ascii: "I") where ByteSearch.hasPrefix("INIT_REPORT", in: text):
+      var error = ParsedError()
+      error.initDurationMs = number(after: "Init Duration:", in: text)
+      error.phase = field("Phase:", in: text, from: 11)
+      error.status = field("Status:", in: text, from: 11)
+      error.type = field("Error Type:", in: text, from: 11)
+      collector.errors.append(error)
+      collector.add(.initReport, time: time, stream: stream, request: -1, line: line, detail: collector.errors.count - 1)
+    case UInt8(ascii: "{"):
+      readJSON(text, time: time, stream: stream, line: line, into: collector)
+    case UInt8(ascii: "["):
+      readPython(text, time: time, stream: stream, line: line, into: collector)
+    case UInt8(ascii: "0")...UInt8(ascii: "9"):
+      readTimestamped(text, time: time, stream: stream, line: line, into: collector)
+    default:
+      if let time { collector.observe(time: time, stream: stream) }
+    }
+  }
+
+  private func malformed(_ collector: LogCollector, _ line: Int) {
+    collector.skip(.malformedPlatformLine, line: line)
+  }
+
+  // MARK: - Runtime lines
+
+  /// `<time>\t<id>\t<LEVEL>\t<text>` (Node), `<time> <id> Task timed out after 3.07 seconds`.
+  private func readTimestamped(
+    _ text: UnsafeBufferPointer<UInt8>, time container: Milliseconds?, stream: Int32, line: Int,
+    into collector: LogCollector
+  ) {
+    guard let (millis, length) = TimestampParser.parse(text), length < text.count, isBlank(text[length]) else {
+      if let container { collector.observe(time: container, stream: stream) }
+      return
+    }
+    let time = container ?? millis
+    guard let (id, after) = requestId(text, at: length + 1) else {
+      collector.observe(time: time, stream: stream)
+      return
+    }
+    let request = collector.intern(request: id)
+    var rest = after
+    while rest < text.count, isBlank(text[rest]) { rest += 1 }
+    if ByteSearch.hasPrefix("Task timed out after", in: text, at: rest) {
+      collector.errors.append(ParsedError(type: "Sandbox.Timedout", message: restOfLine(text, from: rest)))
+      collector.add(.timedOut, time: time, stream: stream, request: request, line: line, detail: collector.errors.count - 1)
+      return
+    }
+    let level = self.level(text, at: rest)
+    if let level { rest += level.count + 1 }
+    while rest < text.count, isBlank(text[rest]) { rest += 1 }
+    if level == "ERROR", ByteSearch.hasPrefix("Invoke Error", in: text, at: rest) {
+      var error = ParsedError(type: nil, message: nil)
+      if let brace = text[rest...].firstIndex(of: UInt8(ascii: "{")),
+        let value = try? JSONParser.parse(UnsafeBufferPointer(rebasing: text[brace...]))
+      {
+        error.type = value["errorType"]?.displayText
+        error.message = value["errorMessage"]?.displayText
+      } else {
+        error.type = jsonishField("errorType", in: text)
+        error.message = jsonishField("errorMessage", in: text)
+      }
+      collector.errors.append(error)
+      collector.add(.failed, time: time, stream: stream, request: request, line: line, detail: collector.errors.count - 1)
+      return
+    }
+    let body = UnsafeBufferPointer(rebasing: text[rest...])
+    if level == "ERROR" {
+      collector.errors.append(ParsedError(type: nil, message: firstLine(body)))
+      collector.add(.errorLog, time: time, stream: stream, request: request, line: line, detail: collector.errors.count - 1)
+    }
+    readApplicationText(body, time: time, stream: stream, request: request, line: line, into: collector)
+  }
+
+  /// `[INFO]\t<time>\t<id>\t<text>` (Python's logging) or `[ERROR] KeyError: 'x'` followed by a
+  /// traceback (Python's unhandled exception, with neither time nor request id).
+  private func readPython(
+    _ text: UnsafeBufferPointer<UInt8>, time container: Milliseconds?, stream: Int32, line: Int,
+    into collector: LogCollector
+  ) {
+    guard let close = text.firstIndex(of: UInt8(ascii: "]")), close > 1, close < 10, close + 1 < text.count else {
+      return readApplicationText(text, time: container, stream: stream, request: -1, line: line, into: collector)
+    }
+    let level = String(decoding: UnsafeBufferPointer(rebasing: text[1..<close]), as: UTF8.self)
+    guard level.allSatisfy({ $0.isUppercase }) else {
+      return readApplicationText(text, time: container, stream: stream, request: -1, line: line, into: collector)
+    }
+    if text[close + 1] == 0x09 {
+      var index = close + 2
+      guard let (millis, length) = TimestampParser.parse(text, at: index) else { return }
+      let time = container ?? millis
+      index += length
+      while index < text.count, isBlank(text[index]) { index += 1 }
+      guard let (id, after) = requestId(text, at: index) else {
+        collector.observe(time: time, stream: stream)
+        return
+      }
+      let request = collector.intern(request: id)
+      var rest = after
+      while rest < text.count, isBlank(text[rest]) { rest += 1 }
+      let body = UnsafeBufferPointer(rebasing: text[rest...])
+      if level == "ERROR" {
+        collector.errors.append(ParsedError(type: nil, message: firstLine(body)))
+        collector.add(.errorLog, time: time, stream: stream, request: request, line: line, detail: collector.errors.count - 1)
+      }
+      readApplicationText(body, time: time, stream: stream, request: request, line: line, into: collector)
+      return
+    }
+    guard level == "ERROR" else { return }
+    // `[ERROR] Exception: uh oh` then `Traceback (most recent call last):`.
+    let first = restOfLine(text, from: close + 1).trimmingBlanks()
+    var error = ParsedError(type: nil, message: first)
+    if let colon = first.firstIndex(of: ":") {
+      let type = String(first[..<colon])
+      if !type.isEmpty, !type.contains(" ") {
+        error.type = type
+        error.message = String(first[first.index(after: colon)...]).trimmingBlanks()
+      }
+    }
+    collector.errors.append(error)
+    collector.add(.failed, time: container, stream: stream, request: -1, line: line, detail: collector.errors.count - 1)
+  }
+
+  /// The handler's own text: an effect line, the correlation field, or nothing to note.
+  private func readApplicationText(
+    _ body: UnsafeBufferPointer<UInt8>, time: Milliseconds?, stream: Int32, request: Int32, line: Int,
+    into collector: LogCollector
+  ) {
+    var start = 0
+    while start < body.count, isBlank(body[start]) { start += 1 }
+    let hasEffect = ByteSearch.find("\"effect\"", in: body, from: start) != nil
+    let startsJSON = start < body.count && body[start] == UInt8(ascii: "{")
+    let wantsKey = startsJSON && collector.wantsCorrelation(request: request, stream: stream)
+    guard hasEffect || wantsKey else {
+      if let time { collector.observe(time: time, stream: stream) }
+      return
+    }
+    let jsonStart = startsJSON ? start : (body[start...].firstIndex(of: UInt8(ascii: "{")) ?? start)
+    guard let value = try? JSONParser.parse(UnsafeBufferPointer(rebasing: body[jsonStart...])) else {
+      if hasEffect {
+        collector.skip(.malformedJSON, line: line)
+      } else if let time {
+        collector.observe(time: time, stream: stream)
+      }
+      return
+    }
+    noteApplication(value, time: time, stream: stream, request: request, line: line, into: collector)
+  }
+
+  // MARK: - JSON lines
+
+  private func readJSON(
+    _ text: UnsafeBufferPointer<UInt8>, time container: Milliseconds?, stream: Int32, line: Int,
+    into collector: LogCollector
+  ) {
+    let value: Value
+    do {
+      value = try JSONParser.parse(text)
+    } catch {
+      collector.skip(.malformedJSON, line: line)
+      return
+    }
+    guard case .map(let fields) = value else { return }
+    let time = container ?? Self.time(fields["time"] ?? fields["timestamp"])
+    if case .string(let type)? = fields["type"], type.hasPrefix("platform.") {
+      readPlatform(type, fields["record"] ?? .null, time: time, stream: stream, line: line, into: collector)
+      return
+    }
+    var request: Int32 = -1
+    for name in ["requestId", "function_request_id", "AWSRequestId", "awsRequestId", "aws_request_id"] {
+      if case .string(let id)? = fields[name], !id.isEmpty {
+        request = collector.intern(request: id)
+        break
+      }
+    }
+    let level = fields["level"]?.displayText.uppercased()
+    if level == "ERROR" {
+      var error = ParsedError(type: fields["errorType"]?.displayText, message: fields["errorMessage"]?.displayText)
+      let unhandled = error.type != nil && (fields["stackTrace"] != nil || fields["message"]?.displayText == "Invoke Error")
+      if error.message == nil { error.message = fields["message"].map(Self.messageText) }
+      collector.errors.append(error)
+      collector.add(
+        unhandled ? .failed : .errorLog, time: time, stream: stream, request: request, line: line,
+        detail: collector.errors.count - 1)
+    }
+    noteApplication(value, time: time, stream: stream, request: request, line: line, into: collector)
+  }
+
+  /// A `platform.*` record of the JSON log format (telemetry-schema-reference).
+  private func readPlatform(
+    _ type: String, _ record: Value, time: Milliseconds?, stream: Int32, line: Int, into collector: LogCollector
+  ) {
+    let id = record["requestId"]?.displayText
+    let request = id.map { collector.intern(request: $0) } ?? -1
+    switch type {
+    case "platform.start":
+      guard request >= 0 else { return malformed(collector, line) }
+      var detail = -1
+      if case .string(let version)? = record["version"] {
+        collector.reports.append(ParsedReport(report: AttemptReport(version: version)))
+        detail = collector.reports.count - 1
+      }
+      collector.add(.start, time: time, stream: stream, request: request, line: line, detail: detail)
+    case "platform.end":
+      guard request >= 0 else { return malformed(collector, line) }
+      collector.add(.end, time: time, stream: stream, request: request, line: line)
+    case "platform.runtimeDone":
+      guard request >= 0 else { return malformed(collector, line) }
+      let status = record["status"]?.displayText
+      collector.errors.append(ParsedError(type: record["errorType"]?.displayText, message: nil, status: status))
+      collector.add(.runtimeDone, time: time, stream: stream, request: request, line: line, detail: collector.errors.count - 1)
+    case "platform.report":
+      guard request >= 0 else { return malformed(collector, line) }
+      let metrics = record["metrics"] ?? .null
+      var report = AttemptReport()
+      report.durationMs = Self.double(metrics["durationMs"])
+      report.billedDurationMs = Self.double(metrics["billedDurationMs"]).map { Int($0.rounded(.up)) }
+      report.initDurationMs = Self.double(metrics["initDurationMs"])
+      report.memorySizeMB = Self.double(metrics["memorySizeMB"]).map { Int($0) }
+      report.maxMemoryUsedMB = Self.double(metrics["maxMemoryUsedMB"]).map { Int($0) }
+      report.status = record["status"]?.displayText
+      collector.reports.append(ParsedReport(report: report, errorType: record["errorType"]?.displayText))
+      collector.add(.report, time: time, stream: stream, request: request, line: line, detail: collector.reports.count - 1)
+    case "platform.initStart":
+      collector.add(.initStart, time: time, stream: stream, request: -1, line: line)
+    case "platform.initReport":
+      var error = ParsedError()
+      error.phase = record["phase"]?.displayText
+      error.status = record["status"]?.displayText
+      error.type = record["errorType"]?.displayText
+      error.initDurationMs = Self.double(record["metrics"]?["durationMs"])
+      collector.errors.append(error)
+      collector.add(.initReport, time: time, stream: stream, request: -1, line: line, detail: collector.errors.count - 1)
+    default:
+      if let time { collector.observe(time: time, stream: stream) }
+    }
+  }
+
+  /// An application JSON value: its `effect` and the correlation field, at the top level or
+  /// inside `message` (an object, or a string that holds one).
+  private func noteApplication(
+    _ value: Value, time: Milliseconds?, stream: Int32, request: Int32, line: Int, into collector: LogCollector
+  ) {
+    var inner: Value?
+    switch value["message"] {
+    case .map(let fields)?: inner = .map(fields)
+    case .string(let text)? where text.first == "{": inner = try? JSONParser.parse(text)
+    default: break
+    }
+    if let effect = value["effect"] ?? inner?["effect"] {
+      guard let parsed = Self.effect(effect) else {
+        collector.skip(.badEffect, line: line)
+        return
+      }
+      collector.effects.append(parsed)
+      collector.add(.effect, time: time, stream: stream, request: request, line: line, detail: collector.effects.count - 1)
+    }
+    if let path = correlate, collector.wantsCorrelation(request: request, stream: stream),
+      let key = value.value(at: path) ?? inner?.value(at: path), key != .null
+    {
+      collector.keys.append("\(path.last ?? "key")=\(key.displayText)")
+      collector.add(.correlation, time: time, stream: stream, request: request, line: line, detail: collector.keys.count - 1)
+    } else if let time {
+      collector.observe(time: time, stream: stream)
+    }
+  }
+
+  static func effect(_ value: Value) -> ParsedEffect? {
+    guard case .string(let kindName)? = value["kind"], let kind = EffectKind(rawValue: kindName), kind != .log,
+      case .string(let target)? = value["target"], !target.isEmpty, let key = value["key"], key != .null
+    else { return nil }
+    return ParsedEffect(
+      kind: kind, target: target, key: key.displayText, step: value["step"]?.displayText,
+      detail: value["detail"]?.displayText)
+  }
+
+  // MARK: - Pieces
+
+  /// The request id at `start` (after blanks): letters, digits and dashes, 8 or more.
+  private func requestId(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> (String, Int)? {
+    var index = start
+    while index < text.count, text[index] == 0x20 { index += 1 }
+    let begin = index
+    while index < text.count {
+      let byte = text[index]
+      let isIdByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+        || byte == 0x2D
+      guard isIdByte else { break }
+      index += 1
+    }
+    guard index - begin >= 8 else { return nil }
+    guard index == text.count || isBlank(text[index]) else { return nil }
+    return (String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self), index)
+  }
+
+  /// A level word (`INFO`, `ERROR`, ...) followed by a tab or space.
+  private func level(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> String? {
+    for word in ["INFO", "ERROR", "WARN", "DEBUG", "TRACE", "FATAL"] {
+      let bytes = Array(word.utf8)
+      guard start + bytes.count < text.count else { continue }
+      if text[start..<(start + bytes.count)].elementsEqual(bytes), isBlank(text[start + bytes.count]) { return word }
+    }
+    return nil
+  }
+
+  /// The value after `label` (`Version: $LATEST`, `Status: timeout`) up to a tab or line end.
+  private func field(_ label: StaticString, in text: UnsafeBufferPointer<UInt8>, from: Int) -> String? {
+    guard let at = ByteSearch.find(label, in: text, from: from) else { return nil }
+    var index = at + label.utf8CodeUnitCount
+    while index < text.count, text[index] == 0x20 { index += 1 }
+    let begin = index
+    while index < text.count, text[index] != 0x09, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
+    let value = String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self).trimmingBlanks()
+    // Tabs turned into spaces: the value ends where the next field's label begins.
+    let cut = Self.cutAtNextLabel(value)
+    return cut.isEmpty ? nil : cut
+  }
+
+  private static let labels = [
+    " Duration:", " Billed Duration:", " Memory Size:", " Max Memory Used:", " Init Duration:", " Status:", " Error Type:",
+    " Phase:", " XRAY TraceId:", " Restore Duration:", " Runtime Version ARN:",
+  ]
+
+  private static func cutAtNextLabel(_ value: String) -> String {
+    var cut = value
+    for label in labels {
+      if let range = cut.firstRange(of: label) { cut = String(cut[..<range.lowerBound]) }
+    }
+    return cut.trimmingBlanks()
+  }
+
+  private func number(after label: StaticString, in text: UnsafeBufferPointer<UInt8>) -> Double? {
+    Self.number(after: label, in: text, from: 0)
+  }
+
+  /// The number after `label` (`Duration: 26.73 ms`), skipping matches that are part of a longer
+  /// label (`Billed Duration:`, `Init Duration:` are not `Duration:`).
+  static func number(after label: StaticString, in text: UnsafeBufferPointer<UInt8>, from: Int) -> Double? {
+    var searchFrom = from
+    while let at = ByteSearch.find(label, in: text, from: searchFrom) {
+      searchFrom = at + 1
+      if at > 0 {
+        // Only a field separator may come before the label.
+        let before = text[at - 1]
+        guard before == 0x09 || before == 0x20 else { continue }
+        if before == 0x20, at >= 2, text[at - 2] != 0x09, text[at - 2] != 0x20, text[at - 2] != UInt8(ascii: ":") {
+          // `Billed Duration:` seen from `Duration:`: a word, not a separator, precedes it.
+          var wordStart = at - 1
+          while wordStart > 0, text[wordStart - 1] != 0x09, text[wordStart - 1] != 0x20 { wordStart -= 1 }
+          let word = String(decoding: UnsafeBufferPointer(rebasing: text[wordStart..<(at - 1)]), as: UTF8.self)
+          if ["Billed", "Init", "Restore", "Used", "Max"].contains(word) { continue }
+        }
+      }
+      var index = at + label.utf8CodeUnitCount
+      while index < text.count, text[index] == 0x20 { index += 1 }
+      let begin = index
+      while index < text.count, (text[index] >= 0x30 && text[index] <= 0x39) || text[index] == UInt8(ascii: ".") {
+        index += 1
+      }
+      guard index > begin else { return nil }
+      return Double(String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self))
+    }
+    return nil
+  }
+
+  /// A `REPORT` line's fields after the request id.
+  static func report(_ text: UnsafeBufferPointer<UInt8>, from: Int) -> ParsedReport? {
+    var report = AttemptReport()
+    report.durationMs = number(after: "Duration:", in: text, from: from)
+    guard report.durationMs != nil else { return nil }
+    report.billedDurationMs = number(after: "Billed Duration:", in: text, from: from).map { Int($0) }
+    report.memorySizeMB = number(after: "Memory Size:", in: text, from: from).map { Int($0) }
+    report.maxMemoryUsedMB = number(after: "Max Memory Used:", in: text, from: from).map { Int($0) }
+    report.initDurationMs = number(after: "Init Duration:", in: text, from: from)
+    let parser = LambdaLineParser(correlate: nil)
+    report.status = parser.field("Status:", in: text, from: from)
+    return ParsedReport(report: report, errorType: parser.field("Error Type:", in: text, from: from))
+  }
+
+  /// `"errorType": "Error"` in text that is not quite JSON (a copy with its tabs lost).
+  private func jsonishField(_ name: String, in text: UnsafeBufferPointer<UInt8>) -> String? {
+    let string = String(decoding: text, as: UTF8.self)
+    guard let range = string.firstRange(of: "\"\(name)\"") else { return nil }
+    let after = string[range.upperBound...].drop { $0 == " " || $0 == ":" || $0 == "\t" || $0 == "\n" }
+    guard after.first == "\"" else { return nil }
+    let value = after.dropFirst().prefix { $0 != "\"" }
+    return String(value)
+  }
+
+  private static func exitErrorType(_ text: UnsafeBufferPointer<UInt8>) -> String {
+    let string = String(decoding: text, as: UTF8.self)
+    if let range = string.firstRange(of: "Runtime.") {
+      let name = string[range.lowerBound...].prefix { !$0.isWhitespace }
+      return String(name)
+    }
+    return "Runtime.ExitError"
+  }
+
+  private func restOfLine(_ text: UnsafeBufferPointer<UInt8>, from: Int) -> String {
+    var end = from
+    while end < text.count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
+    return String(decoding: UnsafeBufferPointer(rebasing: text[from..<end]), as: UTF8.self).trimmingBlanks()
+  }
+
+  private func firstLine(_ text: UnsafeBufferPointer<UInt8>) -> String { restOfLine(text, from: 0) }
+
+  @inline(__always)
+  private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+  private static func messageText(_ value: Value) -> String {
+    if case .string(let text) = value { return text }
+    return JSONText.compact(value)
+  }
+
+  static func double(_ value: Value?) -> Double? {
+    switch value {
+    case .int(let number)?: Double(number)
+    case .double(let number)?: number
+    case .string(let text)?: Double(text)
+    default: nil
+    }
+  }
+
+  /// A JSON record's time: ISO text or epoch milliseconds.
+  static func time(_ value: Value?) -> Milliseconds? {
+    switch value {
+    case .string(var text)?: return text.withUTF8 { TimestampParser.parse($0)?.millis }
+    case .int(let millis)?: return millis
+    case .double(let millis)?: return Int(millis)
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import RetryCore
+
+/// Receives every message of an import, has `LambdaLineParser` read it, and keeps the facts and
+/// the counts the summary reports. Streams and request ids are interned: facts hold numbers.
+final class LogCollector: LogMessageSink {
+  var facts: [LogFact] = []
+  var reports: [ParsedReport] = []
+  var effects: [ParsedEffect] = []
+  var errors: [ParsedError] = []
+  var keys: [String] = []
+  private(set) var streamNames: [String] = []
+  private var streamIndex: [String: Int32] = [:]
+  private var lastStreamBytes: [UInt8] = []
+  private var lastStream: Int32 = -1
+  private(set) var requestIds: [String] = []
+  private var requestIndex: [String: Int32] = [:]
+  /// Requests whose correlation key is known: no more JSON parsing for them.
+  private var correlated: Set<Int32> = []
+  /// The last time seen in each stream (index `stream + 1`; 0 is "no stream").
+  private var streamClock: [Milliseconds?] = [nil]
+  /// The request running in each stream as the lines arrive (index `stream + 1`), for lines
+  /// without a request id. Final attribution happens after sorting; this only decides whether a
+  /// line is worth parsing for a correlation key.
+  private var openRequest: [Int32] = [-1]
+  /// A START without a time of its own, per stream (index `stream + 1`): it takes the time of
+  /// the next line of its stream that has one (bare text where only runtime lines are stamped).
+  private var untimedStart: [Int] = [-1]
+
+  private(set) var messages = 0
+  private(set) var skipped: [SkipReason: (count: Int, lines: [Int])] = [:]
+  let parser: LambdaLineParser
+
+  init(correlate: [String]?) {
+    parser = LambdaLineParser(correlate: correlate)
+  }
+
+  func receive(_ message: LogMessage) {
+    messages += 1
+    let stream = intern(stream: message.stream)
+    parser.read(message, stream: stream, into: self)
+  }
+
+  func skip(_ reason: SkipReason, line: Int) {
+    var entry = skipped[reason] ?? (0, [])
+    entry.count += 1
+    if entry.lines.count < 5 { entry.lines.append(line) }
+    skipped[reason] = entry
+  }
+
+  // MARK: - Interning
+
+  private func intern(stream bytes: UnsafeBufferPointer<UInt8>?) -> Int32 {
+    guard let bytes, !bytes.isEmpty else { return -1 }
+    // Consecutive messages usually share their stream: compare bytes before hashing a String.
+    if lastStream >= 0, bytes.elementsEqual(lastStreamBytes) { return lastStream }
+    let name = String(decoding: bytes, as: UTF8.self)
+    let index: Int32
+    if let known = streamIndex[name] {
+      index = known
+    } else {
+      index = Int32(streamNames.count)
+      streamNames.append(name)
+      streamIndex[name] = index
+      streamClock.append(nil)
+      openRequest.append(-1)
+      untimedStart.append(-1)
+    }
+    lastStream = index
+    lastStreamBytes = Array(bytes)
+    return index
+  }
+
+  func intern(request id: String) -> Int32 {
+    if let known = requestIndex[id] { return known }
+    let index = Int32(requestIds.count)
+    requestIds.append(id)
+    requestIndex[id] = index
+    return index
+  }
+
+  // MARK: - Facts
+
+  /// Adds a fact; a line without a time of its own takes the last one its stream had.
+  func add(_ kind: LogFact.Kind, time: Milliseconds?, stream: Int32, request: Int32, line: Int, detail: Int = -1) {
+    let slot = Int(stream) + 1
+    let known = time != nil
+    let resolved = time ?? streamClock[slot] ?? 0
+    if let time { observe(time: time, stream: stream) }
+    switch kind {
+    case .start:
+      openRequest[slot] = request
+      untimedStart[slot] = known ? -1 : facts.count
+    case .end, .report:
+      if openRequest[slot] == request { openRequest[slot] = -1 }
+      untimedStart[slot] = -1
+    default: break
+    }
+    facts.append(
+      LogFact(
+        kind: kind, time: resolved, timeKnown: known, sequence: facts.count, stream: stream, request: request,
+        line: Int32(clamping: line), detail: Int32(clamping: detail)))
+    if kind == .correlation, request >= 0 { correlated.insert(request) }
+  }
+
+  /// Notes the time of a line that leaves no fact, so that the next line without one inherits it.
+  func observe(time: Milliseconds, stream: Int32) {
+    let slot = Int(stream) + 1
+    streamClock[slot] = time
+    let start = untimedStart[slot]
+    if start >= 0 {
+      facts[start].time = time
+      facts[start].timeKnown = true
+      untimedStart[slot] = -1
+    }
+  }
+
+  /// Whether a JSON line of `request` (or, without one, of the request open in `stream`) could
+  /// still give a correlation key.
+  func wantsCorrelation(request: Int32, stream: Int32) -> Bool {
+    guard parser.correlate != nil else { return false }
+    let owner = request >= 0 ? request : openRequest[Int(stream) + 1]
+    return owner < 0 || !correlated.contains(owner)
+  }
+
+  var skippedCount: Int { skipped.values.reduce(0) { $0 + $1.count } }
+}

@@ -1,0 +1,49 @@
+import RetryCore
+
+/// One log message as a container delivers it: the text Lambda or the handler wrote, and what the
+/// container says about it. Valid only during the call that hands it over: the bytes point into
+/// the reader's window.
+struct LogMessage {
+  var text: UnsafeBufferPointer<UInt8>
+  /// Epoch milliseconds from the container (an API event's `timestamp`, a tail prefix), if any.
+  var timestamp: Milliseconds?
+  /// The log stream's name, if the container says.
+  var stream: UnsafeBufferPointer<UInt8>?
+  /// The 1-based line of the file the message starts on.
+  var line: Int
+}
+
+/// What readers hand their messages and complaints to.
+protocol LogMessageSink: AnyObject {
+  func receive(_ message: LogMessage)
+  /// A record the reader could not make sense of: skipped, counted, never fatal.
+  func skip(_ reason: SkipReason, line: Int)
+}
+
+/// Why a line or record was left out of the trace; the summary counts each.
+public enum SkipReason: String, Sendable, Hashable, CaseIterable, Comparable {
+  case malformedPlatformLine = "malformed-platform-line"
+  case malformedJSON = "malformed-json"
+  case truncatedRecord = "truncated-record"
+  case malformedRecord = "malformed-record"
+  case badEffect = "bad-effect"
+  case unattributed = "unattributed"
+  case orphanEnd = "orphan-end"
+
+  /// The summary's words for it.
+  public var explanation: String {
+    switch self {
+    case .malformedPlatformLine: "a START, END, REPORT or INIT line that does not parse"
+    case .malformedJSON: "a JSON log line that is broken or cut short"
+    case .truncatedRecord: "a record cut off by the end of the file"
+    case .malformedRecord: "a record without a message or a timestamp"
+    case .badEffect: "an effect line without a valid kind, target and key"
+    case .unattributed: "an effect or error line outside any execution (no request id, no START before it)"
+    case .orphanEnd: "an END or REPORT whose START is not in the logs"
+    }
+  }
+
+  public static func < (lhs: SkipReason, rhs: SkipReason) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+}

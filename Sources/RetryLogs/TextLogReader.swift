@@ -1,0 +1,107 @@
+/// Reads line-based containers: bare Lambda log text (`LogFormat.text`, which also carries the
+/// JSON log format, one object per line) and `aws logs tail` output (`LogFormat.tail`).
+///
+/// A message may span lines: a Node.js `Invoke Error` with its pretty-printed JSON, a Python
+/// traceback, a tail message's continuation lines. Lines that cannot start a message are
+/// appended to the one before.
+struct TextLogReader {
+  let format: LogFormat
+
+  func run(_ reader: LogReader, into sink: some LogMessageSink) throws(ByteSourceError) {
+    var lineNumber = 0
+    // The message being gathered, as absolute offsets (the window moves on refill).
+    var pendingStart = -1
+    var pendingEnd = 0
+    var pendingLine = 0
+    var pendingTimestamp: Int?
+    var pendingStream: Range<Int>?
+    var pendingText = 0
+
+    func emit() {
+      guard pendingStart >= 0 else { return }
+      let base = reader.dropped
+      var end = pendingEnd - base
+      let textStart = pendingText - base
+      // Trailing line ends and carriage returns are not part of the message.
+      while end > textStart, reader.storage[end - 1] == 0x0A || reader.storage[end - 1] == 0x0D { end -= 1 }
+      let stream = pendingStream.map { reader.bytes($0.lowerBound - base, $0.upperBound - base) }
+      sink.receive(
+        LogMessage(text: reader.bytes(textStart, end), timestamp: pendingTimestamp, stream: stream, line: pendingLine))
+      pendingStart = -1
+    }
+
+    var scan = reader.position
+    while true {
+      // Find the end of the next line.
+      var newline = -1
+      while newline < 0 {
+        let storage = reader.storage
+        let end = reader.end
+        while scan < end {
+          if storage[scan] == 0x0A {
+            newline = scan
+            break
+          }
+          scan += 1
+        }
+        if newline >= 0 { break }
+        reader.keep = pendingStart >= 0 ? pendingStart - reader.dropped : reader.position
+        let before = reader.position
+        let more = try reader.refill()
+        scan += reader.position - before
+        if !more { break }
+      }
+      let lineStart = reader.position
+      let lineEnd = newline >= 0 ? newline : reader.end
+      if newline < 0 && lineStart >= lineEnd { break }
+      lineNumber += 1
+      reader.position = newline >= 0 ? newline + 1 : lineEnd
+      scan = reader.position
+      var contentEnd = lineEnd
+      if contentEnd > lineStart, reader.storage[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+      let line = reader.bytes(lineStart, contentEnd)
+      let absoluteStart = reader.dropped + lineStart
+      let absoluteEnd = reader.dropped + contentEnd
+
+      if line.isEmpty { continue }
+      switch format {
+      case .tail:
+        if let prefix = TimestampParser.tailPrefix(line) {
+          emit()
+          pendingStart = absoluteStart
+          pendingText = absoluteStart + prefix.message
+          pendingTimestamp = prefix.millis
+          pendingStream = prefix.stream.map { (absoluteStart + $0.lowerBound)..<(absoluteStart + $0.upperBound) }
+        } else if pendingStart < 0 {
+          // A line before any prefix (a header, a stray line): a message of its own.
+          pendingStart = absoluteStart
+          pendingText = absoluteStart
+          pendingTimestamp = nil
+          pendingStream = nil
+        }
+      default:
+        if pendingStart < 0 || !Self.continues(line) {
+          emit()
+          pendingStart = absoluteStart
+          pendingText = absoluteStart
+          pendingTimestamp = nil
+          pendingStream = nil
+        }
+      }
+      if pendingStart == absoluteStart { pendingLine = lineNumber }
+      pendingEnd = absoluteEnd
+      reader.keep = pendingStart - reader.dropped
+      if newline < 0 { break }
+    }
+    emit()
+  }
+
+  /// Whether a line of bare log text goes on the message before it rather than starting one:
+  /// indented lines, the inside of pretty-printed JSON, a traceback.
+  static func continues(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    switch line[0] {
+    case 0x20, 0x09, UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ")"): return true
+    default: return ByteSearch.hasPrefix("Traceback (most recent call last)", in: line)
+    }
+  }
+}
