@@ -53,7 +53,9 @@ struct Execution {
   }
 
   var errorType: String? {
-    reportErrorType ?? runtimeErrorType ?? crash?.type ?? failure?.type ?? timedOut?.type
+    // The runtime's own line names the exception (`TypeError`); REPORT's `Error Type` is often
+    // generic (`Runtime.Unknown`), except for a crash (`Runtime.ExitError`).
+    crash?.type ?? failure?.type ?? reportErrorType ?? runtimeErrorType ?? timedOut?.type
       ?? (initReport?.status != nil && initReport?.status != "success" ? initReport?.type : nil)
   }
 

@@ -46,7 +46,7 @@ struct JSONEventsReader {
     var first = true
     while true {
       guard let byte = try scanner.skipBlanks() else {
-        sink.skip(.truncatedRecord, line: documentLine)
+        scanner.truncated(documentLine, sink)
         return
       }
       if byte == UInt8(ascii: "}") {
@@ -64,7 +64,7 @@ struct JSONEventsReader {
       }
       let keyStart = reader.position
       guard try scanner.skipValue() else {
-        sink.skip(.truncatedRecord, line: documentLine)
+        scanner.truncated(documentLine, sink)
         return
       }
       let key = reader.bytes(keyStart + 1, reader.position - 1)
@@ -89,7 +89,7 @@ struct JSONEventsReader {
       }
       reader.position += 1
       guard let value = try scanner.skipBlanks() else {
-        sink.skip(.truncatedRecord, line: documentLine)
+        scanner.truncated(documentLine, sink)
         return
       }
       if isRecords && value == UInt8(ascii: "[") {
@@ -98,7 +98,7 @@ struct JSONEventsReader {
       } else {
         reader.keep = reader.position
         guard try scanner.skipValue() else {
-          sink.skip(.truncatedRecord, line: documentLine)
+          scanner.truncated(documentLine, sink)
           return
         }
       }
@@ -125,7 +125,7 @@ struct JSONEventsReader {
         let line = scanner.line
         reader.keep = reader.position
         guard try scanner.skipValue() else {
-          sink.skip(.truncatedRecord, line: line)
+          scanner.truncated(line, sink)
           return
         }
         sink.skip(.malformedRecord, line: line)
@@ -141,7 +141,7 @@ struct JSONEventsReader {
     let line = scanner.line
     reader.keep = reader.position
     guard try scanner.skipValue() else {
-      sink.skip(.truncatedRecord, line: line)
+      scanner.truncated(line, sink)
       return
     }
     // `keep` marks the record's start, wherever refills moved it.
@@ -159,7 +159,17 @@ struct Scanner {
   let reader: LogReader
   var line = 1
 
+  /// Whether the end of the source already cut a record off: the documents around it end
+  /// there too, and are not counted again.
+  private var cutOff = false
+
   init(reader: LogReader) { self.reader = reader }
+
+  mutating func truncated(_ line: Int, _ sink: some LogMessageSink) {
+    guard !cutOff else { return }
+    cutOff = true
+    sink.skip(.truncatedRecord, line: line)
+  }
 
   /// The next byte that is not blank (without consuming it); nil at the end.
   @inline(__always)

@@ -35,7 +35,8 @@ enum TimestampParser {
     let date = CivilDate(year: year, month: month, day: day)
     guard date.isValid else { return nil }
     var millis = 0
-    if skip(UInt8(ascii: ".")) {
+    // Python's logging (Powertools) writes a comma: `2024-10-12 00:01:15,010+0000`.
+    if skip(UInt8(ascii: ".")) || skip(UInt8(ascii: ",")) {
       var count = 0
       while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
         if count < 3 { millis = millis * 10 + Int(bytes[index] - 0x30) }

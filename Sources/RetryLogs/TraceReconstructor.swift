@@ -41,7 +41,15 @@ struct TraceReconstructor {
       case .initStart:
         pendingInit[fact.stream] = .some(nil)
       case .initReport:
-        pendingInit[fact.stream] = .some(collector.errors[Int(fact.detail)])
+        let report = collector.errors[Int(fact.detail)]
+        if report.phase == "invoke", let open = openByStream[fact.stream] {
+          // The init that timed out is retried inside the first invoke, under the function's
+          // timeout (lambda-semantics.md §4, "Measured Init timeout").
+          executions[open].initReport = report
+          if executions[open].report.initDurationMs == nil { executions[open].report.initDurationMs = report.initDurationMs }
+        } else {
+          pendingInit[fact.stream] = .some(report)
+        }
       case .start:
         let initReport = pendingInit.removeValue(forKey: fact.stream)
         var report = fact.detail >= 0 ? collector.reports[Int(fact.detail)].report : AttemptReport()
