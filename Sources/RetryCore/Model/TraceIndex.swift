@@ -13,6 +13,8 @@ public struct TraceIndex: Sendable {
   /// Event sources: the batches each record was in and the outcomes that name it.
   private let recordAttemptPositions: [String: [Int]]
   private let recordOutcomePositions: [String: [Int]]
+  /// Imported traces: the executions of each request id (in another lane with `--lanes streams`).
+  private let requestPositions: [String: [Int]]
 
   public init(_ trace: Trace) {
     self.trace = trace
@@ -33,6 +35,18 @@ public struct TraceIndex: Sendable {
       for record in outcome.records { recordOutcomes[record, default: []].append(position) }
     }
     recordOutcomePositions = recordOutcomes
+    requestPositions = trace.meta.source == "import" ? Self.group(trace.attempts.map(\.requestId)) : [:]
+  }
+
+  /// Imported traces: the executions that ran with request id `id`, in order.
+  public func attempts(withRequestId id: String) -> [TraceAttempt] {
+    (requestPositions[id] ?? []).map { trace.attempts[$0] }
+  }
+
+  /// The position of `attempt` in `trace.attempts`.
+  public func position(of attempt: TraceAttempt) -> Int? {
+    guard let positions = attemptPositions[attempt.invocation] else { return nil }
+    return positions.first { trace.attempts[$0].number == attempt.number }
   }
 
   /// Event sources: the batches (attempts) record `id` was delivered in, in order.

@@ -48,7 +48,11 @@ public struct Narrator: Sendable {
     case .effect:
       return effectCaption(event)
     case .attemptEnd:
-      return attemptEndCaption(event)
+      let caption = attemptEndCaption(event)
+      guard isImported, let attempt = attempt(event.invocation, event.attempt), let report = importedEndCaption(attempt) else {
+        return caption
+      }
+      return caption + " " + report
     case .throttled:
       let status = event.note ?? "429"
       let reason = status == "429" ? "TooManyRequestsException" : "a service error"
@@ -80,6 +84,7 @@ public struct Narrator: Sendable {
 
   private func attemptStartCaption(_ event: TraceEvent) -> String {
     guard let attempt = attempt(event.invocation, event.attempt) else { return "An execution starts." }
+    if isImported { return importedStartCaption(attempt) }
     let id = attempt.invocation
     let request = String(attempt.requestId.prefix(8))
     switch attempt.caller {

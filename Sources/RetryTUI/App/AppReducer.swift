@@ -327,6 +327,7 @@ public enum AppReducer {
     case .success(let scenario):
       state.session = TraceSession(scenario: scenario, seed: seed)
       state.scenarioName = name
+      state.reproduceOptions = []
       state.tourPosition = tourPosition
       state.playhead = atEnd ? state.session.lastEvent : 0
       state.playing = false

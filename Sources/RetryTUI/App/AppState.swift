@@ -34,6 +34,9 @@ public struct AppState: Equatable {
   public var tourPosition: Int?
   /// The name the status line shows (a built-in name or a file).
   public var scenarioName: String
+  /// Options the run was opened with that the reproduce command must repeat (an imported log's
+  /// `--correlate event.orderId`, `--lanes streams`).
+  public var reproduceOptions: [String] = []
   public var session: TraceSession
   /// Index into `session.trace.events`: the step the screen shows.
   public var playhead: Int = 0
@@ -87,12 +90,13 @@ public struct AppState: Equatable {
   /// shared in a bug report or replayed after the talk.
   public var reproduceCommand: String {
     let seed = session.seed.map { " --seed \($0)" } ?? ""
-    return "retryscope tui \(scenarioName)\(seed)"
+    let extra = reproduceOptions.isEmpty ? "" : " " + reproduceOptions.joined(separator: " ")
+    return "retryscope tui \(scenarioName)\(seed)\(extra)"
   }
 
   public static func == (lhs: AppState, rhs: AppState) -> Bool {
     lhs.session === rhs.session && lhs.tour == rhs.tour && lhs.tourPosition == rhs.tourPosition
-      && lhs.scenarioName == rhs.scenarioName && lhs.playhead == rhs.playhead && lhs.playing == rhs.playing
+      && lhs.scenarioName == rhs.scenarioName && lhs.reproduceOptions == rhs.reproduceOptions && lhs.playhead == rhs.playhead && lhs.playing == rhs.playing
       && lhs.speed == rhs.speed && lhs.timeMode == rhs.timeMode && lhs.zoom == rhs.zoom && lhs.focus == rhs.focus
       && lhs.laneScroll == rhs.laneScroll && lhs.stateScroll == rhs.stateScroll && lhs.theme == rhs.theme
       && lhs.ascii == rhs.ascii && lhs.mode == rhs.mode && lhs.search == rhs.search && lhs.message == rhs.message

@@ -13,7 +13,7 @@ enum StatusLine {
     let time = trace.events.isEmpty ? 0 : trace.events[state.playhead].time
     var parts: [String] = [
       state.session.model.invocationTypes,
-      "seed \(state.session.seed.map(String.init) ?? "-")",
+      state.session.scenario == nil && trace.meta.source == "import" ? "from logs" : "seed \(state.session.seed.map(String.init) ?? "-")",
       "t=\(DurationText.offset(time))",
       "step \(trace.events.isEmpty ? 0 : state.playhead + 1)/\(trace.events.count)",
       PlaybackSpeed.label(state.speed),
