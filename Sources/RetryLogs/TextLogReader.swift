@@ -66,7 +66,7 @@ struct TextLogReader {
       if line.isEmpty { continue }
       switch format {
       case .tail:
-        if let prefix = TimestampParser.tailPrefix(line) {
+        if let prefix = TimestampParser.tailPrefix(line, strict: false) {
           emit()
           pendingStart = absoluteStart
           pendingText = absoluteStart + prefix.message

@@ -62,7 +62,12 @@ enum TimestampParser {
 
   /// An `aws logs tail` line's prefix: its timestamp, the log stream (nil in `--format short`)
   /// and where the message starts.
-  static func tailPrefix(_ line: UnsafeBufferPointer<UInt8>) -> (millis: Milliseconds, stream: Range<Int>?, message: Int)? {
+  ///
+  /// `strict` (format detection) accepts a line without a stream only with the short format's
+  /// timestamp; reading a file known to be tail output accepts any timestamp there.
+  static func tailPrefix(_ line: UnsafeBufferPointer<UInt8>, strict: Bool = true) -> (
+    millis: Milliseconds, stream: Range<Int>?, message: Int
+  )? {
     guard let (millis, length) = parse(line), length < line.count, line[length] == 0x20 else { return nil }
     let tokenStart = length + 1
     var tokenEnd = tokenStart
@@ -74,7 +79,7 @@ enum TimestampParser {
     }
     // `--format short` writes the timestamp without a zone and without a fraction; runtime lines
     // always have both, so they are not mistaken for it.
-    guard length == 19 else { return nil }
+    guard length == 19 || !strict else { return nil }
     return (millis, nil, tokenStart)
   }
 }
