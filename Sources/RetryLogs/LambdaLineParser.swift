@@ -339,7 +339,7 @@ struct LambdaLineParser {
   // MARK: - Pieces
 
   /// The request id at `start` (after blanks): letters, digits and dashes, 8 or more.
-  private func requestId(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> (String, Int)? {
+  private func requestId(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> (UnsafeBufferPointer<UInt8>, Int)? {
     var index = start
     while index < text.count, text[index] == 0x20 { index += 1 }
     let begin = index
@@ -352,17 +352,28 @@ struct LambdaLineParser {
     }
     guard index - begin >= 8 else { return nil }
     guard index == text.count || isBlank(text[index]) else { return nil }
-    return (String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self), index)
+    return (UnsafeBufferPointer(rebasing: text[begin..<index]), index)
   }
 
   /// A level word (`INFO`, `ERROR`, ...) followed by a tab or space.
   private func level(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> String? {
-    for word in ["INFO", "ERROR", "WARN", "DEBUG", "TRACE", "FATAL"] {
-      let bytes = Array(word.utf8)
-      guard start + bytes.count < text.count else { continue }
-      if text[start..<(start + bytes.count)].elementsEqual(bytes), isBlank(text[start + bytes.count]) { return word }
+    func word(_ name: StaticString, _ result: String) -> String? {
+      let count = name.utf8CodeUnitCount
+      guard start + count < text.count, ByteSearch.hasPrefix(name, in: text, at: start), isBlank(text[start + count]) else {
+        return nil
+      }
+      return result
     }
-    return nil
+    guard start < text.count else { return nil }
+    switch text[start] {
+    case UInt8(ascii: "I"): return word("INFO", "INFO")
+    case UInt8(ascii: "E"): return word("ERROR", "ERROR")
+    case UInt8(ascii: "W"): return word("WARN", "WARN")
+    case UInt8(ascii: "D"): return word("DEBUG", "DEBUG")
+    case UInt8(ascii: "T"): return word("TRACE", "TRACE")
+    case UInt8(ascii: "F"): return word("FATAL", "FATAL")
+    default: return nil
+    }
   }
 
   /// The value after `label` (`Version: $LATEST`, `Status: timeout`) up to a tab or line end.

@@ -13,6 +13,8 @@ final class LogCollector: LogMessageSink {
   private var lastStreamBytes: [UInt8] = []
   private var lastStream: Int32 = -1
   private(set) var requestIds: [String] = []
+  private var lastRequestBytes: [UInt8] = []
+  private var lastRequest: Int32 = -1
   private var requestIndex: [String: Int32] = [:]
   /// Requests whose correlation key is known: no more JSON parsing for them.
   private var correlated: Set<Int32> = []
@@ -66,7 +68,19 @@ final class LogCollector: LogMessageSink {
       untimedStart.append(-1)
     }
     lastStream = index
-    lastStreamBytes = Array(bytes)
+    lastStreamBytes.removeAll(keepingCapacity: true)
+    lastStreamBytes.append(contentsOf: bytes)
+    return index
+  }
+
+  /// A request id read off a line: consecutive lines usually name the same one, so the bytes
+  /// are compared with the last before a String is made and hashed.
+  func intern(request bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    if lastRequest >= 0, bytes.elementsEqual(lastRequestBytes) { return lastRequest }
+    let index = intern(request: String(decoding: bytes, as: UTF8.self))
+    lastRequest = index
+    lastRequestBytes.removeAll(keepingCapacity: true)
+    lastRequestBytes.append(contentsOf: bytes)
     return index
   }
 
