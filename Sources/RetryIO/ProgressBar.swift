@@ -87,8 +87,9 @@ public final class ProgressBar {
     let room = max(0, width - 1)
     let fraction = total > 0 ? min(1, max(0, Double(done) / Double(total))) : 0
     let percent = String(Int(fraction * 100))
+    // Three columns for the number (`  5%`, ` 45%`, `100%`), so that nothing after it jitters.
     let percentText = String(repeating: " ", count: 3 - percent.count) + percent + "%"
-    var details = ["  " + percentText]
+    var details = [" " + percentText]
     details.append("  \(megabytes(done))/\(megabytes(total)) MB")
     if let bytesPerSecond { details.append("  \(megabytes(bytesPerSecond)) MB/s") }
 
@@ -106,7 +107,7 @@ public final class ProgressBar {
       let cut = title.count <= titleRoom ? title : String(title.prefix(titleRoom - 1)) + "…"
       return cut + "  [" + bar(fraction, width: room - cut.count - "  [".count - "]".count - tail.count) + "]" + tail
     }
-    return String(percentText.trimmingPrefix(" ").prefix(room))
+    return String(percentText.drop { $0 == " " }.prefix(room))
   }
 
   static func bar(_ fraction: Double, width: Int) -> String {
