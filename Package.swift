@@ -50,10 +50,13 @@ let package = Package(
     .target(
       name: "RetryIO",
       dependencies: [
-        "RetryCore", "RetryScenarios", "RetryLogs", .product(name: "Yams", package: "Yams"),
+        "RetryCore", "RetryScenarios", "RetryLogs", "CZlib", .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
+    // zlib (`zlib1g-dev` on Debian and Ubuntu) for gzip log files, header-only like CNcurses: its
+    // init functions are macros Swift cannot call.
+    .systemLibrary(name: "CZlib"),
     .target(name: "RetryTUI", dependencies: ["RetryCore"]),
     // ncursesw (`libncurses-dev` on Debian and Ubuntu). The module map links it by name: its
     // pkg-config flags (-D_XOPEN_SOURCE) are ones SwiftPM refuses, and the shim defines what the

@@ -14,7 +14,7 @@ public enum TraceJSON {
     let narrator = Narrator(trace: trace)
     var sections: [(String, [Value])] = []
     sections.append(("invocations", trace.invocations.map(invocation)))
-    sections.append(("attempts", trace.attempts.map(attempt)))
+    sections.append(("attempts", trace.attempts.enumerated().map { attempt($0.element, report: trace.attemptReports[$0.offset]) }))
     sections.append(("waits", trace.waits.map(wait)))
     sections.append(("effects", trace.effects.enumerated().map { effect($0.element, index: $0.offset, record: trace.record(ofEffect: $0.offset)) }))
     sections.append(("outcomes", trace.outcomes.map(outcome)))
@@ -71,7 +71,7 @@ public enum TraceJSON {
     return .map(fields)
   }
 
-  static func attempt(_ attempt: TraceAttempt) -> Value {
+  static func attempt(_ attempt: TraceAttempt, report: AttemptReport? = nil) -> Value {
     var fields: OrderedDictionary<String, Value> = [
       "invocation": .string(attempt.invocation),
       "number": .int(attempt.number),
@@ -87,6 +87,22 @@ public enum TraceJSON {
     if let response = attempt.response { fields["response"] = response }
     // Event sources only: absent elsewhere, so that other traces keep their bytes.
     if !attempt.records.isEmpty { fields["records"] = .list(attempt.records.map { .string($0) }) }
+    // Imported traces only: what Lambda's REPORT line said. Simulated traces keep their bytes.
+    if let report { fields["report"] = Self.report(report) }
+    return .map(fields)
+  }
+
+  /// The fields of a REPORT line that were there, in a fixed order.
+  static func report(_ report: AttemptReport) -> Value {
+    var fields: OrderedDictionary<String, Value> = [:]
+    if let duration = report.durationMs { fields["durationMs"] = .double(duration) }
+    if let billed = report.billedDurationMs { fields["billedDurationMs"] = .int(billed) }
+    if let initDuration = report.initDurationMs { fields["initDurationMs"] = .double(initDuration) }
+    if let memory = report.memorySizeMB { fields["memorySizeMB"] = .int(memory) }
+    if let used = report.maxMemoryUsedMB { fields["maxMemoryUsedMB"] = .int(used) }
+    if let status = report.status { fields["status"] = .string(status) }
+    if let stream = report.logStream { fields["logStream"] = .string(stream) }
+    if let version = report.version { fields["version"] = .string(version) }
     return .map(fields)
   }
 
@@ -148,7 +164,9 @@ public enum TraceJSON {
     if let effect = event.effect { fields["effect"] = .int(effect) }
     if let wait = event.wait { fields["wait"] = .int(wait) }
     if let outcome = event.outcome { fields["outcome"] = .int(outcome) }
-    if event.kind == .recordArrived, let record = event.note { fields["record"] = .string(record) }
+    // The note is a fact the caption is made of (`retry 1 of 2`): written so that a trace read
+    // back tells the same story. A record's arrival has called it `record` from the start.
+    if let note = event.note { fields[event.kind == .recordArrived ? "record" : "note"] = .string(note) }
     fields["caption"] = .string(narrator.caption(for: event))
     return .map(fields)
   }

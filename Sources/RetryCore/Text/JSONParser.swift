@@ -15,6 +15,23 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     self.message = message
   }
 
+  /// An error at byte `offset` of `bytes` (clamped to its end), with the line and column the
+  /// parser would give: for readers that check what they parsed (a trace's fields) and want to
+  /// point at a place the same way.
+  public init(offset: Int, in bytes: UnsafeBufferPointer<UInt8>, message: String) {
+    let end = max(0, min(offset, bytes.count))
+    var line = 1
+    var lineStart = 0
+    for index in 0..<end where bytes[index] == 0x0A {
+      line += 1
+      lineStart = index + 1
+    }
+    // Columns count characters, not bytes: skip UTF-8 continuation bytes.
+    var column = 1
+    for index in lineStart..<end where bytes[index] & 0xC0 != 0x80 { column += 1 }
+    self.init(offset: end, line: line, column: column, message: message)
+  }
+
   public var description: String { "\(line):\(column): \(message)" }
 }
 
@@ -244,7 +261,9 @@ public struct JSONParser: ~Copyable {
       case UInt8(ascii: "u"):
         var code = try hex4()
         if (0xD800..<0xDC00).contains(code) {
-          // A surrogate pair: the low half must follow as another \u escape.
+          // A surrogate pair: the low half must follow as another \u escape. When what follows
+          // is another escape but not a low half, this half alone is U+FFFD and that escape is
+          // read on its own (it may be a character, or the high half of a pair).
           if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
             position += 2
             let low = try hex4()
@@ -252,6 +271,7 @@ public struct JSONParser: ~Copyable {
               code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
             } else {
               code = 0xFFFD
+              position -= 6
             }
           } else {
             code = 0xFFFD
@@ -259,14 +279,33 @@ public struct JSONParser: ~Copyable {
         } else if (0xDC00..<0xE000).contains(code) {
           code = 0xFFFD
         }
-        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-        scalars.append(contentsOf: Array(String(scalar).utf8))
+        Self.appendUTF8(code, to: &scalars)
       default:
         position -= 1
         throw error("unknown escape '\\\(Character(Unicode.Scalar(escape)))' in a string")
       }
     }
     throw error("the text ends inside a string")
+  }
+
+  /// Appends scalar `code` (not a surrogate, at most 0x10FFFF) as UTF-8.
+  private static func appendUTF8(_ code: UInt32, to bytes: inout [UInt8]) {
+    switch code {
+    case 0..<0x80:
+      bytes.append(UInt8(code))
+    case 0x80..<0x800:
+      bytes.append(UInt8(0xC0 | code >> 6))
+      bytes.append(UInt8(0x80 | code & 0x3F))
+    case 0x800..<0x10000:
+      bytes.append(UInt8(0xE0 | code >> 12))
+      bytes.append(UInt8(0x80 | code >> 6 & 0x3F))
+      bytes.append(UInt8(0x80 | code & 0x3F))
+    default:
+      bytes.append(UInt8(0xF0 | code >> 18))
+      bytes.append(UInt8(0x80 | code >> 12 & 0x3F))
+      bytes.append(UInt8(0x80 | code >> 6 & 0x3F))
+      bytes.append(UInt8(0x80 | code & 0x3F))
+    }
   }
 
   private mutating func hex4() throws(JSONParseError) -> UInt32 {
@@ -302,16 +341,6 @@ public struct JSONParser: ~Copyable {
   /// An error at the current position, with its line and column counted from the start (only
   /// when an error happens, so parsing pays nothing for them).
   private func error(_ message: String) -> JSONParseError {
-    let end = min(position, bytes.count)
-    var line = 1
-    var lineStart = 0
-    for index in 0..<end where bytes[index] == 0x0A {
-      line += 1
-      lineStart = index + 1
-    }
-    // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-    var column = 1
-    for index in lineStart..<end where bytes[index] & 0xC0 != 0x80 { column += 1 }
-    return JSONParseError(offset: end, line: line, column: column, message: message)
+    JSONParseError(offset: position, in: bytes, message: message)
   }
 }

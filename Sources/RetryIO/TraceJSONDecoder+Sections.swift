@@ -1,0 +1,129 @@
+import OrderedCollections
+import RetryCore
+
+/// One element of each section of a trace file into the model: the inverse of `TraceJSON`'s
+/// element writers, field for field (docs/trace-format.md). Fields the writer always writes are
+/// required; fields it leaves out when empty are optional; unknown fields are ignored (newer
+/// writers may add some). Captions are not read: the narrator makes them from the facts.
+extension TraceJSONDecoder {
+  /// EventSourceLane is not CaseIterable; its cases, for messages.
+  static let eventSourceLanes: [EventSourceLane] = [.kinesis, .dynamodb, .sqs, .sqsFIFO]
+
+  static func meta(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceMeta {
+    var seed: UInt64?
+    if let text = try object.optionalString("seed") {
+      guard let number = UInt64(text) else { throw object.failure("seed", "must be a decimal number in a string (got \"\(text)\")") }
+      seed = number
+    }
+    return TraceMeta(
+      source: try object.string("source"), scenario: try object.string("scenario"), title: try object.string("title"),
+      lesson: try object.string("lesson"), seed: seed, origin: try origin(object), functionName: try object.string("functionName"),
+      functionTimeout: try object.optionalInt("functionTimeout"))
+  }
+
+  /// `originMillis`, the exact one; the ISO-8601 `origin` beside it is for people, and read only
+  /// when `originMillis` is not there.
+  private static func origin(_ object: TraceJSONObject) throws(TraceFieldError) -> Milliseconds {
+    if let millis = try object.optionalInt("originMillis") { return millis }
+    let text = try object.string("origin")
+    guard let millis = ISO8601.parse(text) else { throw object.failure("origin", "must be an ISO-8601 time (got \"\(text)\")") }
+    return millis
+  }
+
+  static func invocation(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceInvocation {
+    TraceInvocation(
+      id: try object.string("id"), type: try object.choice("type", InvocationType.allCases), at: try object.int("at"),
+      payload: try object.value("payload"), label: try object.optionalString("label"), caller: try object.string("caller"),
+      eventSource: try object.optionalChoice("eventSource", eventSourceLanes))
+  }
+
+  static func attempt(_ object: TraceJSONObject) throws(TraceFieldError) -> (TraceAttempt, AttemptReport?) {
+    let clockText = try object.string("clock")
+    guard let clock = ISO8601.parse(clockText) else { throw object.failure("clock", "must be an ISO-8601 time (got \"\(clockText)\")") }
+    var attempt = TraceAttempt(
+      invocation: try object.string("invocation"), number: try object.int("number"), requestId: try object.string("requestId"),
+      start: try object.int("start"), end: try object.int("end"), outcome: try object.choice("outcome", AttemptOutcome.allCases),
+      caller: try object.choice("caller", AttemptCaller.allCases), errorType: try object.optionalString("errorType"),
+      errorMessage: try object.optionalString("errorMessage"), response: object.optionalValue("response"), clockAtStart: clock)
+    attempt.records = try object.strings("records")
+    return (attempt, try object.optionalObject("report").map(report))
+  }
+
+  static func report(_ object: TraceJSONObject) throws(TraceFieldError) -> AttemptReport {
+    AttemptReport(
+      durationMs: try object.optionalDouble("durationMs"), billedDurationMs: try object.optionalInt("billedDurationMs"),
+      initDurationMs: try object.optionalDouble("initDurationMs"), memorySizeMB: try object.optionalInt("memorySizeMB"),
+      maxMemoryUsedMB: try object.optionalInt("maxMemoryUsedMB"), status: try object.optionalString("status"),
+      logStream: try object.optionalString("logStream"), version: try object.optionalString("version"))
+  }
+
+  static func wait(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceWait {
+    TraceWait(
+      invocation: try object.string("invocation"), from: try object.int("from"), to: try object.int("to"),
+      reason: try object.choice("reason", WaitReason.allCases), beforeAttempt: try object.int("beforeAttempt"))
+  }
+
+  /// Effect `index` and the record it was made for (event sources).
+  static func effect(_ object: TraceJSONObject, index: Int) throws(TraceFieldError) -> (TraceEffect, String?) {
+    try checkIndex(object, index)
+    let duplicateOf = try object.optionalIndex("duplicateOf")
+    if let duplicateOf, duplicateOf >= index {
+      throw object.failure("duplicateOf", "must be the index of an earlier effect (got \(duplicateOf))")
+    }
+    let effect = TraceEffect(
+      time: try object.int("time"), invocation: try object.optionalString("invocation"), attempt: try object.optionalIndex("attempt"),
+      actor: try object.string("actor"), target: try object.string("target"), kind: try object.choice("kind", EffectKind.allCases),
+      key: try object.string("key"), before: object.optionalValue("before"), after: object.optionalValue("after"),
+      step: try object.optionalString("step"), detail: try object.optionalString("detail"), version: try object.optionalIndex("version"),
+      duplicateOf: duplicateOf)
+    return (effect, try object.optionalString("record"))
+  }
+
+  static func outcome(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceOutcome {
+    TraceOutcome(
+      invocation: try object.string("invocation"), kind: try object.choice("kind", TraceOutcome.Kind.allCases), time: try object.int("time"),
+      reason: try object.optionalString("reason"), statusCode: try object.optionalInt("statusCode"),
+      functionError: try object.optionalString("functionError"), payload: object.optionalValue("payload"),
+      attempts: try object.int("attempts"), target: try object.optionalString("target"), records: try object.strings("records"))
+  }
+
+  /// Event `index`. Its references into effects, waits and outcomes are checked once the whole
+  /// file is read (`checkReferences`): the sections may come in any order.
+  static func event(_ object: TraceJSONObject, index: Int) throws(TraceFieldError) -> TraceEvent {
+    try checkIndex(object, index)
+    let kind = try object.choice("kind", TraceEvent.Kind.allCases)
+    // A record's arrival writes its note as `record`; every other kind as `note`.
+    let note = kind == .recordArrived ? try object.optionalString("record") : try object.optionalString("note")
+    return TraceEvent(
+      time: try object.int("time"), kind: kind, invocation: try object.optionalString("invocation"),
+      attempt: try object.optionalIndex("attempt"), effect: try object.optionalIndex("effect"), wait: try object.optionalIndex("wait"),
+      outcome: try object.optionalIndex("outcome"), note: note)
+  }
+
+  static func table(_ object: TraceJSONObject) throws(TraceFieldError) -> WorldSnapshot.Table {
+    var items: [Item] = []
+    for (position, value) in try object.list("items").enumerated() {
+      items.append(try TraceJSONObject(value, path: "\(object.path).items[\(position)]").fields)
+    }
+    return WorldSnapshot.Table(name: try object.string("name"), keyAttributes: try object.strings("keyAttributes"), items: items)
+  }
+
+  static func endpoint(_ object: TraceJSONObject) throws(TraceFieldError) -> WorldSnapshot.Endpoint {
+    var requests: [WorldSnapshot.Request] = []
+    for (position, value) in try object.list("requests").enumerated() {
+      let request = try TraceJSONObject(value, path: "\(object.path).requests[\(position)]")
+      requests.append(
+        WorldSnapshot.Request(
+          time: try request.int("time"), actor: try request.string("actor"), body: try request.value("body"),
+          statusCode: try request.int("statusCode")))
+    }
+    return WorldSnapshot.Endpoint(name: try object.string("name"), url: try object.string("url"), requests: requests)
+  }
+
+  /// `index` is the element's position (what references point at): an element moved or removed
+  /// by hand would make every reference after it point at the wrong one.
+  private static func checkIndex(_ object: TraceJSONObject, _ index: Int) throws(TraceFieldError) {
+    let written = try object.int("index")
+    guard written == index else { throw object.failure("index", "must be \(index), the element's position (got \(written))") }
+  }
+}
