@@ -54,6 +54,12 @@ public final class FileByteSource: ByteSource {
     if ownsDescriptor { close(descriptor) }
   }
 
+  /// Whether something exists at `path` (a file, a directory, a device).
+  public static func exists(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0
+  }
+
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceError) -> Int {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
     while true {

@@ -11,36 +11,48 @@ public enum TraceJSON {
   public static let formatVersion = 1
 
   public static func encode(_ trace: Trace) -> String {
-    let narrator = Narrator(trace: trace)
-    var sections: [(String, [Value])] = []
-    sections.append(("invocations", trace.invocations.map(invocation)))
-    sections.append(("attempts", trace.attempts.enumerated().map { attempt($0.element, report: trace.attemptReports[$0.offset]) }))
-    sections.append(("waits", trace.waits.map(wait)))
-    sections.append(("effects", trace.effects.enumerated().map { effect($0.element, index: $0.offset, record: trace.record(ofEffect: $0.offset)) }))
-    sections.append(("outcomes", trace.outcomes.map(outcome)))
-    sections.append(("events", trace.events.enumerated().map { event($0.element, index: $0.offset, narrator: narrator) }))
-    sections.append(("tables", trace.world.tables.map(table)))
-    sections.append(("endpoints", trace.world.endpoints.map(endpoint)))
+    var out = ""
+    write(trace) { out += $0 }
+    return out
+  }
 
+  /// Writes the trace to `sink` in pieces of about 64 KiB, element by element: an imported trace
+  /// of a million executions is never held as one string (`retryscope import --out`).
+  public static func write(_ trace: Trace, to sink: (String) -> Void) {
+    let narrator = Narrator(trace: trace)
     var out = "{\n"
     out += "  \"format\": \"\(formatName)\",\n"
     out += "  \"version\": \(formatVersion),\n"
     out += "  \"meta\": " + JSONText.compact(meta(trace.meta)) + ",\n"
-    for (position, (name, items)) in sections.enumerated() {
+    func section(_ name: String, last: Bool = false, _ count: Int, _ item: (Int) -> Value) {
       out += "  \"\(name)\": ["
-      if items.isEmpty {
+      if count == 0 {
         out += "]"
       } else {
         out += "\n"
-        for (index, item) in items.enumerated() {
-          out += "    " + JSONText.compact(item) + (index + 1 < items.count ? ",\n" : "\n")
+        for index in 0..<count {
+          out += "    "
+          JSONText.write(item(index), into: &out)
+          out += index + 1 < count ? ",\n" : "\n"
+          if out.utf8.count >= 65_536 {
+            sink(out)
+            out = ""
+          }
         }
         out += "  ]"
       }
-      out += position + 1 < sections.count ? ",\n" : "\n"
+      out += last ? "\n" : ",\n"
     }
+    section("invocations", trace.invocations.count) { invocation(trace.invocations[$0]) }
+    section("attempts", trace.attempts.count) { attempt(trace.attempts[$0], report: trace.attemptReports[$0]) }
+    section("waits", trace.waits.count) { wait(trace.waits[$0]) }
+    section("effects", trace.effects.count) { effect(trace.effects[$0], index: $0, record: trace.record(ofEffect: $0)) }
+    section("outcomes", trace.outcomes.count) { outcome(trace.outcomes[$0]) }
+    section("events", trace.events.count) { event(trace.events[$0], index: $0, narrator: narrator) }
+    section("tables", trace.world.tables.count) { table(trace.world.tables[$0]) }
+    section("endpoints", last: true, trace.world.endpoints.count) { endpoint(trace.world.endpoints[$0]) }
     out += "}\n"
-    return out
+    sink(out)
   }
 
   static func meta(_ meta: TraceMeta) -> Value {

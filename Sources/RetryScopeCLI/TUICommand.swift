@@ -1,6 +1,7 @@
 import ArgumentParser
 import RetryCore
 import RetryIO
+import RetryLogs
 import RetryTUI
 
 /// Options shared by `retryscope` (the tour) and `retryscope tui`.
@@ -30,14 +31,43 @@ struct TUICommand: InteractiveCommand {
     commandName: "tui",
     abstract: "Play a scenario in the terminal UI: step, search, reseed (keys: ? in the UI).")
 
-  @Argument(help: "A built-in scenario name (see 'retryscope list') or a scenario file (.yaml); default: the talk tour.")
+  @Argument(help: "A built-in scenario name (see 'retryscope list'), a scenario file (.yaml), Lambda logs or a trace file (.json); default: the talk tour.")
   var scenario: String?
 
+  @Argument(help: "More log files of the same function, imported together with the first.")
+  var moreLogs: [String] = []
+
   @OptionGroup var options: TUIOptions
+
+  @OptionGroup var importOptions: ImportOptions
 
   init() {}
 
   func runInteractive(environment: [String: String]) -> CommandResult {
-    TerminalSession.run(scenario: scenario, options: options, environment: environment)
+    TerminalSession.run(
+      scenario: scenario, moreLogs: moreLogs, options: options, importOptions: importOptions, environment: environment)
+  }
+}
+
+/// How to read logs given to `tui` and `run` (as `import` does).
+struct ImportOptions: ParsableArguments {
+  @Option(name: .customLong("input-format"), help: "Logs only: force the input format (\(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))); default: detected.")
+  var format: LogFormat?
+
+  @Option(help: "Logs only: a field of a logged JSON line naming the logical event (event.orderId).")
+  var correlate: String?
+
+  @Option(help: "Logs only: invocations (a lane per logical event) or streams (a lane per log stream).")
+  var lanes: ImportLanes?
+
+  var importerOptions: LogImporter.Options {
+    LogImporter.Options(format: format, correlate: correlate, lanes: lanes ?? .invocations)
+  }
+
+  var isEmpty: Bool { format == nil && correlate == nil && lanes == nil }
+
+  /// The options as typed, for the reproduce command.
+  var arguments: [String] {
+    ImportCommand.options(correlate: correlate, lanes: lanes ?? .invocations, format: format)
   }
 }

@@ -29,9 +29,23 @@ enum TUISetup {
 
   /// The state for `scenario` (nil: the start of the tour).
   static func initialState(
-    scenario: String?, seed: UInt64?, theme: Theme.Name, ascii: Bool, size: Size
+    scenario: String?, moreLogs: [String] = [], importOptions: ImportOptions = ImportOptions(), seed: UInt64?,
+    theme: Theme.Name, ascii: Bool, size: Size
   ) throws(CLIError) -> AppState {
     let name = scenario ?? BuiltinScenarios.talkTour[0]
+    if TraceLoader.isTraceOrLog(name) || !moreLogs.isEmpty {
+      if seed != nil { throw CLIError("--seed: \(name) is a recorded trace, not a scenario: there is nothing to reseed") }
+      let paths = [name] + moreLogs
+      let trace = try loadTrace(paths, importOptions)
+      var state = AppState(
+        tour: BuiltinScenarios.talkTour, tourPosition: nil, scenarioName: paths.joined(separator: " "),
+        session: TraceSession(scenario: nil, trace: trace), theme: theme, ascii: ascii, size: size)
+      state.reproduceOptions = importOptions.arguments
+      return state
+    }
+    if !importOptions.isEmpty {
+      throw CLIError("--input-format, --correlate and --lanes read logs; '\(name)' is a scenario")
+    }
     let loaded: Scenario
     do {
       loaded = try BuiltinScenarios.resolve(name)
@@ -39,6 +53,22 @@ enum TUISetup {
       throw misspeltCommand(name) ?? CLIError(error)
     }
     return state(named: name, loaded, seed: seed, theme: theme, ascii: ascii, size: size)
+  }
+
+  /// A trace file or imported logs; an input with no execution in it is refused (nothing to play).
+  static func loadTrace(_ paths: [String], _ options: ImportOptions) throws(CLIError) -> Trace {
+    try ImportCommand.validate(correlate: options.correlate)
+    let loaded: TraceLoader.Loaded
+    do {
+      loaded = try TraceLoader.load(paths, options: options.importerOptions)
+    } catch {
+      throw CLIError(error.description)
+    }
+    if loaded.summary == nil && !options.isEmpty {
+      throw CLIError("--input-format, --correlate and --lanes read logs; \(paths[0]) is a RetryScope trace")
+    }
+    guard !loaded.trace.events.isEmpty else { throw CLIError("\(paths[0]): no execution to show") }
+    return loaded.trace
   }
 
   /// The state at the first step of `scenario`, loaded from `name`, placed in the talk tour.

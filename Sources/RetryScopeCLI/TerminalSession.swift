@@ -4,14 +4,17 @@ import RetryTerminal
 
 /// Runs the terminal UI on the real terminal and gives it back in the state it found it.
 enum TerminalSession {
-  static func run(scenario: String?, options: TUIOptions, environment: [String: String]) -> CommandResult {
+  static func run(
+    scenario: String?, moreLogs: [String] = [], options: TUIOptions, importOptions: ImportOptions = ImportOptions(),
+    environment: [String: String]
+  ) -> CommandResult {
     let theme = TUISetup.theme(explicit: options.theme, noColor: options.noColor, environment: environment)
     var state: AppState
     let appEnvironment: AppEnvironment
     do {
       appEnvironment = try TUISetup.environment()
       state = try TUISetup.initialState(
-        scenario: scenario, seed: options.seed, theme: theme, ascii: options.ascii, size: Size(width: 80, height: 24))
+        scenario: scenario, moreLogs: moreLogs, importOptions: importOptions, seed: options.seed, theme: theme, ascii: options.ascii, size: Size(width: 80, height: 24))
     } catch {
       return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
     }
