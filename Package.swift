@@ -78,7 +78,7 @@ let package = Package(
     .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore", "RetryTestSupport"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RetryTUITests", dependencies: ["RetryTUI", "RetryCore", "RetryIO", "RetryScopeCLI", "RetryTestSupport"], exclude: ["Snapshots"]),
-    .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "retryscope"]),
+    .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "RetryTUI", "retryscope"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -45,7 +45,7 @@ struct TUICommand: InteractiveCommand {
 
   func runInteractive(environment: [String: String]) -> CommandResult {
     TerminalSession.run(
-      scenario: scenario, moreLogs: moreLogs, options: options, importOptions: importOptions, environment: environment)
+      scenario: scenario, moreLogs: moreLogs, options: options, importOptions: importOptions.values, environment: environment)
   }
 }
 
@@ -60,6 +60,15 @@ struct ImportOptions: ParsableArguments {
   @Option(help: "Logs only: invocations (a lane per logical event) or streams (a lane per log stream).")
   var lanes: ImportLanes?
 
+  var values: LogOpenOptions { LogOpenOptions(format: format, correlate: correlate, lanes: lanes) }
+}
+
+/// The options that say how to read logs, as plain values (code and tests build them).
+struct LogOpenOptions: Equatable {
+  var format: LogFormat?
+  var correlate: String?
+  var lanes: ImportLanes?
+
   var importerOptions: LogImporter.Options {
     LogImporter.Options(format: format, correlate: correlate, lanes: lanes ?? .invocations)
   }
@@ -68,6 +77,10 @@ struct ImportOptions: ParsableArguments {
 
   /// The options as typed, for the reproduce command.
   var arguments: [String] {
-    ImportCommand.options(correlate: correlate, lanes: lanes ?? .invocations, format: format)
+    var options: [String] = []
+    if let format { options += ["--input-format", format.rawValue] }
+    if let correlate { options += ["--correlate", correlate] }
+    if let lanes, lanes != .invocations { options += ["--lanes", lanes.rawValue] }
+    return options
   }
 }

@@ -29,7 +29,7 @@ enum TUISetup {
 
   /// The state for `scenario` (nil: the start of the tour).
   static func initialState(
-    scenario: String?, moreLogs: [String] = [], importOptions: ImportOptions = ImportOptions(), seed: UInt64?,
+    scenario: String?, moreLogs: [String] = [], importOptions: LogOpenOptions = LogOpenOptions(), seed: UInt64?,
     theme: Theme.Name, ascii: Bool, size: Size
   ) throws(CLIError) -> AppState {
     let name = scenario ?? BuiltinScenarios.talkTour[0]
@@ -56,7 +56,7 @@ enum TUISetup {
   }
 
   /// A trace file or imported logs; an input with no execution in it is refused (nothing to play).
-  static func loadTrace(_ paths: [String], _ options: ImportOptions) throws(CLIError) -> Trace {
+  static func loadTrace(_ paths: [String], _ options: LogOpenOptions) throws(CLIError) -> Trace {
     try ImportCommand.validate(correlate: options.correlate)
     let loaded: TraceLoader.Loaded
     do {

@@ -5,7 +5,7 @@ import RetryTerminal
 /// Runs the terminal UI on the real terminal and gives it back in the state it found it.
 enum TerminalSession {
   static func run(
-    scenario: String?, moreLogs: [String] = [], options: TUIOptions, importOptions: ImportOptions = ImportOptions(),
+    scenario: String?, moreLogs: [String] = [], options: TUIOptions, importOptions: LogOpenOptions = LogOpenOptions(),
     environment: [String: String]
   ) -> CommandResult {
     let theme = TUISetup.theme(explicit: options.theme, noColor: options.noColor, environment: environment)

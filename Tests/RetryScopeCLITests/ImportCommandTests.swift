@@ -1,0 +1,144 @@
+import Foundation
+import RetryCore
+import RetryIO
+import RetryTUI
+import Testing
+
+@testable import RetryScopeCLI
+
+/// `retryscope import` and opening logs and traces: summaries, written traces, one-line errors.
+@Suite struct ImportCommandTests {
+  static let fixtures: String = {
+    let file = #filePath
+    let tests = file[..<file.range(of: "/RetryScopeCLITests/")!.lowerBound]
+    return String(tests) + "/RetryLogsTests/Fixtures/"
+  }()
+
+  static func withDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let directory = NSTemporaryDirectory() + "retryscope-import-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    return try body(directory)
+  }
+
+  @Test func importPrintsTheSummary() {
+    let path = Self.fixtures + "raw-async-retries.log"
+    let result = RetryScope.execute(["import", path])
+    #expect(result.exitCode == 0)
+    #expect(result.stderr.isEmpty)
+    #expect(
+      result.stdout == """
+        read \(path) (Lambda log text)
+        19 log messages, 3 executions in 1 invocation
+        1 invocation retried (2 Lambda retries with the same request id)
+        executions: 1 succeeded, 2 failed; 1 cold start
+        timeouts: 0
+        effects: 4, duplicate effects: 2 (orders[id=o-1] by A#2 (first by A#1); orders[id=o-1] by A#3 (first by A#1))
+        skipped lines: 0
+        open it: retryscope tui \(path)
+
+        """)
+  }
+
+  @Test func importWritesATraceThatReadsBackAndOpensAsIs() throws {
+    try Self.withDirectory { directory in
+      let out = directory + "/trace.json"
+      let path = Self.fixtures + "tail-client-retry.txt"
+      let result = RetryScope.execute(["import", path, "--correlate", "event.userId", "--out", out])
+      #expect(result.exitCode == 0)
+      #expect(result.stdout.contains("wrote \(out) ("))
+      #expect(result.stdout.hasSuffix("open it: retryscope tui \(out)\n"))
+      let trace = try TraceJSONDecoder.load(path: out)
+      #expect(trace.meta.source == "import")
+      #expect(trace.attempts.map(\.label) == ["A#1", "A#2", "B#1"])
+      #expect(trace.attempts.map(\.caller) == [.client, .newRequest, .client])
+      #expect(trace.attemptReports[1]?.initDurationMs == 160.02)
+      #expect(trace.effects.map(\.duplicateOf) == [nil, 0, nil])
+      // The written trace, opened again, is the same trace; importing it is refused.
+      let state = try TUISetup.initialState(scenario: out, seed: nil, theme: .mono, ascii: false, size: Size(width: 80, height: 24))
+      #expect(state.session.trace.attempts == trace.attempts)
+      #expect(state.session.scenario == nil)
+      let again = RetryScope.execute(["import", out])
+      #expect(again.exitCode == 2)
+      #expect(again.stderr == "error: \(out): is already a RetryScope trace; open it with 'retryscope tui \(out)'\n")
+    }
+  }
+
+  @Test func gzipOfALogImportsTheSame() throws {
+    try Self.withDirectory { directory in
+      let copy = directory + "/pages.json"
+      try FileManager.default.copyItem(atPath: Self.fixtures + "filter-log-events-pages.json", toPath: copy)
+      let gzip = Process()
+      gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+      gzip.arguments = ["-k", "-n", copy]
+      try gzip.run()
+      gzip.waitUntilExit()
+      #expect(gzip.terminationStatus == 0)
+      let plain = RetryScope.execute(["import", copy, "--correlate", "event.Records.0.messageId"])
+      let compressed = RetryScope.execute(["import", copy + ".gz", "--correlate", "event.Records.0.messageId"])
+      #expect(compressed.exitCode == 0)
+      #expect(compressed.stdout.replacingOccurrences(of: copy + ".gz", with: copy) == plain.stdout)
+      #expect(compressed.stdout.contains("1 invocation retried (1 new request id tied by event.Records.0.messageId)"))
+    }
+  }
+
+  @Test func severalFilesAreOneImport() throws {
+    // Lambda's retries of one request id, split over two files (two days, two downloads), join.
+    try Self.withDirectory { directory in
+      let lines = try String(contentsOfFile: Self.fixtures + "raw-async-retries.log", encoding: .utf8)
+        .split(separator: "\n", omittingEmptySubsequences: false)
+      try (lines[0..<13].joined(separator: "\n") + "\n").write(toFile: directory + "/day1.log", atomically: true, encoding: .utf8)
+      try lines[13...].joined(separator: "\n").write(toFile: directory + "/day2.log", atomically: true, encoding: .utf8)
+      let result = RetryScope.execute(["import", directory + "/day2.log", directory + "/day1.log"])
+      #expect(result.exitCode == 0)
+      #expect(result.stdout.contains("3 executions in 1 invocation"))
+      #expect(result.stdout.contains("1 invocation retried (2 Lambda retries with the same request id)"))
+    }
+  }
+
+  @Test(arguments: [
+    (["import"], "error: import needs at least one log file: retryscope import app.log\n"),
+    (["import", "/no/such.log"], "error: /no/such.log: no such file\n"),
+    (
+      ["import", fixtures + "not-a-log.txt"],
+      "error: \(fixtures)not-a-log.txt: not a Lambda log (3 messages read as Lambda log text, but no START, END, REPORT or platform record among them)\n"
+    ),
+    (["import", fixtures + "raw-async-retries.log", "--correlate", "event..id"], "error: --correlate: expected a field path such as event.orderId, got 'event..id'\n"),
+    (["import", fixtures + "raw-async-retries.log", "--out", "/no/such/dir/t.json"], "error: /no/such/dir/t.json: no such file or directory\n"),
+  ])
+  func badInputIsOneLineAndExitTwo(_ arguments: [String], _ message: String) {
+    let result = RetryScope.execute(arguments)
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr == message)
+  }
+
+  @Test func anUnknownFormatNamesTheChoices() {
+    let result = RetryScope.execute(["import", Self.fixtures + "raw-async-retries.log", "--format", "xml"])
+    #expect(result.exitCode == 2)
+    #expect(result.stderr.contains("text, tail, events, insights-json, insights-csv"))
+  }
+
+  @Test func tuiOnLogsRefusesASeedAndScenarioOnlyOptionsAreRefusedForScenarios() {
+    #expect(throws: CLIError("--seed: \(Self.fixtures)raw-async-retries.log is a recorded trace, not a scenario: there is nothing to reseed")) {
+      _ = try TUISetup.initialState(scenario: Self.fixtures + "raw-async-retries.log", seed: 4, theme: .mono, ascii: false, size: Size(width: 80, height: 24))
+    }
+    var options = LogOpenOptions()
+    options.correlate = "event.id"
+    #expect(throws: CLIError("--input-format, --correlate and --lanes read logs; 'create-user' is a scenario")) {
+      _ = try TUISetup.initialState(scenario: "create-user", importOptions: options, seed: nil, theme: .mono, ascii: false, size: Size(width: 80, height: 24))
+    }
+  }
+
+  @Test func tuiOnLogsStartsWithTheImportedTraceAndItsReproduceCommand() throws {
+    var options = LogOpenOptions()
+    options.correlate = "event.userId"
+    options.lanes = .streams
+    let path = Self.fixtures + "tail-client-retry.txt"
+    let state = try TUISetup.initialState(scenario: path, importOptions: options, seed: nil, theme: .mono, ascii: false, size: Size(width: 80, height: 24))
+    #expect(state.tourPosition == nil)
+    #expect(state.session.trace.invocations.map(\.id) == ["E1", "E2"])
+    #expect(state.session.trace.attempts.map(\.label) == ["E1#1", "E2#1", "E1#2"])
+    #expect(state.reproduceCommand == "retryscope tui \(path) --correlate event.userId --lanes streams")
+  }
+}
