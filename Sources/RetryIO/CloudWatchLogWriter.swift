@@ -124,8 +124,8 @@ public struct CloudWatchLogWriter: Sendable {
     // by their next line's (time, stream index) merges them.
     var cursors = environments.streams.map { _ in StreamCursor() }
     var heap = MinHeap<TimedIndex>()
-    for stream in cursors.indices where cursors[stream].load(stream, renderer) {
-      heap.push(TimedIndex(time: cursors[stream].time, index: stream))
+    for stream in cursors.indices {
+      if cursors[stream].load(stream, renderer) { heap.push(TimedIndex(time: cursors[stream].time, index: stream)) }
     }
 
     while let top = heap.popMin() {
@@ -171,7 +171,7 @@ public struct CloudWatchLogWriter: Sendable {
 
   /// Writes the logs to `sink` as text, a chunk at a time. Chunks end at line ends, so that no
   /// chunk splits a character.
-  public func write(toText sink: (String) -> Void) {
+  public func writeText(to sink: (String) -> Void) {
     var pending: [UInt8] = []
     write { bytes in
       guard let cut = bytes.lastIndex(of: UInt8(ascii: "\n")) else {

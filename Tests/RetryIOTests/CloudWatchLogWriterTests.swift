@@ -1,3 +1,4 @@
+import Foundation
 import RetryCore
 import RetryTestSupport
 import Testing
@@ -482,7 +483,7 @@ import Testing
       #expect(whole == again, "\(format): not byte-identical")
       var text = ""
       var pieces = 0
-      CloudWatchLogWriter(trace: trace, options: options).write(toText: {
+      CloudWatchLogWriter(trace: trace, options: options).writeText(to: {
         text += $0
         pieces += 1
       })
@@ -532,5 +533,32 @@ import Testing
     var json = LogBuffer(capacity: 4)
     json.append(json: value)
     #expect(String(decoding: json.bytes, as: UTF8.self) == JSONText.compact(value))
+  }
+}
+
+/// The writer's speed on the import benchmark's workload. Off by default; run it in a release
+/// build: `LOG_WRITER_BENCH=200000 swift test -c release -Xswiftc -enable-testing --filter CloudWatchLogWriterSpeed`.
+@Suite struct CloudWatchLogWriterSpeed {
+  static let invocations = Int(ProcessInfo.processInfo.environment["LOG_WRITER_BENCH"] ?? "") ?? 0
+
+  @Test(.enabled(if: invocations > 0)) func megabytesPerSecond() {
+    let trace = Simulator(scenario: BenchmarkWorkload.scenario(invocations: Self.invocations, failureProbability: 0.1, seed: 1)).run()
+    for format in CloudWatchLogWriter.Format.allCases {
+      let writer = CloudWatchLogWriter(trace: trace, options: .init(format: format))
+      var bytes = 0
+      var chunks = 0
+      let clock = ContinuousClock()
+      let start = clock.now
+      writer.write { chunk in
+        bytes += chunk.count
+        chunks += 1
+      }
+      let elapsed = start.duration(to: clock.now)
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let megabytes = Double(bytes) / 1_000_000
+      print(
+        "CloudWatchLogWriter \(format.rawValue): \(trace.attempts.count) attempts, \(Int(megabytes)) MB in \(chunks) chunks, "
+          + "\((seconds * 1000).rounded() / 1000) s, \(Int(megabytes / seconds)) MB/s")
+    }
   }
 }
