@@ -43,13 +43,13 @@ struct LogRenderer {
   let streamNames: [[UInt8]]
   /// Whether messages are in Lambda's JSON log format (`LoggingConfig.LogFormat = JSON`).
   let json: Bool
-  private let runtimeVersion: String
-  private let runtimeVersionArn: String
+  let runtimeVersion: String
+  let runtimeVersionArn: String
   /// The effects of attempt `i` are `effectList[effectStarts[i]..<effectStarts[i + 1]]`, in order.
   private let effectStarts: [Int]
   private let effectList: [Int]
   private let invocationPositions: [String: Int]
-  private var clock = LogTimestamp()
+  var clock = LogTimestamp()
 
   /// `Memory Size`: the simulator does not model memory; 128 MB is Lambda's default.
   static let memorySizeMB = 128
@@ -193,7 +193,7 @@ struct LogRenderer {
     }
   }
 
-  private enum Level { case info, error }
+  enum Level { case info, error }
 
   /// `<ts>\t<id>\tINFO\t` (Node.js) or `[INFO]\t<ts>\t<id>\t` (Python's `logging`).
   private mutating func appendApplicationPrefix(time: Milliseconds, requestId: String, level: Level, into out: inout LogBuffer) {
@@ -238,7 +238,7 @@ struct LogRenderer {
   }
 
   /// The stack trace as a JSON array: Node.js's `err.stack.split("\n")`, or Python's frames.
-  private func appendStack(type: String, message: String, into out: inout LogBuffer) {
+  func appendStack(type: String, message: String, into out: inout LogBuffer) {
     switch options.runtime {
     case .node:
       out.append(byte: UInt8(ascii: "["))
@@ -289,7 +289,7 @@ struct LogRenderer {
   /// `{"event":<payload>,"invocation":"A"}`. An event source batch, whose lane has no payload,
   /// is `{"Records":[{"messageId":"m1"},...]}` (SQS) or `{"Records":[{"eventID":"r1"},...]}`
   /// (Kinesis, DynamoDB Streams): the field that names each record in the real events.
-  private func appendEventObject(_ attempt: TraceAttempt, into out: inout LogBuffer) {
+  func appendEventObject(_ attempt: TraceAttempt, into out: inout LogBuffer) {
     out.append("{\"event\":")
     let invocation = invocationPositions[attempt.invocation].map { trace.invocations[$0] }
     if !attempt.records.isEmpty {
@@ -312,7 +312,7 @@ struct LogRenderer {
 
   /// `{"effect":{"kind":"insert","target":"users","key":"mail=y","step":"insert-user"}}`, with
   /// `detail` when the effect has one and `record` for event sources.
-  private func appendEffectObject(_ effect: TraceEffect, index: Int, into out: inout LogBuffer) {
+  func appendEffectObject(_ effect: TraceEffect, index: Int, into out: inout LogBuffer) {
     out.append("{\"effect\":{\"kind\":")
     out.append(jsonString: effect.kind.rawValue)
     out.append(",\"target\":")
@@ -332,118 +332,5 @@ struct LogRenderer {
       out.append(jsonString: record)
     }
     out.append("}}")
-  }
-
-  // MARK: JSON log format
-
-  /// Lambda's JSON log format: platform records `{"time","type","record"}` and application
-  /// records `{"timestamp","level","requestId","message"}`.
-  private mutating func renderJSON(
-    _ line: LogLine, placement: ExecutionEnvironments.Placement, attempt: TraceAttempt, time: Milliseconds,
-    into out: inout LogBuffer
-  ) {
-    switch line.kind {
-    case .initStart:
-      appendPlatformPrefix("platform.initStart", time: time, into: &out)
-      out.append("{\"initializationType\":\"on-demand\",\"phase\":\"init\",\"runtimeVersion\":")
-      out.append(jsonString: runtimeVersion)
-      out.append(",\"runtimeVersionArn\":")
-      out.append(jsonString: runtimeVersionArn)
-      out.append("}}")
-    case .start:
-      appendPlatformPrefix("platform.start", time: time, into: &out)
-      out.append("{\"requestId\":")
-      out.append(jsonString: attempt.requestId)
-      out.append(",\"version\":\"$LATEST\"}}")
-    case .event:
-      appendJSONApplicationPrefix(time: time, requestId: attempt.requestId, level: .info, into: &out)
-      appendEventObject(attempt, into: &out)
-      out.append(byte: UInt8(ascii: "}"))
-    case .effect:
-      appendJSONApplicationPrefix(time: time, requestId: attempt.requestId, level: .info, into: &out)
-      let effect = trace.effects[line.effect]
-      if effect.kind == .log {
-        out.append(jsonString: effect.detail ?? "")
-      } else {
-        appendEffectObject(effect, index: line.effect, into: &out)
-      }
-      out.append(byte: UInt8(ascii: "}"))
-    case .error:
-      // The Node.js runtime's JSON error record: `console.error(err)` with the error as the
-      // message, serialized as {errorType, errorMessage, stackTrace} (LogPatch.js).
-      appendJSONApplicationPrefix(time: time, requestId: attempt.requestId, level: .error, into: &out)
-      let type = attempt.errorType ?? "Error"
-      let message = attempt.errorMessage ?? ""
-      out.append("{\"errorType\":")
-      out.append(jsonString: type)
-      out.append(",\"errorMessage\":")
-      out.append(jsonString: message)
-      out.append(",\"stackTrace\":")
-      appendStack(type: type, message: message, into: &out)
-      out.append("}}")
-    case .crash, .taskTimedOut:
-      // Text logs only; the JSON format says it in `status` and `errorType`.
-      break
-    case .end:
-      appendPlatformPrefix("platform.runtimeDone", time: time, into: &out)
-      out.append("{\"requestId\":")
-      out.append(jsonString: attempt.requestId)
-      appendStatus(attempt, into: &out)
-      out.append(",\"metrics\":{\"durationMs\":")
-      out.append(shortHundredths: attempt.duration * 100)
-      out.append("}}}")
-    case .report:
-      appendPlatformPrefix("platform.report", time: time, into: &out)
-      out.append("{\"requestId\":")
-      out.append(jsonString: attempt.requestId)
-      out.append(",\"metrics\":{\"durationMs\":")
-      out.append(shortHundredths: attempt.duration * 100)
-      out.append(",\"billedDurationMs\":")
-      out.append(decimal: Self.billedMilliseconds(attempt, placement))
-      out.append(",\"memorySizeMB\":")
-      out.append(decimal: Self.memorySizeMB)
-      out.append(",\"maxMemoryUsedMB\":")
-      out.append(decimal: placement.maxMemoryUsedMB)
-      if placement.isColdStart {
-        out.append(",\"initDurationMs\":")
-        out.append(shortHundredths: placement.initHundredths)
-      }
-      out.append(byte: UInt8(ascii: "}"))
-      appendStatus(attempt, into: &out)
-      out.append("}}")
-    }
-  }
-
-  /// `{"time":"<ts>","type":"<type>","record":` (the record follows).
-  private mutating func appendPlatformPrefix(_ type: StaticString, time: Milliseconds, into out: inout LogBuffer) {
-    out.append("{\"time\":\"")
-    clock.appendISO(time, to: &out)
-    out.append("\",\"type\":\"")
-    out.append(type)
-    out.append("\",\"record\":")
-  }
-
-  /// `{"timestamp":"<ts>","level":"INFO","requestId":"<id>","message":` (the message follows).
-  private mutating func appendJSONApplicationPrefix(time: Milliseconds, requestId: String, level: Level, into out: inout LogBuffer) {
-    out.append("{\"timestamp\":\"")
-    clock.appendISO(time, to: &out)
-    out.append(level == .info ? "\",\"level\":\"INFO\",\"requestId\":" : "\",\"level\":\"ERROR\",\"requestId\":")
-    out.append(jsonString: requestId)
-    out.append(",\"message\":")
-  }
-
-  /// `,"status":"success"`, or `"error"`/`"timeout"` followed by `,"errorType":"..."`.
-  private func appendStatus(_ attempt: TraceAttempt, into out: inout LogBuffer) {
-    switch attempt.outcome {
-    case .success, .throttled, .running:
-      out.append(",\"status\":\"success\"")
-      return
-    case .timeout:
-      out.append(",\"status\":\"timeout\"")
-    case .error, .crash:
-      out.append(",\"status\":\"error\"")
-    }
-    out.append(",\"errorType\":")
-    out.append(jsonString: attempt.errorType ?? (attempt.outcome == .crash ? "Runtime.ExitError" : "Error"))
   }
 }
