@@ -3,15 +3,47 @@ import RetryCore
 import RetryIO
 import RetryTUI
 
-/// `retryscope run`: simulates a scenario and prints the trace as text or JSON, or one frame of
-/// the terminal UI as plain text.
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `retryscope run`: simulates a scenario and prints the trace as text or JSON, one frame of the
+/// terminal UI as plain text, or the CloudWatch logs the function would have written.
 struct RunCommand: TextCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Simulate a scenario and print its timeline (text), its trace (json) or a frame of the terminal UI (frame).")
+    abstract: "Simulate a scenario and print its timeline (text), its trace (json), a frame of the terminal UI (frame) or its CloudWatch logs (logs).")
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json, frame
+    case text, json, frame, logs
+  }
+
+  /// `--log-format`: how the logs are framed (`CloudWatchLogWriter.Format`).
+  enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case raw, tail, events
+    case jsonLines = "json-lines"
+
+    var writerFormat: CloudWatchLogWriter.Format {
+      switch self {
+      case .raw: .raw
+      case .tail: .tail
+      case .events: .events
+      case .jsonLines: .jsonLines
+      }
+    }
+  }
+
+  /// `--timeout-style`: how a timeout shows in text logs.
+  enum TimeoutStyle: String, ExpressibleByArgument, CaseIterable {
+    case status
+    case taskTimedOut = "task-timed-out"
+  }
+
+  /// `--runtime`: whose application log lines.
+  enum Runtime: String, ExpressibleByArgument, CaseIterable {
+    case node, python
   }
 
   @Argument(help: "A built-in scenario name (see 'retryscope list') or a scenario file (.yaml).")
@@ -20,8 +52,29 @@ struct RunCommand: TextCommand {
   @Option(help: "The seed for every random draw (delays, faults, ids); default: the scenario's own.")
   var seed: UInt64?
 
-  @Option(help: "text: a readable timeline; json: the trace (docs/trace-format.md); frame: the terminal UI's screen as plain text.")
+  @Option(
+    help: """
+      text: a readable timeline; json: the trace (docs/trace-format.md); frame: the terminal UI's screen as plain text; \
+      logs: the CloudWatch logs the function would have written (docs/tracing-your-handler.md).
+      """)
   var format: Format = .text
+
+  @Option(
+    help: """
+      With --format logs: raw (the bare lines), tail (like 'aws logs tail'), events (the JSON pages of \
+      'aws logs filter-log-events') or json-lines (Lambda's JSON log format). Default: events.
+      """)
+  var logFormat: LogFormat?
+
+  @Option(
+    help: """
+      With --format logs: how a timeout shows: status (REPORT ends with 'Status: timeout', since 2025) or \
+      task-timed-out (a 'Task timed out after 3.00 seconds' line, older runtimes). Default: status.
+      """)
+  var timeoutStyle: TimeoutStyle?
+
+  @Option(help: "With --format logs: the runtime whose application lines are shown: node or python. Default: node.")
+  var runtime: Runtime?
 
   @Option(help: "With --format frame: the step to show: a number (1 is the first), A#2, 90s, start or end (default: end).")
   var at: String?
@@ -35,19 +88,58 @@ struct RunCommand: TextCommand {
   init() {}
 
   func output() throws(CLIError) -> String {
+    let loaded = try checkedScenario()
+    if format == .frame { return try frame(loaded) }
+    let trace = Simulator(scenario: loaded, seed: seed).run()
+    switch format {
+    case .text: return TraceTextReport(trace: trace, ascii: ascii).render()
+    case .json: return TraceJSON.encode(trace)
+    case .logs: return logWriter(trace).text()
+    case .frame: return ""
+    }
+  }
+
+  /// Run as a process of its own: the logs of a big scenario are streamed to stdout in chunks
+  /// rather than built whole; everything else prints `output()`.
+  mutating func run() throws {
+    guard format == .logs else {
+      print(try output(), terminator: "")
+      return
+    }
+    let trace = Simulator(scenario: try checkedScenario(), seed: seed).run()
+    var failed = false
+    logWriter(trace).write { chunk in
+      // write(2) may write less than asked (a pipe); a closed pipe ends the output.
+      var offset = 0
+      while !failed, offset < chunk.count, let base = chunk.baseAddress {
+        let written = write(STDOUT_FILENO, base + offset, chunk.count - offset)
+        if written <= 0 { failed = true } else { offset += written }
+      }
+    }
+  }
+
+  /// The scenario, after the checks that options go with the right format.
+  private func checkedScenario() throws(CLIError) -> Scenario {
     let loaded: Scenario
     do { loaded = try BuiltinScenarios.resolve(scenario) } catch { throw CLIError(error) }
     if format != .frame {
       if at != nil { throw CLIError("--at needs --format frame") }
       if size != nil { throw CLIError("--size needs --format frame") }
     }
-    if format == .frame { return try frame(loaded) }
-    let trace = Simulator(scenario: loaded, seed: seed).run()
-    switch format {
-    case .text: return TraceTextReport(trace: trace, ascii: ascii).render()
-    case .json: return TraceJSON.encode(trace)
-    case .frame: return ""
+    if format != .logs {
+      if logFormat != nil { throw CLIError("--log-format needs --format logs") }
+      if timeoutStyle != nil { throw CLIError("--timeout-style needs --format logs") }
+      if runtime != nil { throw CLIError("--runtime needs --format logs") }
     }
+    return loaded
+  }
+
+  private func logWriter(_ trace: Trace) -> CloudWatchLogWriter {
+    let options = CloudWatchLogWriter.Options(
+      format: (logFormat ?? .events).writerFormat,
+      timeoutStyle: timeoutStyle == .taskTimedOut ? .taskTimedOutLine : .statusField,
+      runtime: runtime == .python ? .python : .node)
+    return CloudWatchLogWriter(trace: trace, options: options)
   }
 
   /// The terminal UI's frame at `--at`, exactly as the TUI draws it (without colours).
