@@ -237,8 +237,11 @@ struct LambdaLineParser {
     }
     let level = fields["level"]?.displayText.uppercased()
     if level == "ERROR" {
-      var error = ParsedError(type: fields["errorType"]?.displayText, message: fields["errorMessage"]?.displayText)
-      let unhandled = error.type != nil && (fields["stackTrace"] != nil || fields["message"]?.displayText == "Invoke Error")
+      // Node's runtime writes an unhandled error as `"message": {"errorType", "errorMessage",
+      // "stackTrace"}`; other runtimes put those fields beside `message`.
+      let source = fields["message"]?["errorType"] != nil ? fields["message"]! : value
+      var error = ParsedError(type: source["errorType"]?.displayText, message: source["errorMessage"]?.displayText)
+      let unhandled = error.type != nil && (source["stackTrace"] != nil || fields["message"]?.displayText == "Invoke Error")
       if error.message == nil { error.message = fields["message"].map(Self.messageText) }
       collector.errors.append(error)
       collector.add(
