@@ -11,7 +11,7 @@ import RetryTUI
 
 /// `retryscope run`: simulates a scenario and prints the trace as text or JSON, one frame of the
 /// terminal UI as plain text, or the CloudWatch logs the function would have written.
-struct RunCommand: TextCommand {
+struct RunCommand: StreamingCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
     abstract: "Simulate a scenario and print its timeline (text), its trace (json), a frame of the terminal UI (frame) or its CloudWatch logs (logs).")
@@ -46,7 +46,7 @@ struct RunCommand: TextCommand {
     case node, python
   }
 
-  @Argument(help: "A built-in scenario name (see 'retryscope list') or a scenario file (.yaml).")
+  @Argument(help: "A built-in scenario name (see 'retryscope list'), a scenario file (.yaml), Lambda logs or a trace file (.json).")
   var scenario: String
 
   @Option(help: "The seed for every random draw (delays, faults, ids); default: the scenario's own.")
@@ -85,43 +85,49 @@ struct RunCommand: TextCommand {
   @Flag(help: "Plain ASCII symbols instead of Unicode.")
   var ascii = false
 
+  @OptionGroup var importOptions: ImportOptions
+
   init() {}
 
   func output() throws(CLIError) -> String {
-    let loaded = try checkedScenario()
-    if format == .frame { return try frame(loaded) }
-    let trace = Simulator(scenario: loaded, seed: seed).run()
-    switch format {
-    case .text: return TraceTextReport(trace: trace, ascii: ascii).render()
-    case .json: return TraceJSON.encode(trace)
-    case .logs: return logWriter(trace).text()
-    case .frame: return ""
-    }
+    var text = ""
+    try stream { text += String(decoding: $0, as: UTF8.self) }
+    return text
   }
 
-  /// Run as a process of its own: the logs of a big scenario are streamed to stdout in chunks
-  /// rather than built whole; everything else prints `output()`.
-  mutating func run() throws {
-    guard format == .logs else {
-      print(try output(), terminator: "")
+  /// Writes the output to `sink` in chunks: the logs of a big scenario (or of a big import) are
+  /// never built whole.
+  func stream(to sink: (UnsafeRawBufferPointer) -> Void) throws(CLIError) {
+    let source = try checkedSource()
+    func send(_ text: String) {
+      var text = text
+      text.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
+    }
+    if format == .frame {
+      send(try frame(source))
       return
     }
-    let trace = Simulator(scenario: try checkedScenario(), seed: seed).run()
-    var failed = false
-    logWriter(trace).write { chunk in
-      // write(2) may write less than asked (a pipe); a closed pipe ends the output.
-      var offset = 0
-      while !failed, offset < chunk.count, let base = chunk.baseAddress {
-        let written = write(STDOUT_FILENO, base + offset, chunk.count - offset)
-        if written <= 0 { failed = true } else { offset += written }
-      }
+    let trace: Trace
+    switch source {
+    case .scenario(let loaded): trace = Simulator(scenario: loaded, seed: seed).run()
+    case .recorded(let recorded): trace = recorded
+    }
+    switch format {
+    case .text: send(TraceTextReport(trace: trace, ascii: ascii).render())
+    case .json: TraceJSON.write(trace, to: send)
+    case .logs: logWriter(trace).write(to: sink)
+    case .frame: break
     }
   }
 
-  /// The scenario, after the checks that options go with the right format.
-  private func checkedScenario() throws(CLIError) -> Scenario {
-    let loaded: Scenario
-    do { loaded = try BuiltinScenarios.resolve(scenario) } catch { throw CLIError(error) }
+  /// What to run: a scenario to simulate, or a trace that already happened (logs, a trace file).
+  enum Source {
+    case scenario(Scenario)
+    case recorded(Trace)
+  }
+
+  /// The scenario or trace, after the checks that options go with the right format.
+  private func checkedSource() throws(CLIError) -> Source {
     if format != .frame {
       if at != nil { throw CLIError("--at needs --format frame") }
       if size != nil { throw CLIError("--size needs --format frame") }
@@ -131,7 +137,17 @@ struct RunCommand: TextCommand {
       if timeoutStyle != nil { throw CLIError("--timeout-style needs --format logs") }
       if runtime != nil { throw CLIError("--runtime needs --format logs") }
     }
-    return loaded
+    let options = importOptions.values
+    if TraceLoader.isTraceOrLog(scenario) {
+      if seed != nil { throw CLIError("--seed: \(scenario) is a recorded trace, not a scenario: there is nothing to reseed") }
+      return .recorded(try TUISetup.loadTrace([scenario], options))
+    }
+    if !options.isEmpty { throw CLIError("--input-format, --correlate and --lanes read logs; '\(scenario)' is a scenario") }
+    do {
+      return .scenario(try BuiltinScenarios.resolve(scenario))
+    } catch {
+      throw CLIError(error)
+    }
   }
 
   private func logWriter(_ trace: Trace) -> CloudWatchLogWriter {
@@ -143,7 +159,7 @@ struct RunCommand: TextCommand {
   }
 
   /// The terminal UI's frame at `--at`, exactly as the TUI draws it (without colours).
-  private func frame(_ loaded: Scenario) throws(CLIError) -> String {
+  private func frame(_ source: Source) throws(CLIError) -> String {
     let screen: Size
     if let size {
       guard let parsed = Size(parsing: size) else { throw CLIError("--size: expected WIDTHxHEIGHT such as 80x24, got '\(size)'") }
@@ -161,7 +177,15 @@ struct RunCommand: TextCommand {
       target = .end
     }
     let environment = try TUISetup.environment()
-    var state = TUISetup.state(named: scenario, loaded, seed: seed, theme: .mono, ascii: ascii, size: screen)
+    var state: AppState
+    switch source {
+    case .scenario(let loaded):
+      state = TUISetup.state(named: scenario, loaded, seed: seed, theme: .mono, ascii: ascii, size: screen)
+    case .recorded(let trace):
+      state = AppState(
+        tour: BuiltinScenarios.talkTour, tourPosition: nil, scenarioName: scenario,
+        session: TraceSession(scenario: nil, trace: trace), theme: .mono, ascii: ascii, size: screen)
+    }
     switch target.eventIndex(in: state.trace) {
     case .success(let index): state.playhead = index
     case .failure(let error): throw CLIError("--at: \(error.message)")

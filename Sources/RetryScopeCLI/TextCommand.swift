@@ -12,6 +12,12 @@ extension TextCommand {
   }
 }
 
+/// A command whose output can be large (logs, traces): run as a process, it writes to stdout in
+/// chunks; tests read `output()` as for any text command.
+protocol StreamingCommand: TextCommand {
+  func stream(to sink: (UnsafeRawBufferPointer) -> Void) throws(CLIError)
+}
+
 /// Bad input from the user: one line on stderr, exit code 2, never a stack trace.
 public struct CLIError: Error, CustomStringConvertible, Equatable {
   public var message: String
@@ -33,7 +39,13 @@ public struct CommandResult: Equatable, Sendable {
 /// The program's entry point, in-process: parses `arguments`, runs the command, and maps every
 /// error to one line and an exit code (0 success, 2 bad input).
 public enum RetryScope {
-  public static func execute(_ arguments: [String], environment: [String: String] = [:]) -> CommandResult {
+  ///
+  /// With `standardOutput`, a command with large output streams it there instead of returning it
+  /// in `stdout` (the executable passes one; tests read the strings).
+  public static func execute(
+    _ arguments: [String], environment: [String: String] = [:],
+    standardOutput: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) -> CommandResult {
     var command: ParsableCommand
     do {
       command = try RetryScopeCommand.parseAsRoot(arguments)
@@ -50,6 +62,14 @@ public enum RetryScope {
         return CommandResult(stdout: "", stderr: "", exitCode: 0)
       } catch {
         return argumentParserResult(error)
+      }
+    }
+    if let streaming = textCommand as? any StreamingCommand, let standardOutput {
+      do {
+        try streaming.stream(to: standardOutput)
+        return CommandResult(stdout: "", stderr: "", exitCode: 0)
+      } catch {
+        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
       }
     }
     do {

@@ -142,3 +142,61 @@ import Testing
     #expect(state.reproduceCommand == "retryscope tui \(path) --correlate event.userId --lanes streams")
   }
 }
+
+/// `retryscope run` on logs and traces: everything the UI shows, headless.
+@Suite struct RunRecordedTests {
+  @Test func runPrintsAnImportedTimelineWithReportFigures() {
+    let path = ImportCommandTests.fixtures + "tail-client-retry.txt"
+    let result = RetryScope.execute(["run", path, "--correlate", "event.userId"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.contains("  A   invocation type unknown  at 0.000s  [A#1 ✓ success 5s] [A#2 ✓ success 4.7s] (overlaps)"))
+    #expect(result.stdout.contains("  5.020s  A#1 sends POST https://mail.example.com/welcome."))
+    #expect(result.stdout.contains("  5.050s  A#1 returns after 5s. REPORT: Duration 5050.12 ms, billed 5214 ms, 77 of 128 MB used."))
+    #expect(result.stdout.contains("DUPLICATE of #1 (A#1)"))
+  }
+
+  @Test func runFramesAnImportedTraceAtAnAttempt() {
+    let path = ImportCommandTests.fixtures + "raw-async-retries.log"
+    let result = RetryScope.execute(["run", path, "--format", "frame", "--at", "A#2"])
+    #expect(result.exitCode == 0)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0].contains("raw-async-retries.log"))
+    #expect(lines.contains { $0.hasPrefix("A Event") && $0.contains("[A#1 ✗") })
+    #expect(result.stdout.contains("The same request id (8f5e4a2c…) started again 1m05s later (A#2, attempt 2 of"))
+  }
+
+  @Test func runJSONOfLogsIsTheTraceImportWrites() throws {
+    let path = ImportCommandTests.fixtures + "json-log-format.log"
+    let json = RetryScope.execute(["run", path, "--format", "json"])
+    #expect(json.exitCode == 0)
+    let trace = try TraceJSONDecoder.decode(json.stdout, file: "stdout")
+    #expect(trace.attempts.map(\.outcome) == [.error, .success, .timeout])
+    #expect(trace.attemptReports[0]?.initDurationMs == 397.68)
+  }
+
+  @Test(arguments: [
+    (["run", "create-user", "--correlate", "x"], "error: --input-format, --correlate and --lanes read logs; 'create-user' is a scenario\n"),
+    (["run", ImportCommandTests.fixtures + "raw-async-retries.log", "--seed", "3"], "error: --seed: \(ImportCommandTests.fixtures)raw-async-retries.log is a recorded trace, not a scenario: there is nothing to reseed\n"),
+  ])
+  func scenarioAndRecordOptionsDoNotMix(_ arguments: [String], _ message: String) {
+    let result = RetryScope.execute(arguments)
+    #expect(result.exitCode == 2)
+    #expect(result.stderr == message)
+  }
+
+  /// With a stdout sink (the executable's), large output goes there as it is made, byte for byte
+  /// what `output()` returns.
+  @Test(arguments: [["run", "async-interleave", "--format", "logs"], ["run", "create-user", "--format", "json"]])
+  func largeOutputStreamsToTheSink(_ arguments: [String]) {
+    var streamed: [UInt8] = []
+    var chunks = 0
+    let result = RetryScope.execute(arguments) { chunk in
+      streamed += chunk
+      chunks += 1
+    }
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.isEmpty)
+    #expect(chunks >= 1)
+    #expect(String(decoding: streamed, as: UTF8.self) == RetryScope.execute(arguments).stdout)
+  }
+}

@@ -148,7 +148,7 @@ public struct Narrator: Sendable {
     case .delete: text = "\(effect.actor) deletes \(place)."
     case .skip: text = "\(effect.actor)'s conditional write to \(place) is skipped (\(effect.detail ?? "condition failed")): already applied."
     case .rejected: text = "\(effect.target) rejects \(effect.actor)'s request: \(effect.detail ?? "error")."
-    case .post: text = "\(effect.actor) sends \(effect.key) (\(effect.detail ?? ""))."
+    case .post: text = "\(effect.actor) sends \(effect.key)\(effect.detail.map { " (\($0))" } ?? "")."
     case .log: text = "\(effect.actor) logs: \(effect.detail ?? "")"
     }
     if let first = effect.duplicateOf {
