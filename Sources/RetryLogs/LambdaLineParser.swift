@@ -386,9 +386,14 @@ struct LambdaLineParser {
     while index < text.count, text[index] == 0x20 { index += 1 }
     let begin = index
     while index < text.count, text[index] != 0x09, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
-    let value = String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self).trimmingBlanks()
-    // Tabs turned into spaces: the value ends where the next field's label begins.
-    let cut = Self.cutAtNextLabel(value)
+    var end = index
+    while end > begin, text[end - 1] == 0x20 { end -= 1 }
+    guard end > begin else { return nil }
+    let bytes = UnsafeBufferPointer(rebasing: text[begin..<end])
+    // Tabs turned into spaces (a copy from a web page): the value ends where the next field's
+    // label begins. Only then does the value hold a colon.
+    guard bytes.contains(UInt8(ascii: ":")) else { return String(decoding: bytes, as: UTF8.self) }
+    let cut = Self.cutAtNextLabel(String(decoding: bytes, as: UTF8.self))
     return cut.isEmpty ? nil : cut
   }
 

@@ -53,6 +53,15 @@ struct BenchCommand: TextCommand {
   @Option(help: "Screen size of the render figure, WIDTHxHEIGHT.")
   var renderSize = "200x60"
 
+  @Option(help: "Size in MB of the filter-log-events file the import figure generates and imports (0 skips it).")
+  var importMegabytes = 512
+
+  @Option(help: "Where the import figure writes its file (deleted afterwards); default: $TMPDIR or /tmp.")
+  var importDirectory: String?
+
+  @Option(help: "The import figure's file: generated there if it does not exist, and kept (any log file: jq then reads it as JSON pages).")
+  var importFile: String?
+
   @Flag(help: "Print one line of JSON instead of text.")
   var json = false
 
@@ -67,6 +76,7 @@ struct BenchCommand: TextCommand {
     guard shards >= 1 else { throw ValidationError("--shards must be at least 1") }
     guard renderInvocations >= 1 else { throw ValidationError("--render-invocations must be at least 1") }
     guard renderFrames >= 1 else { throw ValidationError("--render-frames must be at least 1") }
+    guard importMegabytes >= 0 else { throw ValidationError("--import-megabytes must be 0 or more") }
     guard Size(parsing: renderSize) != nil else {
       throw ValidationError("--render-size: expected WIDTHxHEIGHT such as 200x60, got '\(renderSize)'")
     }
@@ -100,6 +110,14 @@ struct BenchCommand: TextCommand {
       invocations: renderInvocations, frames: renderFrames, size: Size(parsing: renderSize)!,
       failureProbability: failureProbability, seed: seed
     ).run()
+    // Last: it writes and reads a file of hundreds of MB, and samples its own memory.
+    let importFigure: ImportBenchmark.Result? =
+      importMegabytes == 0
+      ? nil
+      : try ImportBenchmark(
+        megabytes: importMegabytes, failureProbability: failureProbability, seed: seed,
+        directory: importDirectory ?? Self.temporaryDirectory(), file: importFile
+      ).run()
     if json {
       return """
         {"invocations":\(invocations),"failureProbability":\(failureProbability),"seed":\(seed),"executions":\(executions),\
@@ -117,7 +135,7 @@ struct BenchCommand: TextCommand {
         "recordsPerSecond":\(Int(stream.recordsPerSecond)),"ratioToInvocationsPerSecond":\(Self.fixed(stream.recordsPerSecond / max(rate, 1e-9), 2)),\
         "peakMemoryBytes":\(stream.peakMemory),"baselineSeconds":\(Self.fixed(stream.baselineSeconds, 3)),\
         "ratioToBaseline":\(Self.fixed(stream.seconds / max(stream.baselineSeconds, 1e-9), 2)),\
-        "setupSeconds":\(Self.fixed(stream.setupSeconds, 3)),"checksum":\(stream.checksum)}}
+        "setupSeconds":\(Self.fixed(stream.setupSeconds, 3)),"checksum":\(stream.checksum)}\(Self.importJSON(importFigure))}
 
         """
     }
@@ -139,8 +157,43 @@ struct BenchCommand: TextCommand {
       stream rate  \(Int(stream.recordsPerSecond)) records/s (\(Self.fixed(stream.recordsPerSecond / max(rate, 1e-9), 2))x the invocations/s above)
       stream peak  \(stream.peakMemory / 1_048_576) MiB (whole process, maximum resident set, measured before the async run)
       stream base  bare heap event loop over \(stream.events) events: \(Self.fixed(stream.baselineSeconds, 3)) s; the simulator takes \(Self.fixed(stream.seconds / max(stream.baselineSeconds, 1e-9), 1))x as long
+      \(Self.importText(importFigure))
+      """
+  }
+
+  static func importText(_ figure: ImportBenchmark.Result?) -> String {
+    guard let figure else { return "" }
+    let megabytes = Self.fixed(Double(figure.bytes) / 1_000_000, 1)
+    var text = """
+
+      import       \(megabytes) MB of filter-log-events pages (\(figure.events) log events) generated in \(Self.fixed(figure.generateSeconds, 3)) s, not counted
+      import time  \(Self.fixed(figure.seconds, 3)) s = \(Self.fixed(figure.megabytesPerSecond, 1)) MB/s; rebuilt \(figure.executions) executions in \(figure.invocations) invocations, \(figure.duplicates) duplicate effects
+      import mem   the resident set grew by \(figure.peakGrowthBytes / 1_048_576) MiB while importing (sampled every 32 MiB read)
 
       """
+    if let jq = figure.jqSeconds, let rate = figure.jqMegabytesPerSecond, let ratio = figure.ratioToJq {
+      text += "import jq    \(figure.jqNote) -c '.events[]' over the same file: \(Self.fixed(jq, 3)) s = \(Self.fixed(rate, 1)) MB/s; the import is \(Self.fixed(ratio, 2))x as fast (target: at least 2x)\n"
+    } else {
+      text += "import jq    \(figure.jqNote)\n"
+    }
+    return text
+  }
+
+  static func importJSON(_ figure: ImportBenchmark.Result?) -> String {
+    guard let figure else { return "" }
+    let jq = figure.jqSeconds.map { Self.fixed($0, 3) } ?? "null"
+    let ratio = figure.ratioToJq.map { Self.fixed($0, 2) } ?? "null"
+    return """
+      ,"import":{"bytes":\(figure.bytes),"logEvents":\(figure.events),"executions":\(figure.executions),\
+      "invocations":\(figure.invocations),"duplicateEffects":\(figure.duplicates),"seconds":\(Self.fixed(figure.seconds, 3)),\
+      "megabytesPerSecond":\(Self.fixed(figure.megabytesPerSecond, 1)),"peakGrowthBytes":\(figure.peakGrowthBytes),\
+      "generateSeconds":\(Self.fixed(figure.generateSeconds, 3)),"jqSeconds":\(jq),"ratioToJq":\(ratio)}
+      """
+  }
+
+  static func temporaryDirectory() -> String {
+    if let value = getenv("TMPDIR"), let text = Optional(String(cString: value)), !text.isEmpty { return text }
+    return "/tmp"
   }
 
   struct StreamFigure {
