@@ -33,11 +33,7 @@ struct LambdaLineParser {
     case UInt8(ascii: "S") where ByteSearch.hasPrefix("START RequestId:", in: text):
       guard let (id, after) = requestId(text, at: 16) else { return malformed(collector, line) }
       let request = collector.intern(request: id)
-      var detail = -1
-      if let version = field("Version:", in: text, from: after) {
-        collector.reports.append(ParsedReport(report: AttemptReport(version: version)))
-        detail = collector.reports.count - 1
-      }
+      let detail = field("Version:", in: text, from: after).map { collector.intern(version: $0) } ?? -1
       collector.add(.start, time: time, stream: stream, request: request, line: line, detail: detail)
     case UInt8(ascii: "E") where ByteSearch.hasPrefix("END RequestId:", in: text):
       guard let (id, _) = requestId(text, at: 14) else { return malformed(collector, line) }
@@ -261,10 +257,7 @@ struct LambdaLineParser {
     case "platform.start":
       guard request >= 0 else { return malformed(collector, line) }
       var detail = -1
-      if case .string(let version)? = record["version"] {
-        collector.reports.append(ParsedReport(report: AttemptReport(version: version)))
-        detail = collector.reports.count - 1
-      }
+      if case .string(let version)? = record["version"] { detail = collector.intern(version: version) }
       collector.add(.start, time: time, stream: stream, request: request, line: line, detail: detail)
     case "platform.end":
       guard request >= 0 else { return malformed(collector, line) }
@@ -323,8 +316,8 @@ struct LambdaLineParser {
     if let path = correlate, collector.wantsCorrelation(request: request, stream: stream),
       let key = value.value(at: path) ?? inner?.value(at: path), key != .null
     {
-      collector.keys.append("\(path.last ?? "key")=\(key.displayText)")
-      collector.add(.correlation, time: time, stream: stream, request: request, line: line, detail: collector.keys.count - 1)
+      let detail = collector.intern(key: "\(path.last ?? "key")=\(key.displayText)")
+      collector.add(.correlation, time: time, stream: stream, request: request, line: line, detail: detail)
     } else if let time {
       collector.observe(time: time, stream: stream)
     }

@@ -7,7 +7,12 @@ final class LogCollector: LogMessageSink {
   var reports: [ParsedReport] = []
   var effects: [ParsedEffect] = []
   var errors: [ParsedError] = []
-  var keys: [String] = []
+  /// Correlation keys (`orderId=o-1`), interned: requests with the same text share an index.
+  private(set) var keys: [String] = []
+  private var keyIndex: [String: Int] = [:]
+  /// `START ... Version: $LATEST`: a handful of distinct values, interned.
+  private(set) var versions: [String] = []
+  private var versionIndex: [String: Int] = [:]
   private(set) var streamNames: [String] = []
   private var streamIndex: [String: Int32] = [:]
   private var lastStreamBytes: [UInt8] = []
@@ -82,6 +87,26 @@ final class LogCollector: LogMessageSink {
     lastRequestBytes.removeAll(keepingCapacity: true)
     lastRequestBytes.append(contentsOf: bytes)
     return index
+  }
+
+  func intern(key: String) -> Int {
+    if let known = keyIndex[key] { return known }
+    keys.append(key)
+    keyIndex[key] = keys.count - 1
+    return keys.count - 1
+  }
+
+  func intern(version: String) -> Int {
+    if let known = versionIndex[version] { return known }
+    versions.append(version)
+    versionIndex[version] = versions.count - 1
+    return versions.count - 1
+  }
+
+  /// Hands the facts over (without a copy) to be sorted and replayed.
+  func takeFacts() -> [LogFact] {
+    defer { facts = [] }
+    return facts
   }
 
   func intern(request id: String) -> Int32 {

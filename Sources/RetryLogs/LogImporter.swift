@@ -86,7 +86,10 @@ public final class LogImporter {
     reconstructor.collectExecutions()
     let names = inputs.map(\.name)
     let title = names.count == 1 ? "Imported from \(names[0])" : "Imported from \(names.count) files"
-    let timeouts = reconstructor.executions.compactMap { $0.outcome == .timeout ? $0.report.durationMs : nil }
+    let timeouts = reconstructor.executions.indices.compactMap { index -> Double? in
+      let view = reconstructor.view(index)
+      return view.outcome == .timeout ? view.report.durationMs : nil
+    }
     let meta = TraceMeta(
       source: "import", scenario: names.joined(separator: " "), title: title,
       lesson: "What the logs say happened: each START is an execution; the same request id again is Lambda retrying the async event.",

@@ -5,27 +5,25 @@ extension TraceReconstructor {
   /// duplicates, outcomes, and the events a player steps through.
   func trace(meta: TraceMeta) -> Trace {
     let keys = logicalKeys()
+    let outcomes = executions.indices.map { view($0).outcome }
+    let ends = executions.indices.map { view($0).end }
     // Executions in time order (file order among equals).
     let order = executions.indices.sorted {
       (executions[$0].start, executions[$0].startSequence) < (executions[$1].start, executions[$1].startSequence)
     }
-    let origin = order.first.map { executions[$0].start } ?? 0
+    var positionOf = [Int](repeating: 0, count: executions.count)
+    for (position, index) in order.enumerated() { positionOf[index] = position }
     var meta = meta
-    meta.origin = hasTimestamps ? origin : 0
+    meta.origin = hasTimestamps ? (order.first.map { executions[$0].start } ?? 0) : 0
+    let origin = meta.origin
 
-    // Lanes.
+    // Lanes: per logical event, or per log stream.
     var laneOf = [Int](repeating: 0, count: executions.count)
     var laneIds: [String] = []
-    var laneKeys: [String] = []
-    var laneIndex: [String: Int] = [:]
+    var laneKeys: [Int] = []
+    var laneIndex: [Int: Int] = [:]
     for index in order {
-      let laneKey: String
-      switch lanes {
-      case .invocations: laneKey = keys[index]
-      case .streams:
-        let stream = executions[index].stream
-        laneKey = stream >= 0 ? collector.streamNames[Int(stream)] : "(no stream)"
-      }
+      let laneKey = lanes == .streams ? Int(executions[index].stream) : keys[index]
       if let known = laneIndex[laneKey] {
         laneOf[index] = known
       } else {
@@ -39,12 +37,15 @@ extension TraceReconstructor {
     // Attempts, numbered per lane in time order; who started each.
     var attemptNumber = [Int](repeating: 0, count: executions.count)
     var laneCounts = [Int](repeating: 0, count: laneIds.count)
-    var attempts: [TraceAttempt] = []
-    var reports: [Int: AttemptReport] = [:]
-    var earlierOfRequest: [Int32: Int] = [:]
-    var earlierOfKey: Set<String> = []
     var laneRetried = [Bool](repeating: false, count: laneIds.count)
-    let startsPerRequest = executions.reduce(into: [Int32: Int]()) { $0[$1.request, default: 0] += 1 }
+    var attempts: [TraceAttempt] = []
+    attempts.reserveCapacity(executions.count)
+    var reports: [Int: AttemptReport] = [:]
+    reports.reserveCapacity(executions.count)
+    var earlierOfRequest: [Int32: Int] = [:]
+    var earlierOfKey: Set<Int> = []
+    var startsPerRequest: [Int32: Int] = [:]
+    for execution in executions { startsPerRequest[execution.request, default: 0] += 1 }
     for index in order {
       let execution = executions[index]
       let lane = laneOf[index]
@@ -53,9 +54,9 @@ extension TraceReconstructor {
       let caller: AttemptCaller
       if let previous = earlierOfRequest[execution.request] {
         // The same request id again: Lambda's own async retry (lambda-semantics.md §2.4,
-        // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html); after a
-        // success it can only be the async queue's at-least-once duplicate.
-        caller = executions[previous].outcome == .success ? .duplicateDelivery : .lambdaAsync
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
+        // after a success it can only be the async queue's at-least-once duplicate.
+        caller = outcomes[previous] == .success ? .duplicateDelivery : .lambdaAsync
         laneRetried[lane] = true
       } else if earlierOfKey.contains(keys[index]) {
         caller = .newRequest
@@ -64,39 +65,39 @@ extension TraceReconstructor {
       }
       earlierOfRequest[execution.request] = index
       earlierOfKey.insert(keys[index])
-      let outcome = execution.outcome
+      let outcome = outcomes[index]
       var attempt = TraceAttempt(
         invocation: laneIds[lane], number: attemptNumber[index], requestId: collector.requestIds[Int(execution.request)],
-        start: execution.start - meta.origin, end: execution.end - meta.origin, outcome: outcome, caller: caller,
+        start: execution.start - origin, end: ends[index] - origin, outcome: outcome, caller: caller,
         clockAtStart: execution.start)
+      let view = view(index)
       if outcome != .success && outcome != .running {
-        attempt.errorType = execution.errorType ?? (outcome == .timeout ? "Sandbox.Timedout" : nil)
-        attempt.errorMessage = execution.errorMessage
+        attempt.errorType = view.errorType ?? (outcome == .timeout ? "Sandbox.Timedout" : nil)
+        attempt.errorMessage = view.errorMessage
       }
-      reports[attempts.count] = execution.report
+      reports[attempts.count] = view.report
       attempts.append(attempt)
     }
 
     // Lanes become invocations.
     var invocations: [TraceInvocation] = []
     var firstStart = [Milliseconds](repeating: .max, count: laneIds.count)
-    for index in order { firstStart[laneOf[index]] = min(firstStart[laneOf[index]], executions[index].start - meta.origin) }
+    for index in order { firstStart[laneOf[index]] = min(firstStart[laneOf[index]], executions[index].start - origin) }
     for (lane, id) in laneIds.enumerated() {
       let key = laneKeys[lane]
       let caller: String
       let label: String
-      switch lanes {
-      case .streams:
-        caller = "log stream \(key)"
-        label = Self.streamLabel(key)
-      case .invocations:
-        if key.hasPrefix("request ") {
-          caller = key
-          label = String(key.dropFirst(8).prefix(8))
-        } else {
-          caller = "requests with \(key)"
-          label = key
-        }
+      if lanes == .streams {
+        let name = key >= 0 ? collector.streamNames[key] : "(no stream)"
+        caller = "log stream \(name)"
+        label = Self.streamLabel(name)
+      } else if key >= 0 {
+        caller = "requests with \(collector.keys[key])"
+        label = collector.keys[key]
+      } else {
+        let request = collector.requestIds[-1 - key]
+        caller = "request \(request)"
+        label = String(request.prefix(8))
       }
       invocations.append(
         TraceInvocation(
@@ -108,8 +109,6 @@ extension TraceReconstructor {
     var waits: [TraceWait] = []
     var waitAfter: [Int: Int] = [:]
     var previousOfRequest: [Int32: Int] = [:]
-    var positionOf = [Int](repeating: 0, count: executions.count)
-    for (position, index) in order.enumerated() { positionOf[index] = position }
     for (position, index) in order.enumerated() {
       let request = executions[index].request
       if let previous = previousOfRequest[request], laneOf[previous] == laneOf[index] {
@@ -119,30 +118,30 @@ extension TraceReconstructor {
           waitAfter[previous] = waits.count
           waits.append(
             TraceWait(
-              invocation: laneIds[laneOf[index]], from: from, to: to, reason: .retryDelay,
-              beforeAttempt: attemptNumber[index]))
+              invocation: laneIds[laneOf[index]], from: from, to: to, reason: .retryDelay, beforeAttempt: attemptNumber[index]))
         }
       }
       previousOfRequest[request] = index
     }
 
-    // Effects in time order, duplicates per logical event as the simulator marks them.
-    var pending: [(time: Milliseconds, sequence: Int, execution: Int, effect: Int32)] = []
-    for index in executions.indices {
-      for entry in executions[index].effects { pending.append((entry.time, entry.sequence, index, entry.effect)) }
-    }
-    pending.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+    // Effects in time order, duplicates per logical event as the simulator marks them: a
+    // mutation another execution of the same event already made at the same step (or, without
+    // a step, to the same target and key).
+    let entries = effectEntries.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
     var effects: [TraceEffect] = []
-    var firstMutation: [String: (effect: Int, execution: Int)] = [:]
-    var versions: [String: Int] = [:]
-    var effectEvent: [(execution: Int, time: Milliseconds, effect: Int)] = []
-    for entry in pending {
+    effects.reserveCapacity(entries.count)
+    var effectsOf: [Int: [Int]] = [:]
+    var firstMutation: [MutationKey: (effect: Int, execution: Int)] = [:]
+    var versions: [PlaceKey: Int] = [:]
+    for entry in entries {
       let parsed = collector.effects[Int(entry.effect)]
-      let execution = entry.execution
+      let execution = Int(entry.execution)
       let lane = laneOf[execution]
-      let identity = keys[execution] + "\u{1F}" + (parsed.step ?? parsed.target + "\u{1F}" + parsed.key)
       var duplicateOf: Int?
       if parsed.kind.mutates {
+        let identity = MutationKey(
+          logical: keys[execution], step: parsed.step, target: parsed.step == nil ? parsed.target : "",
+          key: parsed.step == nil ? parsed.key : "")
         if let first = firstMutation[identity] {
           if first.execution != execution { duplicateOf = first.effect }
         } else {
@@ -150,75 +149,129 @@ extension TraceReconstructor {
         }
       }
       var version: Int?
-      let place = parsed.target + "\u{1F}" + parsed.key
       switch parsed.kind {
       case .insert, .update:
+        let place = PlaceKey(target: parsed.target, key: parsed.key)
         version = (versions[place] ?? 0) + 1
         versions[place] = version
       case .post:
-        version = (versions[parsed.target] ?? 0) + 1
-        versions[parsed.target] = version
+        let place = PlaceKey(target: parsed.target, key: "")
+        version = (versions[place] ?? 0) + 1
+        versions[place] = version
       default: break
       }
-      let time = min(entry.time, executions[execution].end) - meta.origin
-      effectEvent.append((execution, time, effects.count))
+      effectsOf[execution, default: []].append(effects.count)
       effects.append(
         TraceEffect(
-          time: time, invocation: laneIds[lane], attempt: attemptNumber[execution],
+          time: min(entry.time, ends[execution]) - origin, invocation: laneIds[lane], attempt: attemptNumber[execution],
           actor: "\(laneIds[lane])#\(attemptNumber[execution])", target: parsed.target, kind: parsed.kind, key: parsed.key,
           step: parsed.step, detail: parsed.detail, version: version, duplicateOf: duplicateOf))
     }
 
     // Outcomes: an async event whose last execution succeeded is done; where a failed one went
     // (DLQ, destination, nowhere) is not in the function's logs.
-    var outcomes: [TraceOutcome] = []
+    var traceOutcomes: [TraceOutcome] = []
     var outcomeOfLane: [Int: Int] = [:]
-    var lastOfLane: [Int: Int] = [:]
+    var lastOfLane = [Int](repeating: -1, count: laneIds.count)
     for index in order { lastOfLane[laneOf[index]] = index }
     if lanes == .invocations {
       for lane in laneIds.indices where laneRetried[lane] {
-        guard let last = lastOfLane[lane], executions[last].outcome == .success else { continue }
-        outcomeOfLane[lane] = outcomes.count
-        outcomes.append(
-          TraceOutcome(
-            invocation: laneIds[lane], kind: .succeeded, time: executions[last].end - meta.origin,
-            attempts: laneCounts[lane]))
+        let last = lastOfLane[lane]
+        guard last >= 0, outcomes[last] == .success else { continue }
+        outcomeOfLane[lane] = traceOutcomes.count
+        traceOutcomes.append(
+          TraceOutcome(invocation: laneIds[lane], kind: .succeeded, time: ends[last] - origin, attempts: laneCounts[lane]))
       }
     }
 
-    // Events: per execution in order (start, effects, end, the wait after it), merged by time;
-    // at one instant, what is already running (ends, its late effects) goes before what starts.
-    var staged: [(time: Milliseconds, early: Bool, execution: Int, local: Int, event: TraceEvent)] = []
-    var effectsOf: [Int: [(time: Milliseconds, effect: Int)]] = [:]
-    for entry in effectEvent { effectsOf[entry.execution, default: []].append((entry.time, entry.effect)) }
+    let events = Self.events(
+      order: order, attempts: attempts, effects: effects, effectsOf: effectsOf, waitAfter: waitAfter,
+      outcomeAfter: { index in lastOfLane[laneOf[index]] == index ? outcomeOfLane[laneOf[index]] : nil })
+
+    var trace = Trace(
+      meta: meta, invocations: invocations, attempts: attempts, waits: waits, effects: effects, outcomes: traceOutcomes,
+      events: events)
+    trace.attemptReports = reports
+    return trace
+  }
+
+  /// The events a player steps through: per execution in order (start, effects, end, the wait
+  /// after it, the outcome), merged by time; at one instant, what is already running (its end,
+  /// its late effects) goes before what starts.
+  private static func events(
+    order: [Int], attempts: [TraceAttempt], effects: [TraceEffect], effectsOf: [Int: [Int]], waitAfter: [Int: Int],
+    outcomeAfter: (Int) -> Int?
+  ) -> [TraceEvent] {
+    var events: [TraceEvent] = []
+    events.reserveCapacity(attempts.count * 3 + effects.count)
+    // Sort keys beside the events, then one permutation: cheaper than sorting the events.
+    var keys: [(time: Milliseconds, late: Bool, position: Int32, local: Int32)] = []
+    keys.reserveCapacity(events.capacity)
     for (position, index) in order.enumerated() {
       let attempt = attempts[position]
       let id = attempt.invocation
-      var local = 0
-      func stage(_ time: Milliseconds, _ event: TraceEvent) {
-        staged.append((time, time > attempt.start, position, local, event))
+      var local: Int32 = 0
+      func add(_ event: TraceEvent) {
+        keys.append((event.time, event.time > attempt.start, Int32(position), local))
+        events.append(event)
         local += 1
       }
-      stage(attempt.start, TraceEvent(time: attempt.start, kind: .attemptStart, invocation: id, attempt: attempt.number))
+      add(TraceEvent(time: attempt.start, kind: .attemptStart, invocation: id, attempt: attempt.number))
       for effect in effectsOf[index] ?? [] {
-        stage(effect.time, TraceEvent(time: effect.time, kind: .effect, invocation: id, attempt: attempt.number, effect: effect.effect))
+        add(TraceEvent(time: effects[effect].time, kind: .effect, invocation: id, attempt: attempt.number, effect: effect))
       }
       guard attempt.outcome != .running else { continue }
-      stage(attempt.end, TraceEvent(time: attempt.end, kind: .attemptEnd, invocation: id, attempt: attempt.number))
-      if let wait = waitAfter[index] {
-        stage(attempt.end, TraceEvent(time: attempt.end, kind: .retryScheduled, invocation: id, wait: wait))
-      }
-      if let outcome = outcomeOfLane[laneOf[index]], lastOfLane[laneOf[index]] == index {
-        stage(attempt.end, TraceEvent(time: attempt.end, kind: .outcome, invocation: id, outcome: outcome))
-      }
+      add(TraceEvent(time: attempt.end, kind: .attemptEnd, invocation: id, attempt: attempt.number))
+      if let wait = waitAfter[index] { add(TraceEvent(time: attempt.end, kind: .retryScheduled, invocation: id, wait: wait)) }
+      if let outcome = outcomeAfter(index) { add(TraceEvent(time: attempt.end, kind: .outcome, invocation: id, outcome: outcome)) }
     }
-    staged.sort { ($0.time, $0.early ? 0 : 1, $0.execution, $0.local) < ($1.time, $1.early ? 0 : 1, $1.execution, $1.local) }
+    let inOrder = zip(keys, keys.dropFirst()).allSatisfy { x, y in
+      (x.time, x.late ? 0 : 1, x.position, x.local) <= (y.time, y.late ? 0 : 1, y.position, y.local)
+    }
+    guard !inOrder else { return events }
+    var sorted = Array(Int32(0)..<Int32(keys.count))
+    sorted.sort { a, b in
+      let x = keys[Int(a)]
+      let y = keys[Int(b)]
+      return (x.time, x.late ? 0 : 1, x.position, x.local) < (y.time, y.late ? 0 : 1, y.position, y.local)
+    }
+    keys = []
+    Self.permute(&events, by: sorted)
+    return events
+  }
 
-    var trace = Trace(
-      meta: meta, invocations: invocations, attempts: attempts, waits: waits, effects: effects, outcomes: outcomes,
-      events: staged.map(\.event))
-    trace.attemptReports = reports
-    return trace
+  /// Puts `items[order[i]]` at `i` for every `i`, in place (following the permutation's cycles),
+  /// so that a large event list is never held twice.
+  static func permute<Element>(_ items: inout [Element], by order: [Int32]) {
+    var done = [Bool](repeating: false, count: items.count)
+    for start in items.indices where !done[start] {
+      done[start] = true
+      var current = start
+      var next = Int(order[current])
+      guard next != start else { continue }
+      let held = items[start]
+      while next != start {
+        items[current] = items[next]
+        done[next] = true
+        current = next
+        next = Int(order[current])
+      }
+      items[current] = held
+    }
+  }
+
+  /// What makes a mutation the same as an earlier one of the same logical event.
+  struct MutationKey: Hashable {
+    var logical: Int
+    var step: String?
+    var target: String
+    var key: String
+  }
+
+  /// An item (target and key), or an endpoint (key empty), for version numbers.
+  struct PlaceKey: Hashable {
+    var target: String
+    var key: String
   }
 
   /// `A`, `B`, ... `Z`, `AA`, `AB`, ...: short lane names like a scenario's.

@@ -10,20 +10,31 @@ struct TraceReconstructor {
   let collector: LogCollector
   let lanes: ImportLanes
   private(set) var executions: [Execution] = []
+  /// Effects in time order: which execution made which parsed effect.
+  private(set) var effectEntries: [EffectEntry] = []
   /// Whether any line carried a time; without, times are rebuilt from REPORT durations.
   private(set) var hasTimestamps = true
+  /// The correlation key (an index into `collector.keys`) of each request that has one.
   private var requestKeys: [Int32: Int32] = [:]
-  private var unattributed = 0
+
+  struct EffectEntry {
+    var execution: Int32
+    var effect: Int32
+    var time: Milliseconds
+    var sequence: Int
+  }
 
   init(collector: LogCollector, lanes: ImportLanes) {
     self.collector = collector
     self.lanes = lanes
   }
 
+  func view(_ index: Int) -> ExecutionView { ExecutionView(execution: executions[index], collector: collector) }
+
   // MARK: - Executions
 
   mutating func collectExecutions() {
-    var facts = collector.facts
+    var facts = collector.takeFacts()
     hasTimestamps = facts.contains { $0.timeKnown }
     if hasTimestamps {
       Self.backfillStartTimes(&facts)
@@ -35,32 +46,24 @@ struct TraceReconstructor {
     }
     var openByStream: [Int32: Int] = [:]
     var latestByRequest: [Int32: Int] = [:]
-    var pendingInit: [Int32: ParsedError?] = [:]
+    var pendingInit: [Int32: Int32] = [:]
     for fact in facts {
       switch fact.kind {
       case .initStart:
-        pendingInit[fact.stream] = .some(nil)
+        pendingInit[fact.stream] = -1
       case .initReport:
         let report = collector.errors[Int(fact.detail)]
         if report.phase == "invoke", let open = openByStream[fact.stream] {
           // The init that timed out is retried inside the first invoke, under the function's
           // timeout (lambda-semantics.md §4, "Measured Init timeout").
-          executions[open].initReport = report
-          if executions[open].report.initDurationMs == nil { executions[open].report.initDurationMs = report.initDurationMs }
+          executions[open].invokeInitReport = fact.detail
         } else {
-          pendingInit[fact.stream] = .some(report)
+          pendingInit[fact.stream] = fact.detail
         }
       case .start:
-        let initReport = pendingInit.removeValue(forKey: fact.stream)
-        var report = fact.detail >= 0 ? collector.reports[Int(fact.detail)].report : AttemptReport()
-        if fact.stream >= 0 { report.logStream = collector.streamNames[Int(fact.stream)] }
         var execution = Execution(
-          request: fact.request, stream: fact.stream, start: fact.time, startSequence: fact.sequence,
-          startLine: fact.line, report: report, lastSeen: fact.time)
-        if let initReport, let initReport {
-          execution.initReport = initReport
-          if execution.report.initDurationMs == nil { execution.report.initDurationMs = initReport.initDurationMs }
-        }
+          request: fact.request, stream: fact.stream, version: fact.detail, start: fact.time, startSequence: fact.sequence)
+        if let initReport = pendingInit.removeValue(forKey: fact.stream) { execution.initReport = initReport }
         executions.append(execution)
         let index = executions.count - 1
         openByStream[fact.stream] = index
@@ -74,21 +77,13 @@ struct TraceReconstructor {
           executions[index].sawEnd = true
           if fact.timeKnown { executions[index].endTime = fact.time }
         } else {
-          let parsed = collector.reports[Int(fact.detail)]
-          let version = executions[index].report.version
-          let stream = executions[index].report.logStream
-          let initDuration = executions[index].report.initDurationMs
-          executions[index].report = parsed.report
-          executions[index].report.version = version
-          executions[index].report.logStream = stream
-          if executions[index].report.initDurationMs == nil { executions[index].report.initDurationMs = initDuration }
-          executions[index].reportErrorType = parsed.errorType
+          executions[index].report = fact.detail
           executions[index].reportTime = fact.timeKnown ? fact.time : nil
         }
         executions[index].lastSeen = max(executions[index].lastSeen, fact.time)
         if openByStream[fact.stream] == index { openByStream[fact.stream] = nil }
       default:
-        let owner = fact.request >= 0 ? latestByRequest[fact.request] : (openByStream[fact.stream] ?? nil)
+        let owner = fact.request >= 0 ? latestByRequest[fact.request] : openByStream[fact.stream]
         guard let index = owner else {
           if fact.kind == .effect || fact.kind == .failed || fact.kind == .crashed {
             collector.skip(.unattributed, line: Int(fact.line))
@@ -101,22 +96,20 @@ struct TraceReconstructor {
   }
 
   private mutating func note(_ fact: LogFact, on index: Int) {
-    let detail = Int(fact.detail)
     switch fact.kind {
-    case .runtimeDone:
-      executions[index].runtimeStatus = collector.errors[detail].status
-      executions[index].runtimeErrorType = collector.errors[detail].type
-    case .timedOut: executions[index].timedOut = collector.errors[detail]
-    case .failed: executions[index].failure = collector.errors[detail]
-    case .crashed: executions[index].crash = collector.errors[detail]
-    case .errorLog:
-      if executions[index].errorLog == nil { executions[index].errorLog = collector.errors[detail].message }
+    case .runtimeDone: executions[index].runtimeDone = fact.detail
+    case .timedOut: executions[index].timedOut = fact.detail
+    case .failed: executions[index].failure = fact.detail
+    case .crashed: executions[index].crash = fact.detail
+    case .errorLog: if executions[index].errorLog < 0 { executions[index].errorLog = fact.detail }
     case .effect:
-      let time = max(fact.time, executions[index].start)
-      executions[index].effects.append((Int32(detail), time, fact.sequence))
+      effectEntries.append(
+        EffectEntry(
+          execution: Int32(index), effect: fact.detail, time: max(fact.time, executions[index].start),
+          sequence: fact.sequence))
     case .correlation:
       let request = executions[index].request
-      if requestKeys[request] == nil { requestKeys[request] = Int32(detail) }
+      if requestKeys[request] == nil { requestKeys[request] = fact.detail }
     default: break
     }
     // Old-style timeout lines come after REPORT: they do not make the execution last longer.
@@ -165,12 +158,18 @@ struct TraceReconstructor {
 
   // MARK: - Logical events
 
-  /// The logical event of each execution: its request's correlation key, else its request id.
-  func logicalKeys() -> [String] {
+  /// The logical event of each execution, as a number: a correlation key's index (0 and up), or
+  /// for a request without one, -1 - its request index.
+  func logicalKeys() -> [Int] {
     executions.map { execution in
-      if let key = requestKeys[execution.request] { return collector.keys[Int(key)] }
-      return "request " + collector.requestIds[Int(execution.request)]
+      if let key = requestKeys[execution.request] { return Int(key) }
+      return -1 - Int(execution.request)
     }
+  }
+
+  /// The logical key's text: `orderId=o-1`, or `request <id>`.
+  func logicalKeyText(_ key: Int) -> String {
+    key >= 0 ? collector.keys[key] : "request " + collector.requestIds[-1 - key]
   }
 
   var correlatedRequests: Int { requestKeys.count }
