@@ -31,4 +31,35 @@ import Testing
     #expect(bare.exitCode == 2)
     #expect(bare.stderr.hasPrefix("error: the terminal UI needs a terminal"))
   }
+
+  @Test func sampleImportMatchesTheProgramsOutput() throws {
+    let relative = "Tests/RetryLogsTests/Fixtures/raw-async-retries.log"
+    let sample = try Self.sample(after: "swift run retryscope import \(relative)")
+    let root = Self.readme.deletingLastPathComponent().path + "/"
+    let result = RetryScope.execute(["import", root + relative])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.replacingOccurrences(of: root, with: "") == sample)
+  }
+
+  /// Every `swift run retryscope ...` line of the README parses: no option it shows is misspelt
+  /// or gone.
+  @Test func everyCommandLineInTheReadmeParses() throws {
+    let text = try String(contentsOf: Self.readme, encoding: .utf8)
+    var checked = 0
+    for line in text.split(separator: "\n") {
+      var command = String(line)
+      if command.hasPrefix("$ ") { command.removeFirst(2) }
+      for prefix in ["swift run -c release retryscope", "swift run retryscope"] where command.hasPrefix(prefix) {
+        let arguments = String(command.dropFirst(prefix.count)).split(separator: "#")[0]
+          .split(separator: " ").map(String.init)
+        do {
+          _ = try RetryScopeCommand.parseAsRoot(arguments)
+        } catch {
+          Issue.record("README: '\(command)' does not parse: \(RetryScopeCommand.fullMessage(for: error))")
+        }
+        checked += 1
+      }
+    }
+    #expect(checked >= 15)
+  }
 }
