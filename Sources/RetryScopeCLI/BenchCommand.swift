@@ -167,12 +167,13 @@ struct BenchCommand: TextCommand {
     var text = """
 
       import       \(megabytes) MB of filter-log-events pages (\(figure.events) log events) generated in \(Self.fixed(figure.generateSeconds, 3)) s, not counted
-      import time  \(Self.fixed(figure.seconds, 3)) s = \(Self.fixed(figure.megabytesPerSecond, 1)) MB/s; rebuilt \(figure.executions) executions in \(figure.invocations) invocations, \(figure.duplicates) duplicate effects
-      import mem   the resident set grew by \(figure.peakGrowthBytes / 1_048_576) MiB while importing (sampled every 32 MiB read)
+      import time  retryscope import: \(Self.fixed(figure.seconds, 3)) s = \(Self.fixed(figure.megabytesPerSecond, 1)) MB/s; rebuilt \(figure.executions) executions in \(figure.invocations) invocations, \(figure.duplicates) duplicate effects
+      import mem   peak resident set of the import process: \(figure.peakBytes / 1_048_576) MiB (\(figure.executions > 0 ? figure.peakBytes / figure.executions : 0) bytes an execution)
 
       """
     if let jq = figure.jqSeconds, let rate = figure.jqMegabytesPerSecond, let ratio = figure.ratioToJq {
-      text += "import jq    \(figure.jqNote) -c '.events[]' over the same file: \(Self.fixed(jq, 3)) s = \(Self.fixed(rate, 1)) MB/s; the import is \(Self.fixed(ratio, 2))x as fast (target: at least 2x)\n"
+      let memory = figure.jqPeakBytes.map { ", peak resident set \($0 / 1_048_576) MiB" } ?? ""
+      text += "import jq    \(figure.jqNote) -c '.events[]' over the same file: \(Self.fixed(jq, 3)) s = \(Self.fixed(rate, 1)) MB/s\(memory); the import is \(Self.fixed(ratio, 2))x as fast (target: at least 2x)\n"
     } else {
       text += "import jq    \(figure.jqNote)\n"
     }
@@ -186,7 +187,8 @@ struct BenchCommand: TextCommand {
     return """
       ,"import":{"bytes":\(figure.bytes),"logEvents":\(figure.events),"executions":\(figure.executions),\
       "invocations":\(figure.invocations),"duplicateEffects":\(figure.duplicates),"seconds":\(Self.fixed(figure.seconds, 3)),\
-      "megabytesPerSecond":\(Self.fixed(figure.megabytesPerSecond, 1)),"peakGrowthBytes":\(figure.peakGrowthBytes),\
+      "megabytesPerSecond":\(Self.fixed(figure.megabytesPerSecond, 1)),"peakBytes":\(figure.peakBytes),\
+      "jqPeakBytes":\(figure.jqPeakBytes.map(String.init) ?? "null"),\
       "generateSeconds":\(Self.fixed(figure.generateSeconds, 3)),"jqSeconds":\(jq),"ratioToJq":\(ratio)}
       """
   }

@@ -1,6 +1,5 @@
 import RetryCore
 import RetryIO
-import RetryLogs
 
 #if canImport(Glibc)
   import Glibc
@@ -28,9 +27,10 @@ struct ImportBenchmark {
     var duplicates: Int
     var generateSeconds: Double
     var seconds: Double
-    /// Growth of the resident set while importing, sampled as the file is read.
-    var peakGrowthBytes: Int
+    /// The import process's peak resident set.
+    var peakBytes: Int
     var jqSeconds: Double?
+    var jqPeakBytes: Int?
     var jqNote: String
 
     var megabytesPerSecond: Double { Double(bytes) / 1_000_000 / max(seconds, 1e-9) }
@@ -59,28 +59,21 @@ struct ImportBenchmark {
     }
     let generateSeconds = generateStart.duration(to: clock.now).seconds
 
-    let baseline = Self.residentBytes()
-    var peak = baseline
-    let start = clock.now
-    let importer = LogImporter()
-    do {
-      let input = try LogInput.open(path: path)
-      let sampling = SamplingSource(input: input) { peak = max(peak, Self.residentBytes()) }
-      try importer.read(sampling, name: path)
-    } catch let error as ImportError {
-      throw CLIError("import bench: \(error)")
-    } catch {
-      throw CLIError("import bench: \(error)")
+    // The import runs as `retryscope import FILE` in a process of its own, as a user runs it: its
+    // peak resident set (from wait4) is its own, not this process's after the other figures.
+    let importRun = Self.measure([Self.executablePath(), "import", path], captureOutput: true)
+    guard importRun.status == 0 else {
+      throw CLIError("import bench: 'retryscope import \(path)' failed: \(importRun.output.prefix(300))")
     }
-    let (trace, summary) = importer.finish()
-    let seconds = start.duration(to: clock.now).seconds
-    peak = max(peak, Self.residentBytes())
-
-    let jq = Self.timeJq(path)
+    let counts = Self.counts(in: importRun.output)
+    let jq = Self.findJq()
+    let jqRun = jq.map { Self.measure([$0, "-c", ".events[]", path], captureOutput: false) }
     return Result(
-      bytes: written.bytes, events: summary.messages, invocations: trace.invocations.count,
-      executions: trace.attempts.count, duplicates: summary.duplicateEffects, generateSeconds: generateSeconds,
-      seconds: seconds, peakGrowthBytes: max(0, peak - baseline), jqSeconds: jq.seconds, jqNote: jq.note)
+      bytes: written.bytes, events: counts.messages, invocations: counts.invocations, executions: counts.executions,
+      duplicates: counts.duplicates, generateSeconds: generateSeconds, seconds: importRun.seconds,
+      peakBytes: importRun.peakBytes, jqSeconds: jqRun?.status == 0 ? jqRun?.seconds : nil,
+      jqPeakBytes: jqRun?.status == 0 ? jqRun?.peakBytes : nil,
+      jqNote: jq == nil ? "jq not found on PATH: no comparison" : jqRun?.status == 0 ? jq! : "jq failed on the file")
   }
 
   /// Simulates the workload and writes its logs as pages; the trace is freed on return.
@@ -100,62 +93,74 @@ struct ImportBenchmark {
     return (bytes, trace.attempts.count)
   }
 
-  /// Runs `jq -c '.events[]' path > /dev/null` and times it; nil when jq is not installed.
-  static func timeJq(_ path: String) -> (seconds: Double?, note: String) {
-    let candidates = (String(cString: getenv("PATH") ?? strdup("/usr/bin:/bin")!)).split(separator: ":").map { "\($0)/jq" }
-    guard let jq = candidates.first(where: { access($0, X_OK) == 0 }) else { return (nil, "jq not found on PATH: no comparison") }
+  /// The summary's figures: `19 log messages, 3 executions in 1 invocation`, `duplicate effects: 2`.
+  static func counts(in summary: String) -> (messages: Int, executions: Int, invocations: Int, duplicates: Int) {
+    var result = (messages: 0, executions: 0, invocations: 0, duplicates: 0)
+    for line in summary.split(separator: "\n") {
+      let words = line.split(separator: " ").map(String.init)
+      if words.count >= 7, words[1] == "log", words[4] == "executions" || words[4] == "execution" {
+        result.messages = Int(words[0]) ?? 0
+        result.executions = Int(words[3]) ?? 0
+        result.invocations = Int(words[6]) ?? 0
+      }
+      if line.hasPrefix("effects:"), let last = line.split(separator: ",").dropFirst().first {
+        result.duplicates = Int(last.split(separator: ":").last?.split(separator: " ").first ?? "") ?? 0
+      }
+    }
+    return result
+  }
+
+  static func findJq() -> String? {
+    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/jq" }.first { access($0, X_OK) == 0 }
+  }
+
+  /// This program's own path, to run `retryscope import` as a child.
+  static func executablePath() -> String {
+    var buffer = [CChar](repeating: 0, count: 4_096)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard count > 0 else { return CommandLine.arguments[0] }
+    return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// Runs `arguments` with stdout to a pipe (read here) or /dev/null, stderr to /dev/null: its
+  /// wall time, exit status and peak resident set (wait4's rusage, for the child alone).
+  static func measure(_ arguments: [String], captureOutput: Bool) -> (
+    seconds: Double, status: Int32, peakBytes: Int, output: String
+  ) {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let arguments = [jq, "-c", ".events[]", path]
+    var pipeEnds: [Int32] = [-1, -1]
+    if captureOutput, pipe(&pipeEnds) == 0 {
+      posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+      posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+      posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     let clock = ContinuousClock()
     let start = clock.now
     var pid: pid_t = 0
-    guard posix_spawn(&pid, jq, &actions, nil, &argv, environ) == 0 else { return (nil, "jq could not be started") }
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    let seconds = start.duration(to: clock.now).seconds
-    guard status == 0 else { return (nil, "jq failed (status \(status))") }
-    return (seconds, jq)
-  }
-
-  /// The process's resident set now (VmRSS), in bytes.
-  static func residentBytes() -> Int {
-    guard let file = fopen("/proc/self/status", "r") else { return 0 }
-    defer { fclose(file) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), file) != nil {
-      let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-      if text.hasPrefix("VmRSS:") {
-        let digits = text.filter(\.isNumber)
-        return (Int(digits) ?? 0) * 1_024
+    guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return (0, -1, 0, "cannot start") }
+    var output: [UInt8] = []
+    if pipeEnds[0] >= 0 {
+      close(pipeEnds[1])
+      var chunk = [UInt8](repeating: 0, count: 4_096)
+      while true {
+        let count = read(pipeEnds[0], &chunk, chunk.count)
+        if count <= 0 { break }
+        output += chunk[0..<count]
       }
+      close(pipeEnds[0])
     }
-    return 0
-  }
-}
-
-/// A source that calls `sample` every 32 MiB read: the import's memory, watched as it goes.
-private struct SamplingSource: ByteSource {
-  let input: LogInput
-  let sample: () -> Void
-  private var sinceSample = 0
-
-  init(input: LogInput, sample: @escaping () -> Void) {
-    self.input = input
-    self.sample = sample
-  }
-
-  mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceError) -> Int {
-    let count = try input.read(into: buffer)
-    sinceSample += count
-    if sinceSample >= 32 << 20 {
-      sinceSample = 0
-      sample()
-    }
-    return count
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = start.duration(to: clock.now).seconds
+    return (seconds, status, Int(usage.ru_maxrss) * 1_024, String(decoding: output, as: UTF8.self))
   }
 }
