@@ -103,6 +103,13 @@ final class LogCollector: LogMessageSink {
     return versions.count - 1
   }
 
+  /// Drops the parsed reports, effects and errors once the trace holds them.
+  func releaseTables() {
+    reports = []
+    effects = []
+    errors = []
+  }
+
   /// Hands the facts over (without a copy) to be sorted and replayed.
   func takeFacts() -> [LogFact] {
     defer { facts = [] }

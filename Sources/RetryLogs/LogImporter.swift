@@ -31,6 +31,7 @@ public final class LogImporter {
   private let collector: LogCollector
   private var inputs: [(name: String, format: LogFormat)] = []
   private var sizeRead = 0
+  private var finished: (Trace, ImportSummary)?
 
   public init(options: Options = Options()) {
     self.options = options
@@ -41,6 +42,7 @@ public final class LogImporter {
   /// Reads one input to its end. Throws when the source cannot be read, or when it holds no
   /// Lambda log line at all (binary data, another kind of file): then nothing of it is kept.
   public func read(_ source: some ByteSource, name: String) throws(ImportError) {
+    precondition(finished == nil, "LogImporter.read after finish")
     let reader = LogReader(source: source)
     let format: LogFormat
     do {
@@ -81,7 +83,11 @@ public final class LogImporter {
   }
 
   /// The trace of everything read so far, and the summary of the import.
+  ///
+  /// The importer's tables are consumed on the way (a large import peaks here): later calls
+  /// return the same result, and `read` may not be called after it.
   public func finish() -> (Trace, ImportSummary) {
+    if let finished { return finished }
     var reconstructor = TraceReconstructor(collector: collector, lanes: options.lanes)
     reconstructor.collectExecutions()
     let names = inputs.map(\.name)
@@ -101,6 +107,7 @@ public final class LogImporter {
         ImportSummary.Skip(reason: $0.key, count: $0.value.count, firstLines: $0.value.lines)
       }.sorted { $0.reason < $1.reason }, hasTimestamps: reconstructor.hasTimestamps,
       correlate: options.correlate, correlatedRequests: reconstructor.correlatedRequests)
+    finished = (trace, summary)
     return (trace, summary)
   }
 }

@@ -130,7 +130,9 @@ extension TraceReconstructor {
     let entries = effectEntries.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
     var effects: [TraceEffect] = []
     effects.reserveCapacity(entries.count)
-    var effectsOf: [Int: [Int]] = [:]
+    // (position of the execution in `order`, effect index), to walk per execution below.
+    var effectsByPosition: [(position: Int32, effect: Int32)] = []
+    effectsByPosition.reserveCapacity(entries.count)
     var firstMutation: [MutationKey: (effect: Int, execution: Int)] = [:]
     var versions: [PlaceKey: Int] = [:]
     for entry in entries {
@@ -160,7 +162,7 @@ extension TraceReconstructor {
         versions[place] = version
       default: break
       }
-      effectsOf[execution, default: []].append(effects.count)
+      effectsByPosition.append((Int32(positionOf[execution]), Int32(effects.count)))
       effects.append(
         TraceEffect(
           time: min(entry.time, ends[execution]) - origin, invocation: laneIds[lane], attempt: attemptNumber[execution],
@@ -184,8 +186,12 @@ extension TraceReconstructor {
       }
     }
 
+    // The parsed effects and reports are in the trace now: the collector's copies can go before
+    // the events are laid out (the peak of a large import).
+    collector.releaseTables()
+    effectsByPosition.sort { ($0.position, $0.effect) < ($1.position, $1.effect) }
     let events = Self.events(
-      order: order, attempts: attempts, effects: effects, effectsOf: effectsOf, waitAfter: waitAfter,
+      order: order, attempts: attempts, effects: effects, effectsByPosition: effectsByPosition, waitAfter: waitAfter,
       outcomeAfter: { index in lastOfLane[laneOf[index]] == index ? outcomeOfLane[laneOf[index]] : nil })
 
     var trace = Trace(
@@ -199,7 +205,8 @@ extension TraceReconstructor {
   /// after it, the outcome), merged by time; at one instant, what is already running (its end,
   /// its late effects) goes before what starts.
   private static func events(
-    order: [Int], attempts: [TraceAttempt], effects: [TraceEffect], effectsOf: [Int: [Int]], waitAfter: [Int: Int],
+    order: [Int], attempts: [TraceAttempt], effects: [TraceEffect], effectsByPosition: [(position: Int32, effect: Int32)],
+    waitAfter: [Int: Int],
     outcomeAfter: (Int) -> Int?
   ) -> [TraceEvent] {
     var events: [TraceEvent] = []
@@ -207,6 +214,7 @@ extension TraceReconstructor {
     // Sort keys beside the events, then one permutation: cheaper than sorting the events.
     var keys: [(time: Milliseconds, late: Bool, position: Int32, local: Int32)] = []
     keys.reserveCapacity(events.capacity)
+    var cursor = 0
     for (position, index) in order.enumerated() {
       let attempt = attempts[position]
       let id = attempt.invocation
@@ -217,8 +225,10 @@ extension TraceReconstructor {
         local += 1
       }
       add(TraceEvent(time: attempt.start, kind: .attemptStart, invocation: id, attempt: attempt.number))
-      for effect in effectsOf[index] ?? [] {
+      while cursor < effectsByPosition.count, effectsByPosition[cursor].position == Int32(position) {
+        let effect = Int(effectsByPosition[cursor].effect)
         add(TraceEvent(time: effects[effect].time, kind: .effect, invocation: id, attempt: attempt.number, effect: effect))
+        cursor += 1
       }
       guard attempt.outcome != .running else { continue }
       add(TraceEvent(time: attempt.end, kind: .attemptEnd, invocation: id, attempt: attempt.number))
