@@ -91,7 +91,9 @@ public final class LogImporter {
     var reconstructor = TraceReconstructor(collector: collector, lanes: options.lanes)
     reconstructor.collectExecutions()
     let names = inputs.map(\.name)
-    let title = names.count == 1 ? "Imported from \(names[0])" : "Imported from \(names.count) files"
+    // The title shows file names, not where they happen to lie.
+    let shortNames = names.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+    let title = shortNames.count == 1 ? "Imported from \(shortNames[0])" : "Imported from \(shortNames.joined(separator: ", "))"
     let timeouts = reconstructor.executions.indices.compactMap { index -> Double? in
       let view = reconstructor.view(index)
       return view.outcome == .timeout ? view.report.durationMs : nil

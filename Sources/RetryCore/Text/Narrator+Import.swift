@@ -20,8 +20,8 @@ extension Narrator {
     switch attempt.caller {
     case .newRequest:
       let key = invocation(attempt.invocation)?.label.map { " for the same \($0)" } ?? ""
-      let running = index.overlapping(attempt).first.map { " while \($0.label) is still running" } ?? ""
-      return "\(attempt.label) starts with a new request id (\(request)…)\(key)\(running): another Invoke of the same event (a client retry, a duplicate delivery or a redelivery; the logs do not say which)\(environment)."
+      let running = index.overlapping(attempt).first.map { " while \($0.label) still runs" } ?? ""
+      return "\(attempt.label): a new request id (\(request)…)\(key)\(running): the same event invoked again (a client retry or a redelivery)\(environment)."
     default:
       return "Execution \(attempt.label) starts (request id \(request)…)\(environment)."
     }

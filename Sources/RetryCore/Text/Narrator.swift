@@ -106,9 +106,8 @@ public struct Narrator: Sendable {
     case .eventSource:
       return batchStartCaption(attempt, request: request)
     case .newRequest:
-      let key = invocation(attempt.invocation)?.label.map { " for the same \($0)" } ?? ""
-      let running = index.overlapping(attempt).first.map { " while \($0.label) is still running" } ?? ""
-      return "\(attempt.label) starts with a new request id (\(request)…)\(key)\(running): another Invoke of the same event (a client retry, a duplicate delivery or a redelivery; the logs do not say which)."
+      // Only logs tell of new request ids for one event: the import's own wording.
+      return importedStartCaption(attempt)
     case .duplicateDelivery:
       return "\(attempt.label) starts on the duplicate delivery (request id \(request)…): the same event runs again although nothing failed."
     }
