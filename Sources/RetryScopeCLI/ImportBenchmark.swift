@@ -60,7 +60,7 @@ struct ImportBenchmark {
     let generateSeconds = generateStart.duration(to: clock.now).seconds
 
     // The import runs as `retryscope import FILE` in a process of its own, as a user runs it: its
-    // peak resident set (from wait4) is its own, not this process's after the other figures.
+    // peak resident set is its own, not this process's after the other figures.
     let importRun = Self.measure([Self.executablePath(), "import", path], captureOutput: true)
     guard importRun.status == 0 else {
       throw CLIError("import bench: 'retryscope import \(path)' failed: \(importRun.output.prefix(300))")
@@ -123,8 +123,20 @@ struct ImportBenchmark {
     return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
-  /// Runs `arguments` with stdout to a pipe (read here) or /dev/null, stderr to /dev/null: its
-  /// wall time, exit status and peak resident set (wait4's rusage, for the child alone).
+  /// `VmHWM` of process `pid`, in bytes (0 once it is gone).
+  static func highWaterMark(of pid: pid_t) -> Int {
+    guard let file = fopen("/proc/\(pid)/status", "r") else { return 0 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+      let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+      if text.hasPrefix("VmHWM:") { return (Int(text.filter(\.isNumber)) ?? 0) * 1_024 }
+    }
+    return 0
+  }
+
+  /// Runs `arguments` with stdout to a pipe (read after it ends: a summary is small) or /dev/null,
+  /// stderr to /dev/null: its wall time, exit status and peak resident set.
   static func measure(_ arguments: [String], captureOutput: Bool) -> (
     seconds: Double, status: Int32, peakBytes: Int, output: String
   ) {
@@ -146,6 +158,16 @@ struct ImportBenchmark {
     let start = clock.now
     var pid: pid_t = 0
     guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return (0, -1, 0, "cannot start") }
+    // The child's own high-water mark (VmHWM), read while it runs: wait4's ru_maxrss would also
+    // count this process's, which a spawned child inherits on Linux. A high-water mark misses
+    // nothing between two looks, only what the last moments before the exit add.
+    var peak = 0
+    var status: Int32 = 0
+    while waitpid(pid, &status, WNOHANG) == 0 {
+      peak = max(peak, highWaterMark(of: pid))
+      usleep(5_000)
+    }
+    let seconds = start.duration(to: clock.now).seconds
     var output: [UInt8] = []
     if pipeEnds[0] >= 0 {
       close(pipeEnds[1])
@@ -157,10 +179,6 @@ struct ImportBenchmark {
       }
       close(pipeEnds[0])
     }
-    var status: Int32 = 0
-    var usage = rusage()
-    wait4(pid, &status, 0, &usage)
-    let seconds = start.duration(to: clock.now).seconds
-    return (seconds, status, Int(usage.ru_maxrss) * 1_024, String(decoding: output, as: UTF8.self))
+    return (seconds, status, peak, String(decoding: output, as: UTF8.self))
   }
 }
