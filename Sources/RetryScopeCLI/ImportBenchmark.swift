@@ -61,7 +61,10 @@ struct ImportBenchmark {
 
     // The import runs as `retryscope import FILE` in a process of its own, as a user runs it: its
     // peak resident set is its own, not this process's after the other figures.
-    let importRun = Self.measure([Self.executablePath(), "import", path], captureOutput: true)
+    guard let executable = Self.retryscopeExecutable() else {
+      throw CLIError("import bench: no retryscope executable found beside \(Self.ownPath()) to run 'retryscope import' as a process")
+    }
+    let importRun = Self.measure([executable, "import", path], captureOutput: true)
     guard importRun.status == 0 else {
       throw CLIError("import bench: 'retryscope import \(path)' failed: \(importRun.output.prefix(300))")
     }
@@ -115,12 +118,27 @@ struct ImportBenchmark {
     return path.split(separator: ":").map { "\($0)/jq" }.first { access($0, X_OK) == 0 }
   }
 
-  /// This program's own path, to run `retryscope import` as a child.
-  static func executablePath() -> String {
+  /// The path of the running program (`/proc/self/exe`).
+  static func ownPath() -> String {
     var buffer = [CChar](repeating: 0, count: 4_096)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     guard count > 0 else { return CommandLine.arguments[0] }
     return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// The `retryscope` executable to run `import` with: this program when it is retryscope, else
+  /// the one beside it (the test runner lives next to it in `.build/debug`).
+  static func retryscopeExecutable() -> String? {
+    let own = ownPath()
+    if own.hasSuffix("/retryscope") { return own }
+    var directory = own
+    while let slash = directory.lastIndex(of: "/") {
+      directory = String(directory[..<slash])
+      let candidate = directory + "/retryscope"
+      if access(candidate, X_OK) == 0 { return candidate }
+      if directory.hasSuffix("/.build") || directory.isEmpty { break }
+    }
+    return nil
   }
 
   /// `VmHWM` of process `pid`, in bytes (0 once it is gone).

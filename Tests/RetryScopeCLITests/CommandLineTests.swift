@@ -148,7 +148,7 @@ import Testing
   @Test func benchReportsThroughputMemoryAndRendering() {
     let result = RetryScope.execute([
       "bench", "--invocations", "500", "--json", "--stream-records", "300", "--shards", "2", "--render-invocations", "200",
-      "--render-frames", "10", "--render-size", "100x30",
+      "--render-frames", "10", "--render-size", "100x30", "--import-megabytes", "1",
     ])
     #expect(result.exitCode == 0)
     #expect(result.stdout.contains("\"invocations\":500"))
@@ -162,9 +162,27 @@ import Testing
     for field in ["batches", "retries", "discardedBatches", "recordsPerSecond", "peakMemoryBytes", "ratioToBaseline"] {
       #expect(result.stdout.contains("\"stream\":") && result.stdout.split(separator: "\"stream\":")[1].contains("\"\(field)\":"))
     }
+    // The import figure: a generated file of at least 1 MB imported by `retryscope import` as a
+    // process, with its peak memory; jq beside it when installed.
+    #expect(result.stdout.contains(",\"import\":{\"bytes\":"))
+    let importPart = result.stdout.split(separator: ",\"import\":").last.map(String.init) ?? ""
+    for field in ["logEvents", "executions", "megabytesPerSecond", "peakBytes", "jqSeconds", "ratioToJq"] {
+      #expect(importPart.contains("\"\(field)\":"), "import: \(field)")
+    }
+    let bytes = Int(importPart.split(separator: ",")[0].split(separator: ":").last ?? "") ?? 0
+    #expect(bytes >= 1_000_000)
+    #expect(!importPart.contains("\"executions\":0,"))
     let text = RetryScope.execute([
       "bench", "--invocations", "50", "--stream-records", "40", "--render-invocations", "20", "--render-frames", "2",
+      "--import-megabytes", "1",
     ])
+    #expect(text.stdout.contains("import time  retryscope import: "))
+    #expect(text.stdout.contains("import mem   peak resident set of the import process: "))
+    let skipped = RetryScope.execute([
+      "bench", "--invocations", "50", "--stream-records", "40", "--render-invocations", "20", "--render-frames", "2",
+      "--import-megabytes", "0",
+    ])
+    #expect(!skipped.stdout.contains("import"))
     #expect(text.stdout.contains("render       2 frames at 200x60 of a 20-invocation trace"))
     #expect(text.stdout.contains("stream       40 Kinesis records over 4 shards, batches of up to 100"))
     #expect(text.stdout.contains(" records/s ("))
@@ -176,6 +194,7 @@ import Testing
     for (arguments, message) in [
       (["--render-invocations", "0"], "--render-invocations must be at least 1"),
       (["--stream-records", "0"], "--stream-records must be at least 1"),
+      (["--import-megabytes=-1"], "--import-megabytes must be 0 or more"),
       (["--shards", "0"], "--shards must be at least 1"),
       (["--render-frames", "0"], "--render-frames must be at least 1"),
       (["--render-size", "big"], "--render-size: expected WIDTHxHEIGHT such as 200x60, got 'big'"),
