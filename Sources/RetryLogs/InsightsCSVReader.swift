@@ -8,6 +8,7 @@ struct InsightsCSVReader {
     var fields: [Range<Int>] = []
     var text = ScratchBuffer()
     var stream = ScratchBuffer()
+    var raw = ScratchBuffer()
     while true {
       reader.keep = reader.position
       let recordLine = lineNumber
@@ -65,7 +66,7 @@ struct InsightsCSVReader {
       Self.unquote(record, fields[messageColumn], into: &text)
       var timestamp: Int?
       if let column = known.timestamp, column < fields.count {
-        var raw = ScratchBuffer()
+        raw.count = 0
         Self.unquote(record, fields[column], into: &raw)
         timestamp = TimestampParser.parse(raw.buffer)?.millis ?? Self.epochMillis(raw.buffer)
       }

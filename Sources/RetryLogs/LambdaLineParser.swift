@@ -33,7 +33,7 @@ struct LambdaLineParser {
     case UInt8(ascii: "S") where ByteSearch.hasPrefix("START RequestId:", in: text):
       guard let (id, after) = requestId(text, at: 16) else { return malformed(collector, line) }
       let request = collector.intern(request: id)
-      let detail = field("Version:", in: text, from: after).map { collector.intern(version: $0) } ?? -1
+      let detail = Self.field("Version:", in: text, from: after).map { collector.intern(version: $0) } ?? -1
       collector.add(.start, time: time, stream: stream, request: request, line: line, detail: detail)
     case UInt8(ascii: "E") where ByteSearch.hasPrefix("END RequestId:", in: text):
       guard let (id, _) = requestId(text, at: 14) else { return malformed(collector, line) }
@@ -60,9 +60,9 @@ struct LambdaLineParser {
     case UInt8(ascii: "I") where ByteSearch.hasPrefix("INIT_REPORT", in: text):
       var error = ParsedError()
       error.initDurationMs = number(after: "Init Duration:", in: text)
-      error.phase = field("Phase:", in: text, from: 11)
-      error.status = field("Status:", in: text, from: 11)
-      error.type = field("Error Type:", in: text, from: 11)
+      error.phase = Self.field("Phase:", in: text, from: 11)
+      error.status = Self.field("Status:", in: text, from: 11)
+      error.type = Self.field("Error Type:", in: text, from: 11)
       collector.errors.append(error)
       collector.add(.initReport, time: time, stream: stream, request: -1, line: line, detail: collector.errors.count - 1)
     case UInt8(ascii: "{"):
@@ -373,7 +373,7 @@ struct LambdaLineParser {
   }
 
   /// The value after `label` (`Version: $LATEST`, `Status: timeout`) up to a tab or line end.
-  private func field(_ label: StaticString, in text: UnsafeBufferPointer<UInt8>, from: Int) -> String? {
+  static func field(_ label: StaticString, in text: UnsafeBufferPointer<UInt8>, from: Int) -> String? {
     guard let at = ByteSearch.find(label, in: text, from: from) else { return nil }
     var index = at + label.utf8CodeUnitCount
     while index < text.count, text[index] == 0x20 { index += 1 }
@@ -446,9 +446,8 @@ struct LambdaLineParser {
     report.memorySizeMB = number(after: "Memory Size:", in: text, from: from).map { Int($0) }
     report.maxMemoryUsedMB = number(after: "Max Memory Used:", in: text, from: from).map { Int($0) }
     report.initDurationMs = number(after: "Init Duration:", in: text, from: from)
-    let parser = LambdaLineParser(correlate: nil)
-    report.status = parser.field("Status:", in: text, from: from)
-    return ParsedReport(report: report, errorType: parser.field("Error Type:", in: text, from: from))
+    report.status = Self.field("Status:", in: text, from: from)
+    return ParsedReport(report: report, errorType: Self.field("Error Type:", in: text, from: from))
   }
 
   /// `"errorType": "Error"` in text that is not quite JSON (a copy with its tabs lost).

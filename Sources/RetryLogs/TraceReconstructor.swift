@@ -36,11 +36,9 @@ struct TraceReconstructor {
   mutating func collectExecutions() {
     var facts = collector.takeFacts()
     hasTimestamps = facts.contains { $0.timeKnown }
-    if hasTimestamps {
-      Self.backfillStartTimes(&facts)
-    } else {
-      Self.sequentialTimes(&facts, reports: collector.reports)
-    }
+    // (A START without a time of its own already took the next stamped line's, as it was read:
+    // `LogCollector.observe`.)
+    if !hasTimestamps { Self.sequentialTimes(&facts, reports: collector.reports) }
     if zip(facts, facts.dropFirst()).contains(where: { ($0.time, $0.sequence) > ($1.time, $1.sequence) }) {
       facts.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
     }
@@ -114,24 +112,6 @@ struct TraceReconstructor {
     }
     // Old-style timeout lines come after REPORT: they do not make the execution last longer.
     if fact.kind != .timedOut { executions[index].lastSeen = max(executions[index].lastSeen, fact.time) }
-  }
-
-  /// A START without a time of its own (bare text where only runtime lines carry one) takes the
-  /// time of the next line of its stream that has one, before its END.
-  private static func backfillStartTimes(_ facts: inout [LogFact]) {
-    var nextKnown: [Int32: Milliseconds] = [:]
-    for index in facts.indices.reversed() {
-      let fact = facts[index]
-      if fact.kind == .start {
-        if !fact.timeKnown, let time = nextKnown[fact.stream] {
-          facts[index].time = time
-          facts[index].timeKnown = true
-        }
-        nextKnown[fact.stream] = nil
-      } else if fact.timeKnown {
-        nextKnown[fact.stream] = fact.time
-      }
-    }
   }
 
   /// No line has a time (a bare copy of platform lines): executions follow one another in file

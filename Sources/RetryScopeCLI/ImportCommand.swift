@@ -56,7 +56,8 @@ struct ImportCommand: TextCommand {
         throw CLIError(error.description)
       }
     }
-    let reopen = ([files.count == 1 ? files[0] : files.joined(separator: " ")] + ImportCommand.options(correlate: correlate, lanes: lanes, format: format)).joined(separator: " ")
+    let options = LogOpenOptions(format: format, correlate: correlate, lanes: lanes).arguments
+    let reopen = (files + options).joined(separator: " ")
     text += "open it: retryscope tui \(out ?? reopen)\n"
     return text
   }
@@ -67,15 +68,6 @@ struct ImportCommand: TextCommand {
     if correlate.isEmpty || correlate.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
       throw CLIError("--correlate: expected a field path such as event.orderId, got '\(correlate)'")
     }
-  }
-
-  /// The options that reproduce an import, for the commands it prints.
-  static func options(correlate: String?, lanes: ImportLanes, format: LogFormat?) -> [String] {
-    var options: [String] = []
-    if let format { options += ["--format", format.rawValue] }
-    if let correlate { options += ["--correlate", correlate] }
-    if lanes != .invocations { options += ["--lanes", lanes.rawValue] }
-    return options
   }
 
   static func size(_ bytes: Int) -> String {

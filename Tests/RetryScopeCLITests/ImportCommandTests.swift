@@ -64,6 +64,18 @@ import Testing
     }
   }
 
+  /// The `open it:` line is a command that works: `tui` reads the same options (`--format` is
+  /// `--input-format` there, since `run --format` names the output).
+  @Test func theOpenItLineRepeatsTheOptionsAsTuiTakesThem() throws {
+    let path = Self.fixtures + "tail-client-retry.txt"
+    let result = RetryScope.execute(["import", path, "--format", "tail", "--correlate", "event.userId", "--lanes", "streams"])
+    let line = try #require(result.stdout.split(separator: "\n").last)
+    #expect(line == "open it: retryscope tui \(path) --input-format tail --correlate event.userId --lanes streams")
+    let arguments = line.split(separator: " ").dropFirst(3).map(String.init)
+    let command = try RetryScopeCommand.parseAsRoot(arguments)
+    #expect(command is TUICommand)
+  }
+
   @Test func gzipOfALogImportsTheSame() throws {
     try Self.withDirectory { directory in
       let copy = directory + "/pages.json"
