@@ -52,6 +52,7 @@ let package = Package(
       dependencies: [
         "RetryCore", "RetryScenarios", "RetryLogs", "CZlib", .product(name: "Yams", package: "Yams"),
         .product(name: "OrderedCollections", package: "swift-collections"),
+        .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
     // zlib (`zlib1g-dev` on Debian and Ubuntu) for gzip log files, header-only like CNcurses: its

@@ -1,3 +1,4 @@
+import HeapModule
 import RetryCore
 
 /// Renders a simulated trace as the CloudWatch logs the function would have written: what
@@ -123,9 +124,9 @@ public struct CloudWatchLogWriter: Sendable {
     // One cursor per stream, holding the lines of its current execution; a heap of the streams
     // by their next line's (time, stream index) merges them.
     var cursors = environments.streams.map { _ in StreamCursor() }
-    var heap = MinHeap<TimedIndex>()
+    var heap = Heap<TimedIndex>()
     for stream in cursors.indices {
-      if cursors[stream].load(stream, renderer) { heap.push(TimedIndex(time: cursors[stream].time, index: stream)) }
+      if cursors[stream].load(stream, renderer) { heap.insert(TimedIndex(time: cursors[stream].time, index: stream)) }
     }
 
     while let top = heap.popMin() {
@@ -160,7 +161,7 @@ public struct CloudWatchLogWriter: Sendable {
         let next = TimedIndex(time: cursors[stream].time, index: stream)
         // Keep writing this stream while it is still first: one execution's lines come in a row.
         if let other = heap.min, other < next {
-          heap.push(next)
+          heap.insert(next)
           break
         }
       }

@@ -1,3 +1,4 @@
+import HeapModule
 import RetryCore
 
 /// The execution environments a trace's executions ran in, as the log writer models them: one
@@ -56,8 +57,8 @@ struct ExecutionEnvironments {
     let name = trace.meta.functionName
     let initSeed = Self.seed(stream: "init-duration \(name)")
     let memorySeed = Self.seed(stream: "max-memory \(name)")
-    var busy = MinHeap<TimedIndex>()
-    var free = MinHeap<Int>()
+    var busy = Heap<TimedIndex>()
+    var free = Heap<Int>()
     var busyUntil: [Milliseconds] = []
     var needsInit: [Bool] = []
     var coldStarts: [Int] = []
@@ -67,7 +68,7 @@ struct ExecutionEnvironments {
       let attempt = attempts[index]
       while let next = busy.min, next.time <= attempt.start {
         _ = busy.popMin()
-        free.push(next.index)
+        free.insert(next.index)
       }
       let environment: Int
       var previousEnd: Milliseconds?
@@ -95,7 +96,7 @@ struct ExecutionEnvironments {
       }
       needsInit[environment] = attempt.outcome == .timeout || attempt.outcome == .crash
       busyUntil[environment] = attempt.end
-      busy.push(TimedIndex(time: attempt.end, index: environment))
+      busy.insert(TimedIndex(time: attempt.end, index: environment))
 
       let memory = Self.maxMemoryRange.lowerBound
         + Int(Self.mix(memorySeed ^ UInt64(index)) % UInt64(Self.maxMemoryRange.count))
@@ -139,5 +140,15 @@ struct ExecutionEnvironments {
       previous = attempts[index].start
     }
     return true
+  }
+}
+
+/// A time and a tie-breaker (an environment's creation index), ordered by time first.
+struct TimedIndex: Comparable {
+  var time: Int
+  var index: Int
+
+  static func < (lhs: TimedIndex, rhs: TimedIndex) -> Bool {
+    lhs.time != rhs.time ? lhs.time < rhs.time : lhs.index < rhs.index
   }
 }
