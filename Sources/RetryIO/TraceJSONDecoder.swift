@@ -46,23 +46,35 @@ public enum TraceJSONDecoder {
   /// Reads and decodes the trace file at `path` (`-`: standard input; gzip is inflated). Errors
   /// name `path`: `trace.json: no such file`.
   public static func load(path: String) throws(TraceJSONError) -> Trace {
+    var input: LogInput
+    do {
+      input = try LogInput.open(path: path)
+    } catch {
+      throw TraceJSONError(file: path, message: Self.withoutName(error.message, path))
+    }
+    return try decode(&input, file: path)
+  }
+
+  /// Reads `source` to its end and decodes it; `file` names it in error messages.
+  public static func decode(_ source: inout some ByteSource, file: String) throws(TraceJSONError) -> Trace {
     var bytes: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+    defer { chunk.deallocate() }
     do throws(ByteSourceError) {
-      let input = try LogInput.open(path: path)
-      if let size = input.fileSize, !input.isCompressed { bytes.reserveCapacity(size) }
-      let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-      defer { chunk.deallocate() }
       while true {
-        let count = try input.read(into: chunk)
+        let count = try source.read(into: chunk)
         if count == 0 { break }
         bytes.append(contentsOf: chunk[0..<count])
       }
     } catch {
-      // The source's messages start with the name already (`trace.json: no such file`).
-      let prefix = (path == "-" ? "stdin" : path) + ": "
-      let message = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
-      throw TraceJSONError(file: path, message: message)
+      throw TraceJSONError(file: file, message: Self.withoutName(error.message, file))
     }
-    return try decode(bytes, file: path)
+    return try decode(bytes, file: file)
+  }
+
+  /// The sources' messages start with the name already (`trace.json: no such file`).
+  private static func withoutName(_ message: String, _ path: String) -> String {
+    let prefix = (path == "-" ? "stdin" : path) + ": "
+    return message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message
   }
 }

@@ -51,20 +51,8 @@ public enum TraceLoader {
   }
 
   private static func decodeTrace(_ source: inout some ByteSource, name: String) throws(ImportError) -> Trace {
-    var bytes: [UInt8] = []
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-    defer { chunk.deallocate() }
     do {
-      while true {
-        let count = try source.read(into: chunk)
-        if count == 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-      }
-    } catch {
-      throw ImportError.unreadable(error.message)
-    }
-    do {
-      return try TraceJSONDecoder.decode(bytes, file: name)
+      return try TraceJSONDecoder.decode(&source, file: name)
     } catch {
       throw ImportError.unreadable(error.description)
     }
