@@ -89,6 +89,23 @@ import Testing
     #expect(summary.duplicateEffects == 2)
   }
 
+  /// `get-log-events` reads one stream: its events name none, and its pages carry forward and
+  /// backward tokens instead of `nextToken`.
+  @Test func getLogEventsPagesOfOneStream() throws {
+    let (trace, summary) = try ImportFixture.load(["get-log-events-pages.json"])
+    #expect(summary.inputs.map(\.format) == [.events])
+    #expect(summary.messages == 19)
+    #expect(trace.meta.origin == ISO8601.parse("2024-05-02T10:00:00Z"))
+    #expect(trace.attempts.map(\.label) == ["A#1", "A#2", "A#3"])
+    #expect(trace.attempts.map(\.start) == [0, 65_400, 192_002])
+    #expect(trace.attempts.map(\.duration) == [152, 98, 120])
+    #expect(trace.attempts.map(\.outcome) == [.error, .error, .success])
+    #expect(trace.waits.map(\.length) == [65_400 - 152, 192_002 - 65_498])
+    #expect(trace.effects.map(\.duplicateOf) == [nil, 0, 0, nil])
+    #expect(trace.attemptReports[0]?.logStream == nil)
+    #expect(trace.attemptReports[0]?.isColdStart == true)
+  }
+
   @Test func aTruncatedPageKeepsWhatCameBeforeTheCut() throws {
     let options = LogImporter.Options(correlate: "event.Records.0.messageId")
     let (trace, summary) = try ImportFixture.load(["filter-log-events-truncated.json"], options: options)
@@ -139,7 +156,7 @@ import Testing
 
   @Test(arguments: [
     "raw-async-retries.log", "raw-old-timeout-crlf.log", "tail-client-retry.txt", "filter-log-events-pages.json",
-    "json-log-format.log", "insights.csv", "insights-query-results.json",
+    "get-log-events-pages.json", "json-log-format.log", "insights.csv", "insights-query-results.json",
   ])
   func everyChunkSizeGivesTheSameTrace(_ name: String) throws {
     let options = LogImporter.Options(correlate: "event.userId")
