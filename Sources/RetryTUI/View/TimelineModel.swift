@@ -106,6 +106,9 @@ public struct TimelineModel: Sendable {
   /// from the first invocation lane, plus the total at the end. Frames of a 10,000-invocation
   /// trace find their visible rows by binary search instead of listing every row.
   public let invocationRowStarts: [Int]
+  /// The lane index of the first invocation: 1 below the caller lane, 0 when there is none (an
+  /// imported trace).
+  public let firstInvocationLane: Int
   /// `Event`, `RequestResponse`, or `RR+Event`.
   public let invocationTypes: String
   /// The widest lane label, in cells (the gutter is sized from it every frame).
@@ -153,7 +156,11 @@ public struct TimelineModel: Sendable {
     var outcomes: [String: [PlacedOutcome]] = [:]
     // With an event source nobody invokes: the top lane shows the records arriving instead.
     let recordArrivals = trace.events.indices.filter { trace.events[$0].kind == .recordArrived }
-    var lanes: [Lane] = [Lane(kind: .caller, label: recordArrivals.isEmpty ? "caller" : "records", rows: 1)]
+    // Logs do not show the caller (an imported trace has no invoke, response or client timeout):
+    // no lane for it, rather than an empty one.
+    let hasCaller = !recordArrivals.isEmpty
+      || trace.events.contains { $0.kind == .invoke || $0.kind == .response || $0.kind == .clientTimeout }
+    var lanes: [Lane] = hasCaller ? [Lane(kind: .caller, label: recordArrivals.isEmpty ? "caller" : "records", rows: 1)] : []
     var laneOfInvocation: [String: Int] = [:]
     var queueRows = RowPacker()
     var destinations: [TraceOutcome.Kind] = []
@@ -286,6 +293,7 @@ public struct TimelineModel: Sendable {
     }
     self.queueSpans = queueSpans.enumerated().sorted { ($0.element.from, $0.offset) < ($1.element.from, $1.offset) }.map(\.element)
     longestQueueSpan = queueSpans.map { $0.to - $0.from }.max() ?? 0
+    firstInvocationLane = hasCaller ? 1 : 0
     var starts = [0]
     for lane in lanes { if case .invocation = lane.kind { starts.append(starts[starts.count - 1] + lane.rows) } }
     invocationRowStarts = starts
@@ -351,7 +359,11 @@ public struct TimelineModel: Sendable {
     switch invocation.type {
     case .event: return "\(id) Event"
     case .requestResponse: return "\(id) RR"
-    case .unknown: return id
+    case .unknown:
+      // Imported: the type is not in the logs; the label says which request, key or stream.
+      guard let label = invocation.label else { return id }
+      let text = "\(id) \(label)"
+      return DisplayText.width(text) <= longestLabel ? text : id
     }
   }
 

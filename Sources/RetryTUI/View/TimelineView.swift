@@ -94,8 +94,8 @@ public struct TimelineView {
   func visibleRows(available: Int) -> [Row] {
     guard available > 0 else { return [] }
     let invocationLanes = model.invocationRowStarts.count - 1
-    let firstInvocationLane = 1
-    let pinnedTop = [Row(lane: 0, subrow: 0)]
+    let firstInvocationLane = model.firstInvocationLane
+    let pinnedTop = firstInvocationLane > 0 ? [Row(lane: 0, subrow: 0)] : []
     var pinnedBottom: [Row] = []
     for position in (firstInvocationLane + invocationLanes)..<model.lanes.count {
       for subrow in 0..<model.lanes[position].rows { pinnedBottom.append(Row(lane: position, subrow: subrow)) }
@@ -124,13 +124,13 @@ public struct TimelineView {
   /// It needs no time axis: a key press does not lay out the trace's time.
   static func laneScrollRange(model: TimelineModel, trace: Trace, playhead: Int, available: Int) -> ClosedRange<Int> {
     let invocationLanes = model.invocationRowStarts.count - 1
-    let fixed = 1 + model.totalRows - model.invocationRowStarts[invocationLanes]
+    let fixed = model.firstInvocationLane + model.totalRows - model.invocationRowStarts[invocationLanes]
     let room = available - fixed
     let scrollingRows = model.invocationRowStarts[invocationLanes]
     guard room > 0, scrollingRows > room else { return 0...0 }
     var centred = 0
     if let id = trace.events.isEmpty ? nil : trace.events[playhead].invocation, let lane = model.laneOfInvocation[id] {
-      centred = model.invocationRowStarts[lane - 1] - room / 2
+      centred = model.invocationRowStarts[lane - model.firstInvocationLane] - room / 2
     }
     return (-centred)...(scrollingRows - room - centred)
   }
