@@ -138,7 +138,7 @@ import Testing
     #expect(plain.exitCode == 0)
     #expect(!plain.stdout.contains("✗"))
     #expect(plain.stdout.contains("[A#1 x error"))
-    let bench = RetryScope.execute(["bench", "--invocations", "10", "--seed", "3", "--json", "--stream-records", "20", "--render-invocations", "20", "--render-frames", "3"])
+    let bench = RetryScope.execute(["bench", "--invocations", "10", "--seed", "3", "--json", "--stream-records", "20", "--render-invocations", "20", "--render-frames", "3", "--import-megabytes", "1"])
     #expect(bench.stdout.contains("\"seed\":3,"))
     let list = RetryScope.execute(["list", "--seed", "3"])
     #expect(list.exitCode == 2)
