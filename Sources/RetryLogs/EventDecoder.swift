@@ -264,7 +264,10 @@ struct FieldWalker {
     while position < bytes.count, bytes[position] == UInt8(ascii: ".") || (bytes[position] >= 0x30 && bytes[position] <= 0x39) {
       position += 1
     }
-    return negative ? -value : value
+    // Epoch milliseconds before 1970 or after 9999 are no time a log was written: a garbled
+    // field, read as missing rather than stretching the timeline over millennia.
+    guard !negative, value <= 253_402_300_799_999 else { return nil }
+    return value
   }
 
   /// Moves past the value at `position`.
@@ -274,6 +277,10 @@ struct FieldWalker {
     var inString = false
     var escaped = false
     let first = bytes[position]
+    if first == UInt8(ascii: "}") || first == UInt8(ascii: "]") || first == UInt8(ascii: ",") || first == UInt8(ascii: ":") {
+      position += 1
+      return true
+    }
     if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"") {
       while position < bytes.count {
         switch bytes[position] {

@@ -212,6 +212,12 @@ struct Scanner {
     var escaped = false
     // Scalars (numbers, literals) end at a delimiter.
     guard let first = try skipBlanks() else { return false }
+    // A stray delimiter where a value should be (broken input): step over it, so that every call
+    // moves on and no caller can loop on the same byte.
+    if first == UInt8(ascii: "}") || first == UInt8(ascii: "]") || first == UInt8(ascii: ",") || first == UInt8(ascii: ":") {
+      reader.position += 1
+      return true
+    }
     if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"") {
       while true {
         while reader.position < reader.end {

@@ -432,7 +432,7 @@ struct LambdaLineParser {
         index += 1
       }
       guard index > begin else { return nil }
-      return Double(String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self))
+      return Self.plausible(Double(String(decoding: UnsafeBufferPointer(rebasing: text[begin..<index]), as: UTF8.self)))
     }
     return nil
   }
@@ -487,11 +487,19 @@ struct LambdaLineParser {
 
   static func double(_ value: Value?) -> Double? {
     switch value {
-    case .int(let number)?: Double(number)
-    case .double(let number)?: number
-    case .string(let text)?: Double(text)
+    case .int(let number)?: plausible(Double(number))
+    case .double(let number)?: plausible(number)
+    case .string(let text)?: plausible(Double(text))
     default: nil
     }
+  }
+
+  /// A duration, size or count a log line can really hold: finite, not negative, below a
+  /// billion seconds. Anything else (`9e999`, a garbled field) is no figure at all, and must not
+  /// reach an integer conversion that would trap.
+  static func plausible(_ value: Double?) -> Double? {
+    guard let value, value.isFinite, value >= 0, value < 1e12 else { return nil }
+    return value
   }
 
   /// A JSON record's time: ISO text or epoch milliseconds.
@@ -499,7 +507,7 @@ struct LambdaLineParser {
     switch value {
     case .string(var text)?: return text.withUTF8 { TimestampParser.parse($0)?.millis }
     case .int(let millis)?: return millis
-    case .double(let millis)?: return Int(millis)
+    case .double(let millis)?: return millis.isFinite && abs(millis) < 1e15 ? Int(millis) : nil
     default: return nil
     }
   }
