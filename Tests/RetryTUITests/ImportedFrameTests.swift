@@ -1,3 +1,4 @@
+import Foundation
 import RetryCore
 import RetryIO
 import RetryLogs
@@ -55,5 +56,41 @@ import Testing
     _ = AppReducer.reduce(&state, .key(.character("S")), environment)
     #expect(state.message == "an imported trace has no seed to change")
     #expect(state.reproduceCommand == "retryscope tui json-log-format.log")
+  }
+}
+
+/// Whatever a broken log rebuilds into, the screen draws it: fixtures cut and corrupted, imported,
+/// and drawn at the start, the middle and the end, at two sizes, with the folded and linear axes.
+@Suite struct ImportedFrameFuzzTests {
+  @Test(arguments: ["raw-async-retries.log", "tail-client-retry.txt", "filter-log-events-pages.json", "json-log-format.log", "insights.csv"])
+  func corruptedImportsDraw(_ name: String) throws {
+    let path = ImportedFrameTests.fixtures + name
+    let original = try #require(FileManager.default.contents(atPath: path)).map { $0 }
+    var generator = SplitMix64(seed: 99, stream: name)
+    for _ in 0..<40 {
+      var bytes = original
+      for _ in 0..<(1 + Int(generator.next() % 4)) where !bytes.isEmpty {
+        let at = Int(generator.next() % UInt64(bytes.count))
+        switch generator.next() % 3 {
+        case 0: bytes[at] = UInt8(truncatingIfNeeded: generator.next())
+        case 1: bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(generator.next() % 80)))
+        default: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + Int(generator.next() % 120))], at: Int(generator.next() % UInt64(bytes.count)))
+        }
+      }
+      let importer = LogImporter(options: .init(correlate: "event.userId", lanes: generator.next() % 2 == 0 ? .streams : .invocations))
+      guard (try? importer.read(MemoryByteSource(bytes), name: name)) != nil else { continue }
+      let (trace, _) = importer.finish()
+      guard !trace.events.isEmpty else { continue }
+      let session = TraceSession(scenario: nil, trace: trace)
+      for size in [Size(width: 80, height: 24), Size(width: 60, height: 16)] {
+        var state = AppState(tour: [], tourPosition: nil, scenarioName: name, session: session, theme: .mono, size: size)
+        for playhead in [0, trace.events.count / 2, trace.events.count - 1] {
+          state.playhead = playhead
+          state.timeMode = playhead % 2 == 0 ? .folded : .linear
+          let frame = Fixtures.frame(state)
+          #expect(frame.split(separator: "\n", omittingEmptySubsequences: false).count <= size.height + 1)
+        }
+      }
+    }
   }
 }
