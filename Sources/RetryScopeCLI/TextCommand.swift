@@ -12,6 +12,11 @@ extension TextCommand {
   }
 }
 
+/// A text command whose exit status says more than success (`diff`: 1 when the runs differ).
+protocol StatusCommand: TextCommand {
+  func outputAndStatus() throws(CLIError) -> (String, Int32)
+}
+
 /// A command whose output can be large (logs, traces): run as a process, it writes to stdout in
 /// chunks; tests read `output()` as for any text command.
 protocol StreamingCommand: TextCommand {
@@ -68,6 +73,14 @@ public enum RetryScope {
       do {
         try streaming.stream(to: standardOutput)
         return CommandResult(stdout: "", stderr: "", exitCode: 0)
+      } catch {
+        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+      }
+    }
+    if let status = textCommand as? any StatusCommand {
+      do {
+        let (text, code) = try status.outputAndStatus()
+        return CommandResult(stdout: text, stderr: "", exitCode: code)
       } catch {
         return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
       }
