@@ -122,9 +122,9 @@ struct DiffReport {
   /// `! id=…  v1 x2 A#1+A#2 {..} | v1 A#1 {..}  more in a`.
   func line(_ row: TraceDiff.Row) -> String {
     let mark = row.verdict.isDifference ? "! " : "  "
-    let left = row.a.map(cell) ?? "-"
-    let right = row.b.map(cell) ?? "-"
-    let verdict = row.verdict.isDifference ? " " + Self.shortVerdict(row.verdict) : ""
+    let left = row.a.map(\.ledgerText) ?? "-"
+    let right = row.b.map(\.ledgerText) ?? "-"
+    let verdict = row.verdict.isDifference ? " " + row.verdict.short : ""
     var text = trimmed(
       mark + pad(fit(row.key, Self.keyWidth), Self.keyWidth) + " " + pad(fit(left, Self.cellWidth), Self.cellWidth) + " | "
         + pad(fit(right, Self.cellWidth), Self.cellWidth) + verdict)
@@ -133,23 +133,6 @@ struct DiffReport {
       text += "\n" + fit("    \(ascii ? "->" : "↳") b: \(b.key)", Self.width)
     }
     return text
-  }
-
-  func cell(_ cell: TraceDiff.Cell) -> String {
-    let version = cell.version.map { "v\($0) " } ?? ""
-    return version + cell.byText + " " + cell.valueText
-  }
-
-  static func shortVerdict(_ verdict: TraceDiff.Verdict) -> String {
-    switch verdict {
-    case .same: ""
-    case .onlyA: "only a"
-    case .onlyB: "only b"
-    case .differentValue: "value"
-    case .differentKey: "key"
-    case .moreWritesA: "more in a"
-    case .moreWritesB: "more in b"
-    }
   }
 
   /// `first divergence at step 4 (a t=0.348s, b t=0.412s):` and each side's caption.

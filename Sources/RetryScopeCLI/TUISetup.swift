@@ -16,13 +16,22 @@ enum TUISetup {
         throw CLIError(error)
       }
     }
-    return AppEnvironment(catalog: catalog) { name in
+    let load: @Sendable (String) -> Result<Scenario, LoadFailure> = { name in
       do {
         return .success(try BuiltinScenarios.resolve(name))
       } catch let error as ScenarioError {
         return .failure(LoadFailure(error.description))
       } catch {
         return .failure(LoadFailure("\(error)"))
+      }
+    }
+    // `:diff` also takes a trace file or logs.
+    return AppEnvironment(catalog: catalog, load: load) { name in
+      guard TraceLoader.isTraceOrLog(name) else { return load(name).map(AppEnvironment.Run.scenario) }
+      do throws(CLIError) {
+        return .success(.trace(try loadTrace([name], LogOpenOptions())))
+      } catch {
+        return .failure(LoadFailure(error.message))
       }
     }
   }

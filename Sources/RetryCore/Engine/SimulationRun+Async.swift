@@ -103,7 +103,11 @@ extension SimulationRun {
     invocations[index].chains[chain].lastErrorType = attempt.errorType
     invocations[index].chains[chain].lastErrorMessage = attempt.errorMessage
     let used = invocations[index].chains[chain].retriesUsed
-    guard used < invokeConfig.maximumRetryAttempts else {
+    var maximumRetries = invokeConfig.maximumRetryAttempts
+    if let change = scenario.settingsChange, now > change.from, let changed = change.maximumRetryAttempts {
+      maximumRetries = changed
+    }
+    guard used < maximumRetries else {
       failEvent(index, chain: chain, condition: "RetriesExhausted", errorCode: asyncModel.deadLetterErrorCode, functionFailed: true)
       return
     }
@@ -115,7 +119,7 @@ extension SimulationRun {
     let anchor = asyncModel.retryDelayFrom == .attemptEnd ? attempt.end : attempt.start
     let at = max(now, anchor + range.draw(using: &delayRandom))
     retryLater(index, chain: chain, at: at, reason: .retryDelay,
-               note: "retry \(used + 1) of \(invokeConfig.maximumRetryAttempts)", errorCode: asyncModel.deadLetterErrorCode)
+               note: "retry \(used + 1) of \(maximumRetries)", errorCode: asyncModel.deadLetterErrorCode)
   }
 
   /// Schedules the next delivery of a chain, or expires the event when it would be too old:

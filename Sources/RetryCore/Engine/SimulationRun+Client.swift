@@ -54,11 +54,13 @@ extension SimulationRun {
   /// Retries with the client's backoff, or reports the error to the caller when attempts run out.
   func retryOrGiveUp(_ index: Int, after request: Int, error: String, statusCode: Int?) {
     let client = invocations[index].client
-    if request < client.maxAttempts {
+    var maxAttempts = client.maxAttempts
+    if let change = scenario.settingsChange, now > change.from, let changed = change.clientMaxAttempts { maxAttempts = changed }
+    if request < maxAttempts {
       let delay = client.backoff.delay(afterAttempt: request, using: &delayRandom)
       let wait = addWait(index, from: now, to: now + delay, reason: .clientBackoff)
       record(.retryScheduled, invocation: invocations[index].id, attempt: invocations[index].attemptCount + 1,
-             wait: wait, note: "\(error): request \(request + 1) of \(client.maxAttempts)")
+             wait: wait, note: "\(error): request \(request + 1) of \(maxAttempts)")
       schedule(.clientRequest(invocation: index, request: request + 1), at: now + delay)
       return
     }

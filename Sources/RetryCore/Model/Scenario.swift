@@ -36,6 +36,9 @@ public struct Scenario: Sendable {
   public var eventSource: EventSourceMapping?
   /// The messages or stream records the event source delivers.
   public var records: [SourceRecord]
+  /// Settings that change part-way through the run: what a fork in the terminal UI switches for
+  /// the future of a run (`F`). Not a scenario file key; nil for every loaded scenario.
+  public var settingsChange: SettingsChange? = nil
 
   public init(
     name: String, title: String = "", lesson: String = "", source: String? = nil, seed: UInt64 = 1,
@@ -127,5 +130,23 @@ public struct ScheduleDefinition: Sendable {
     self.expression = expression
     self.count = count
     self.detail = detail
+  }
+}
+
+/// New values of settings from a moment on: decisions Lambda or the client make after `from`
+/// (a retry decision when an attempt ends, a client's retry when a request fails) use them;
+/// earlier ones keep the scenario's, so the run's past stays exactly as it was.
+public struct SettingsChange: Sendable, Hashable {
+  /// Decisions made strictly after this time use the new values.
+  public var from: Milliseconds
+  /// `MaximumRetryAttempts` of async invocations.
+  public var maximumRetryAttempts: Int?
+  /// The SDK client's `maxAttempts` (requests in all, the first included).
+  public var clientMaxAttempts: Int?
+
+  public init(from: Milliseconds, maximumRetryAttempts: Int? = nil, clientMaxAttempts: Int? = nil) {
+    self.from = from
+    self.maximumRetryAttempts = maximumRetryAttempts
+    self.clientMaxAttempts = clientMaxAttempts
   }
 }

@@ -19,6 +19,19 @@ public struct TraceDiff: Sendable {
 
     public var isDifference: Bool { self != .same }
 
+    /// The few letters a narrow ledger line ends with (`only a`, `more in b`); empty for `same`.
+    public var short: String {
+      switch self {
+      case .same: ""
+      case .onlyA: "only a"
+      case .onlyB: "only b"
+      case .differentValue: "value"
+      case .differentKey: "key"
+      case .moreWritesA: "more in a"
+      case .moreWritesB: "more in b"
+      }
+    }
+
     /// A word or two for a ledger line (`only in a`, `x2 in a`).
     public var phrase: String {
       switch self {
@@ -66,6 +79,11 @@ public struct TraceDiff: Sendable {
 
     /// What the row holds: `deleted`, the value, or `?` when unknown.
     public var valueText: String { deleted ? "deleted" : value ?? "?" }
+
+    /// One side of a ledger line: `v1 x2 A#1+A#2 {"mail":"y"}`.
+    public var ledgerText: String {
+      (version.map { "v\($0) " } ?? "") + byText + " " + valueText
+    }
   }
 
   public struct Row: Sendable, Hashable {

@@ -18,9 +18,23 @@ public struct AppEnvironment: Sendable {
   /// Loads a scenario by built-in name or file path; the failure is one line for the user.
   public var load: @Sendable (String) -> Result<Scenario, LoadFailure>
 
-  public init(catalog: [Entry], load: @escaping @Sendable (String) -> Result<Scenario, LoadFailure>) {
+  /// A run to compare with (`:diff NAME|FILE`): a scenario to simulate or a recorded trace.
+  public enum Run: Sendable {
+    case scenario(Scenario)
+    case trace(Trace)
+  }
+
+  /// Loads what `:diff` names: a scenario (built-in or file), or a trace file or logs.
+  public var loadRun: @Sendable (String) -> Result<Run, LoadFailure>
+
+  /// - Parameter loadRun: nil: scenarios only, through `load`.
+  public init(
+    catalog: [Entry], load: @escaping @Sendable (String) -> Result<Scenario, LoadFailure>,
+    loadRun: (@Sendable (String) -> Result<Run, LoadFailure>)? = nil
+  ) {
     self.catalog = catalog
     self.load = load
+    self.loadRun = loadRun ?? { name in load(name).map(Run.scenario) }
   }
 }
 

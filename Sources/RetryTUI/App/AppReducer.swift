@@ -27,6 +27,7 @@ public enum AppReducer {
       case .picker(let filter, let selection): return pickerKey(&state, key, filter: filter, selection: selection, environment)
       case .search(let text): return lineKey(&state, key, text: text, environment, isSearch: true)
       case .command(let text): return lineKey(&state, key, text: text, environment, isSearch: false)
+      case .fork(let selection): return forkKey(&state, key, selection: selection)
       }
     }
   }
@@ -105,6 +106,11 @@ public enum AppReducer {
     case .toggleFocus: state.focus = state.focus == .timeline ? .state : .timeline
     case .scrollUp, .scrollDown:
       let step = command == .scrollUp ? -1 : 1
+      if state.comparison != nil {
+        // The diff view scrolls its ledger whatever has the focus.
+        state.stateScroll = min(max(state.stateScroll + step, 0), DiffView.maxScroll(state))
+        return []
+      }
       let limits = FrameRenderer.scrollLimits(state)
       switch state.focus {
       case .timeline: state.laneScroll = min(max(state.laneScroll + step, limits.lanes.lowerBound), limits.lanes.upperBound)
@@ -135,7 +141,38 @@ public enum AppReducer {
       state.playing = false
       state.blanked = true
     case .dismiss:
+      if state.comparison != nil {
+        state.comparison = nil
+        state.stateScroll = 0
+      } else {
+        state.search = nil
+      }
+    case .diff:
+      state.playing = false
+      if state.comparison != nil {
+        state.comparison = nil
+        state.stateScroll = 0
+      } else {
+        openDefaultComparison(&state)
+      }
+    case .fork:
+      state.playing = false
+      let options = ForkPlanner.options(state)
+      state.mode = .fork(selection: options.firstIndex { $0.unavailable == nil } ?? 0)
+    case .unfork:
+      state.playing = false
+      guard let parent = state.forkParents.popLast() else {
+        state.message = "not a fork: F forks from here"
+        return []
+      }
+      state.session = parent.session
+      state.scenarioName = parent.scenarioName
+      state.tourPosition = parent.tourPosition
+      state.playhead = min(state.playhead, state.session.lastEvent)
+      state.comparison = nil
       state.search = nil
+      state.stateScroll = 0
+      state.message = "back to \(state.runLabel)"
     case .redraw:
       return [.repaintAll]
     case .suspend:
@@ -159,6 +196,90 @@ public enum AppReducer {
     guard let effect = trace.events[position].effect else { return false }
     let kind = trace.effects[effect].kind
     return kind.mutates || kind == .skip || kind == .rejected || kind == .unchanged
+  }
+
+  // MARK: diff and fork
+
+  /// `d`: a fork against its parent; a scenario against its next seed.
+  private static func openDefaultComparison(_ state: inout AppState) {
+    if let parent = state.forkParents.last {
+      let label = parent.session.seed.map { "\(parent.scenarioName) seed \($0)" } ?? parent.scenarioName
+      state.comparison = AppState.Comparison(session: parent.session, label: label)
+    } else if let scenario = state.session.scenario {
+      let seed = (state.session.seed ?? scenario.seed) &+ 1
+      state.comparison = AppState.Comparison(
+        session: TraceSession(scenario: scenario, seed: seed), label: "\(state.scenarioName) seed \(seed)")
+    } else {
+      state.message = "an imported trace: :diff NAME|FILE chooses what to compare it with"
+      return
+    }
+    state.stateScroll = 0
+  }
+
+  /// `:diff NAME|FILE [SEED]`.
+  private static func openComparison(_ state: inout AppState, _ argument: String, _ environment: AppEnvironment) {
+    let words = argument.split(separator: " ").map(String.init)
+    guard let name = words.first, words.count <= 2 else {
+      state.message = "diff with what? :diff create-user 7, :diff client-token, :diff app.log"
+      return
+    }
+    var seed: UInt64?
+    if words.count == 2 {
+      guard let parsed = UInt64(words[1]) else {
+        state.message = "seed needs a whole number: :diff \(name) 7"
+        return
+      }
+      seed = parsed
+    }
+    switch environment.loadRun(name) {
+    case .failure(let failure):
+      state.message = failure.message
+    case .success(.scenario(let scenario)):
+      let session = TraceSession(scenario: scenario, seed: seed)
+      state.comparison = AppState.Comparison(session: session, label: "\(name) seed \(session.seed.map(String.init) ?? "-")")
+      state.stateScroll = 0
+    case .success(.trace(let trace)):
+      guard seed == nil else {
+        state.message = "\(name) is a recorded trace: there is no seed to choose"
+        return
+      }
+      state.comparison = AppState.Comparison(session: TraceSession(scenario: nil, trace: trace), label: name)
+      state.stateScroll = 0
+    }
+  }
+
+  private static func forkKey(_ state: inout AppState, _ key: Key, selection: Int) -> [AppEffect] {
+    let options = ForkPlanner.options(state)
+    switch key {
+    case .escape, .character("F"), .character("q"): state.mode = .normal
+    case .control("c"): state.quitRequested = true
+    case .down, .character("j"): state.mode = .fork(selection: min(selection + 1, max(0, options.count - 1)))
+    case .up, .character("k"): state.mode = .fork(selection: max(0, selection - 1))
+    case .enter:
+      guard options.indices.contains(selection) else { return [] }
+      let option = options[selection]
+      if let reason = option.unavailable {
+        state.message = reason
+        return []
+      }
+      state.mode = .normal
+      switch ForkPlanner.fork(state, option.choice) {
+      case .failure(let failure):
+        state.message = failure.message
+      case .success(let (session, change)):
+        state.forkParents.append(
+          AppState.ForkParent(
+            session: state.session, scenarioName: state.scenarioName, tourPosition: state.tourPosition, change: change))
+        state.session = session
+        state.tourPosition = nil
+        state.comparison = nil
+        state.search = nil
+        state.stateScroll = 0
+        state.message = "forked at step \(state.playhead + 1): \(change); d compares, u goes back"
+      }
+    default: break
+    }
+    return []
   }
 
   // MARK: help
@@ -299,6 +420,8 @@ public enum AppReducer {
         return
       }
       open(argument, tourPosition: state.tour.firstIndex(of: argument), seed: nil, atEnd: false, &state, environment)
+    case "diff":
+      openComparison(&state, argument, environment)
     case "theme":
       guard let theme = Theme.Name(rawValue: argument) else {
         state.message = "themes: dark, light, mono"
@@ -310,7 +433,7 @@ public enum AppReducer {
     case "help":
       state.mode = .help(scroll: 0)
     default:
-      state.message = "unknown command \"\(verb)\": try goto, seed, scenario, theme, quit"
+      state.message = "unknown command \"\(verb)\": try goto, seed, scenario, diff, theme, quit"
     }
   }
 
@@ -329,6 +452,8 @@ public enum AppReducer {
       state.scenarioName = name
       state.reproduceOptions = []
       state.tourPosition = tourPosition
+      state.forkParents = []
+      state.comparison = nil
       state.playhead = atEnd ? state.session.lastEvent : 0
       state.playing = false
       state.search = nil

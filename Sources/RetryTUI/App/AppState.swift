@@ -14,6 +14,38 @@ public struct AppState: Equatable {
     case search(String)
     /// Typing a command after `:`.
     case command(String)
+    /// The fork menu (`F`): what to switch for the future of this run; the selected row.
+    case fork(selection: Int)
+  }
+
+  /// The run the diff view (`d`) compares the current one with.
+  public struct Comparison: Equatable {
+    public var session: TraceSession
+    /// How the status line and the column header name it (`create-user seed 2`).
+    public var label: String
+
+    public init(session: TraceSession, label: String) {
+      self.session = session
+      self.label = label
+    }
+
+    public static func == (lhs: Comparison, rhs: Comparison) -> Bool {
+      lhs.session === rhs.session && lhs.label == rhs.label
+    }
+  }
+
+  /// A run a fork was made from: what `u` returns to.
+  public struct ForkParent: Equatable {
+    public var session: TraceSession
+    public var scenarioName: String
+    public var tourPosition: Int?
+    /// What the fork switched (`crash A#2`, `maximumRetryAttempts 0`).
+    public var change: String
+
+    public static func == (lhs: ForkParent, rhs: ForkParent) -> Bool {
+      lhs.session === rhs.session && lhs.scenarioName == rhs.scenarioName && lhs.tourPosition == rhs.tourPosition
+        && lhs.change == rhs.change
+    }
   }
 
   /// The panel that ↑ and ↓ scroll.
@@ -58,6 +90,10 @@ public struct AppState: Equatable {
   /// The presenter's blank screen (`b`): nothing drawn until the next key.
   public var blanked = false
   public var quitRequested = false
+  /// The diff view (`d`) is open, comparing the current run with this one.
+  public var comparison: Comparison?
+  /// The runs this one was forked from, the innermost last (empty: not a fork).
+  public var forkParents: [ForkParent] = []
 
   public init(
     tour: [String], tourPosition: Int?, scenarioName: String, session: TraceSession, theme: Theme.Name = .dark,
@@ -73,6 +109,13 @@ public struct AppState: Equatable {
   }
 
   public var trace: Trace { session.trace }
+
+  /// How the current run is named where two are compared: `create-user seed 1`, a file name, or
+  /// `fork of create-user (crash A#2)`.
+  public var runLabel: String {
+    if let fork = forkParents.last { return "fork of \(scenarioName) (\(fork.change))" }
+    return session.seed.map { "\(scenarioName) seed \($0)" } ?? scenarioName
+  }
   public var isAtEnd: Bool { playhead >= session.lastEvent }
 
   /// The next scenario of the tour, if any.
@@ -101,6 +144,7 @@ public struct AppState: Equatable {
       && lhs.laneScroll == rhs.laneScroll && lhs.stateScroll == rhs.stateScroll && lhs.theme == rhs.theme
       && lhs.ascii == rhs.ascii && lhs.mode == rhs.mode && lhs.search == rhs.search && lhs.message == rhs.message
       && lhs.size == rhs.size && lhs.blanked == rhs.blanked && lhs.quitRequested == rhs.quitRequested
+      && lhs.comparison == rhs.comparison && lhs.forkParents == rhs.forkParents
   }
 }
 

@@ -6,6 +6,7 @@ public enum Command: String, CaseIterable, Sendable {
   case zoomIn, zoomOut, zoomFit, toggleTimeMode, slower, faster
   case toggleFocus, scrollUp, scrollDown
   case search, nextMatch, previousMatch, commandLine
+  case diff, fork, unfork
   case reseed, picker, cycleTheme, help, blank, dismiss, redraw, suspend, quit
 }
 
@@ -48,7 +49,12 @@ public enum KeyMap {
     KeyBinding(keys: [.character("N")], command: .previousMatch, summary: "previous match"),
     KeyBinding(
       keys: [.character(":")], command: .commandLine,
-      summary: "command: goto A#2, goto 90s, goto 12, seed 42, scenario NAME, theme NAME, quit"),
+      summary: "command: goto A#2, goto 90s, goto 12, seed 42, scenario NAME, diff NAME [SEED], theme NAME, quit"),
+    KeyBinding(
+      keys: [.character("d")], command: .diff,
+      summary: "diff: this run beside another (the next seed, a fork's parent, :diff NAME); d or Esc closes"),
+    KeyBinding(keys: [.character("F")], command: .fork, summary: "fork from here: switch a fault or setting, replay the future"),
+    KeyBinding(keys: [.character("u")], command: .unfork, summary: "back from a fork to the run it was forked from"),
     KeyBinding(keys: [.character("S")], command: .reseed, summary: "reseed: run again with a new seed"),
     KeyBinding(keys: [.character("o")], command: .picker, summary: "open another scenario"),
     KeyBinding(keys: [.character("m")], command: .cycleTheme, summary: "theme: dark, light, mono"),

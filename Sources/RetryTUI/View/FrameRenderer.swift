@@ -13,6 +13,12 @@ public enum FrameRenderer {
       TooSmallScreen.render(size: state.size, theme: theme, into: &grid)
       return grid
     }
+    if let comparison = state.comparison {
+      DiffView.render(state, comparison, glyphs: glyphs, theme: theme, into: &grid)
+      HintLine.render(state, glyphs: glyphs, theme: theme, area: layout.hint, into: &grid)
+      overlays(state, environment: environment, glyphs: glyphs, theme: theme, into: &grid)
+      return grid
+    }
     StatusLine.render(state, glyphs: glyphs, theme: theme, area: layout.status, into: &grid)
     if let title = layout.title {
       grid.put(" " + session.trace.meta.title, x: title.x, y: title.y, width: title.width, style: theme.style(.title))
@@ -36,6 +42,14 @@ public enum FrameRenderer {
     let caption = session.trace.events.isEmpty ? "This run has no steps." : session.narrator.caption(at: state.playhead)
     CaptionLine.render(caption, highlight: state.search?.query, theme: theme, area: layout.caption, into: &grid)
     HintLine.render(state, glyphs: glyphs, theme: theme, area: layout.hint, into: &grid)
+    overlays(state, environment: environment, glyphs: glyphs, theme: theme, into: &grid)
+    return grid
+  }
+
+  /// Help, the picker or the fork menu over the screen.
+  private static func overlays(
+    _ state: AppState, environment: AppEnvironment, glyphs: Glyphs, theme: Theme, into grid: inout CellGrid
+  ) {
     switch state.mode {
     case .help(let scroll):
       HelpOverlay.render(scroll: scroll, glyphs: glyphs, theme: theme, screen: grid.bounds, into: &grid)
@@ -43,10 +57,11 @@ public enum FrameRenderer {
       PickerOverlay.render(
         entries: AppReducer.pickerEntries(environment, filter: filter), filter: filter, selection: selection,
         current: state.scenarioName, glyphs: glyphs, theme: theme, screen: grid.bounds, into: &grid)
+    case .fork(let selection):
+      ForkOverlay.render(ForkPlanner.options(state), selection: selection, state: state, glyphs: glyphs, theme: theme, screen: grid.bounds, into: &grid)
     case .normal, .search, .command:
       break
     }
-    return grid
   }
 
   /// The rule above the state panel and the panel itself.

@@ -35,7 +35,10 @@ enum HintLine {
       return [(upDown, "scroll"), ("? Esc q", "close help")]
     case .picker:
       return [(upDown, "choose"), ("Enter", "open"), ("type", "to filter"), ("Esc", "close")]
+    case .fork:
+      return [(upDown, "choose"), ("Enter", "fork"), ("Esc", "cancel")]
     case .normal, .search, .command:
+      if state.comparison != nil { return diffItems(state, keys: keys, ascii: ascii) }
       var items: [(String, String)] = [(keys(.togglePlay), state.playing ? "pause" : "play")]
       if state.isAtEnd, let next = state.nextInTour {
         items.append((keys(.pageForward), "next: \(next)"))
@@ -49,12 +52,22 @@ enum HintLine {
       ]
       if state.search != nil { items.append(("n N", "matches")) }
       items += [
-        (keys(.commandLine), "goto"), (keys(.picker), "scenarios"), (keys(.reseed), "reseed"), (keys(.help), "help"),
-        (keys(.quit), "quit"),
+        (keys(.commandLine), "goto"), (keys(.diff), "diff"), (keys(.fork), "fork"),
       ]
+      if !state.forkParents.isEmpty { items.append((keys(.unfork), "back")) }
+      items += [(keys(.picker), "scenarios"), (keys(.reseed), "reseed"), (keys(.help), "help"), (keys(.quit), "quit")]
       // Help and quit must always show: move them forward if the line is short.
       return Array(items.prefix(2)) + items.suffix(2) + items.dropFirst(2).dropLast(2)
     }
+  }
+
+  /// The diff view's hints: how to close it first.
+  static func diffItems(_ state: AppState, keys: (Command, Int) -> String, ascii: Bool) -> [(String, String)] {
+    var items: [(String, String)] = [(keys(.diff, 1) + " Esc", "close diff"), (ascii ? "Left/Right" : "←→", "step both")]
+    items += [("g G", "start/end"), (ascii ? "Up/Down" : "↑↓", "scroll"), (keys(.fork, 1), "fork")]
+    if !state.forkParents.isEmpty { items.append((keys(.unfork, 1), "back")) }
+    items += [(keys(.help, 1), "help"), (keys(.quit, 1), "quit")]
+    return items
   }
 
   private static func input(_ prompt: String, _ text: String, hints: String, theme: Theme, area: Rect, grid: inout CellGrid) {

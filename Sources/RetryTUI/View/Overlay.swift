@@ -1,3 +1,5 @@
+import RetryCore
+
 /// A framed box drawn over the main screen (help, scenario picker).
 enum Overlay {
   /// Draws the frame and title and returns the inner area.
@@ -96,6 +98,35 @@ enum PickerOverlay {
       grid.put(entry.name, x: inner.x, y: y, width: nameWidth - 1, style: style)
       grid.put(entry.title, x: inner.x + nameWidth, y: y, width: inner.width - nameWidth, style: style)
     }
+  }
+}
+
+/// `F`: what a fork can switch for the future of the run; unavailable lines say why.
+enum ForkOverlay {
+  static func render(
+    _ options: [ForkOption], selection: Int, state: AppState, glyphs: Glyphs, theme: Theme, screen: Rect,
+    into grid: inout CellGrid
+  ) {
+    let time = state.trace.events.isEmpty ? 0 : state.trace.events[state.playhead].time
+    let title = "Fork at step \(state.playhead + 1) (t=\(DurationText.offset(time))): replay the future with"
+    let inner = Overlay.box(title: title, width: 76, height: options.count + 4, in: screen, glyphs: glyphs, theme: theme, grid: &grid)
+    let first = min(max(0, selection - (inner.height - 2) / 2), max(0, options.count - (inner.height - 2)))
+    for (row, option) in options.dropFirst(first).prefix(max(0, inner.height - 2)).enumerated() {
+      let y = inner.y + row
+      let selected = first + row == selection
+      let style = theme.style(selected ? .overlaySelection : option.unavailable == nil ? .overlay : .dim)
+      grid.fill(Rect(x: inner.x - 1, y: y, width: inner.width + 2, height: 1), style: style)
+      grid.put(selected ? String(glyphs.play) : " ", x: inner.x - 1, y: y, style: style)
+      grid.put(option.label, x: inner.x, y: y, width: inner.width, style: style)
+    }
+    // Why the selected line cannot be chosen, or what Enter does.
+    let note: String
+    if options.indices.contains(selection), let reason = options[selection].unavailable {
+      note = "not here: \(reason)"
+    } else {
+      note = "Enter forks: the past stays, the future replays \(glyphs.dot) Esc cancels"
+    }
+    grid.put(note, x: inner.x, y: inner.maxY - 1, width: inner.width, style: theme.style(.overlayTitle))
   }
 }
 

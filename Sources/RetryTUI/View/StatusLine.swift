@@ -25,7 +25,8 @@ enum StatusLine {
     let separator = " \(glyphs.dot) "
     let head = " \(playState)  "
     var x = grid.put(head, x: area.x, y: area.y, style: accent, clip: area)
-    x = grid.put(state.scenarioName, x: x, y: area.y, width: max(0, area.maxX - x), style: accent)
+    let name = state.forkParents.last.map { "fork of \(state.scenarioName) (\($0.change))" } ?? state.scenarioName
+    x = grid.put(name, x: x, y: area.y, width: max(0, area.maxX - x), style: accent)
     // Keep what fits, in order of importance; `RequestResponse` becomes `RR` before the step
     // count has to go.
     func fits(_ parts: [String]) -> Bool { x + DisplayText.width(separator + parts.joined(separator: separator)) <= area.maxX }
