@@ -21,7 +21,12 @@ enum DiffView {
     let events = other.trace.events
     guard !state.trace.events.isEmpty else { return -1 }
     let time = state.trace.events[state.playhead].time
-    return events.partitioningIndex { $0.time > time } - 1
+    let last = events.partitioningIndex { $0.time > time } - 1
+    // Several events in one millisecond: as many of b's as a has reached of its own.
+    let firstA = state.trace.events.partitioningIndex { $0.time >= time }
+    let firstB = events.partitioningIndex { $0.time >= time }
+    guard firstB <= last else { return last }
+    return min(last, firstB + (state.playhead - firstA))
   }
 
   static func diff(_ state: AppState, _ comparison: AppState.Comparison) -> TraceDiff {
@@ -67,9 +72,11 @@ enum DiffView {
     let playState = state.playing ? "\(glyphs.play) play" : "\(glyphs.pause)\(glyphs.pause) pause"
     let time = state.trace.events.isEmpty ? 0 : state.trace.events[state.playhead].time
     var x = grid.put(" \(playState)  ", x: 0, y: 0, style: accent)
-    let tail = " \(glyphs.dot) t=\(DurationText.offset(time)) \(glyphs.dot) step \(state.playhead + 1)/\(state.trace.events.count)"
-    let room = max(0, width - x - DisplayText.width(tail))
-    x = grid.put(DisplayText.truncated("diff: \(diff.a.label) | \(diff.b.label)", to: room), x: x, y: 0, style: accent)
+    let labels = "diff: \(diff.a.label) | \(diff.b.label)"
+    var tail = " \(glyphs.dot) t=\(DurationText.offset(time)) \(glyphs.dot) step \(state.playhead + 1)/\(state.trace.events.count)"
+    // The names first: the time and step are on the rule and the column headers too.
+    if x + DisplayText.width(labels + tail) > width { tail = "" }
+    x = grid.put(DisplayText.truncated(labels, to: max(0, width - x)), x: x, y: 0, style: accent)
     grid.put(tail, x: x, y: 0, width: max(0, width - x), style: bar)
     // Column headers and summaries.
     let columns = Columns(width: width)
