@@ -121,6 +121,33 @@ import Testing
     try pane.expectExitStatus(0)
   }
 
+  /// Fork from step 6 of create-user with a crash in the next execution, see it in the status
+  /// line, open the diff against the parent, close it, quit cleanly.
+  @Test func forkWithACrashThenDiffWithTheParent() throws {
+    let pane = try TmuxPane.start()
+    defer { pane.kill() }
+    try pane.typeLine("retryscope tui create-user")
+    try pane.waitFor("the UI at step 1/10") { $0.statusLine.contains("step 1/10") }
+    try pane.send("Right", "Right", "Right", "Right", "Right")
+    try pane.waitFor("step 6/10") { $0.statusLine.contains("step 6/10") }
+    try pane.send("F")
+    try pane.waitFor("the fork menu") { $0.text.contains("Fork at step 6") && $0.text.contains("crash in the next execution (A#2)") }
+    try pane.send("Down", "Down", "Enter")
+    let fork = try pane.waitFor("a fork in the status line") { $0.statusLine.contains("fork of create-user (crash A#2)") }
+    #expect(fork.text.contains("forked at step 6: crash A#2"))
+    try pane.send("G", "d")
+    let diff = try pane.waitFor("the diff view") { $0.statusLine.contains("diff: fork of create-user (crash A#2) | create-user seed 1") }
+    #expect(diff.text.contains("3 exec"))
+    #expect(diff.text.contains("x2 A#1+A#3"))
+    try pane.send("Escape")
+    try pane.waitFor("the fork's screen again") { $0.statusLine.hasPrefix(" ❚❚ pause  fork of create-user") }
+    try pane.send("q")
+    let quit = try pane.waitForPromptAfterTheUI()
+    #expect(quit.lines.contains("retryscope tui create-user --seed 1"))
+    try pane.expectExitStatus(0)
+    try pane.expectCookedModeAndAWorkingShell()
+  }
+
   @Test func ctrlCQuitsAndGivesTheTerminalBack() throws {
     let pane = try TmuxPane.start()
     defer { pane.kill() }

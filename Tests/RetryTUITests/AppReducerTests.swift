@@ -360,7 +360,7 @@ import Testing
     help.mode = .help(scroll: 0)
     #expect(command("help") == help)
     var unknown = start
-    unknown.message = "unknown command \"frob\": try goto, seed, scenario, theme, quit"
+    unknown.message = "unknown command \"frob\": try goto, seed, scenario, diff, theme, quit"
     #expect(command("frob") == unknown)
   }
 
