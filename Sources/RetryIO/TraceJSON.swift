@@ -67,6 +67,8 @@ public enum TraceJSON {
     fields["originMillis"] = .int(meta.origin)
     fields["functionName"] = .string(meta.functionName)
     fields["functionTimeout"] = meta.functionTimeout.map { .int($0) } ?? .null
+    // Only when set: other traces keep their bytes.
+    if let focus = meta.focus { fields["focus"] = .int(focus) }
     return .map(fields)
   }
 

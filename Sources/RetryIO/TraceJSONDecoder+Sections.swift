@@ -15,10 +15,12 @@ extension TraceJSONDecoder {
       guard let number = UInt64(text) else { throw object.failure("seed", "must be a decimal number in a string (got \"\(text)\")") }
       seed = number
     }
-    return TraceMeta(
+    var meta = TraceMeta(
       source: try object.string("source"), scenario: try object.string("scenario"), title: try object.string("title"),
       lesson: try object.string("lesson"), seed: seed, origin: try origin(object), functionName: try object.string("functionName"),
       functionTimeout: try object.optionalInt("functionTimeout"))
+    meta.focus = try object.optionalInt("focus")
+    return meta
   }
 
   /// `originMillis`, the exact one; the ISO-8601 `origin` beside it is for people, and read only

@@ -13,7 +13,7 @@ public struct RetryScopeCommand: ParsableCommand {
       'retryscope import <logs>' rebuilds a trace from real Lambda logs; 'retryscope tui <logs>' steps through it.
       """,
     version: "0.1.0",
-    subcommands: [TUICommand.self, RunCommand.self, ImportCommand.self, ListCommand.self, ValidateCommand.self, BenchCommand.self, DiffCommand.self],
+    subcommands: [TUICommand.self, RunCommand.self, ImportCommand.self, CheckCommand.self, ListCommand.self, ValidateCommand.self, BenchCommand.self, DiffCommand.self],
     // `retryscope` alone (or with only `--seed`, `--theme`...) is `retryscope tui`: the tour.
     defaultSubcommand: TUICommand.self
   )

@@ -10,6 +10,9 @@ public struct TraceMeta: Sendable, Hashable {
   public var origin: Milliseconds
   public var functionName: String
   public var functionTimeout: Milliseconds?
+  /// The step a player should open at (a counterexample's divergence from the exactly-once run);
+  /// nil: the first.
+  public var focus: Int?
 
   public init(
     source: String, scenario: String, title: String = "", lesson: String = "", seed: UInt64? = nil,

@@ -1,0 +1,83 @@
+/// What `IdempotenceChecker` found: how much it explored, the verdict, and the smallest
+/// counterexample of each property that fails.
+public struct CheckReport: Sendable {
+  /// A failing run and the exactly-once run it is compared with.
+  public struct Counterexample: Sendable {
+    public var schedule: CheckSchedule
+    public var trace: Trace
+    public var reference: Trace
+
+    /// The first step where the run leaves the reference: the index in `trace.events` of the
+    /// first event that differs in kind, invocation, attempt or effect.
+    public var divergence: Int {
+      let a = trace.events
+      let b = reference.events
+      for index in 0..<min(a.count, b.count) {
+        let x = a[index]
+        let y = b[index]
+        if x.kind != y.kind || x.invocation != y.invocation || x.attempt != y.attempt { return index }
+        if let e = x.effect, let f = y.effect {
+          let p = trace.effects[e]
+          let q = reference.effects[f]
+          if p.kind != q.kind || p.target != q.target || p.key != q.key { return index }
+        }
+      }
+      return min(a.count, b.count) < a.count ? min(a.count, b.count) : max(0, a.count - 1)
+    }
+
+    /// Fewest faults, then fewest steps, then the schedule's text: a stable order.
+    func isSmaller(than other: Counterexample) -> Bool {
+      (schedule.size, trace.events.count, schedule.description)
+        < (other.schedule.size, other.trace.events.count, other.schedule.description)
+    }
+  }
+
+  public var scenario: String
+  public var options: IdempotenceChecker.Options
+  public var schedulesRun = 0
+  /// Runs that repeated one already seen (a fault that never fired, faults that end alike).
+  public var repeats = 0
+  public var distinctStates = 0
+  /// Exactly-once runs: the scenario's own order and each other order it allows.
+  public var references = 0
+  public var failingRuns = 0
+  public var lostEventRuns = 0
+  /// The exhaustive search reached `maxSchedules` before the end of its bounds.
+  public var stoppedAtBound = false
+  /// Random schedules drawn (`--samples`), or nil for the exhaustive search.
+  public var sampled: Int?
+  public var counterexamples: [CheckProperty: Counterexample] = [:]
+  public var lostEvents: Counterexample?
+
+  init(scenario: String, options: IdempotenceChecker.Options) {
+    self.scenario = scenario
+    self.options = options
+  }
+
+  /// The properties that fail, in a fixed order.
+  public var failures: [CheckProperty] { counterexamples.keys.sorted() }
+  public var isIdempotent: Bool { counterexamples.isEmpty }
+
+  /// `idempotent`, or `not idempotent: duplicate effects, divergent state`.
+  public var verdict: String {
+    isIdempotent ? "idempotent" : "not idempotent: " + failures.map(\.title).joined(separator: ", ")
+  }
+
+  /// What was searched, in words: exhaustive within the bounds, stopped at the bound, sampled.
+  public var mode: String {
+    let bounds = "up to \(options.maxFaults) fault\(options.maxFaults == 1 ? "" : "s") and \(options.maxDuplicates) duplicate deliver\(options.maxDuplicates == 1 ? "y" : "ies")"
+    if let sampled { return "sampled \(sampled) random schedules (seed \(options.sampleSeed)), \(bounds)" }
+    if stoppedAtBound { return "bounded: stopped after \(options.maxSchedules) schedules, \(bounds) (not exhaustive; try --samples)" }
+    return "exhaustive, \(bounds)"
+  }
+
+  mutating func keepSmallest(_ candidate: Counterexample, for property: CheckProperty) {
+    if let current = counterexamples[property], !candidate.isSmaller(than: current) { return }
+    counterexamples[property] = candidate
+  }
+
+  mutating func keepSmallest(_ candidate: Counterexample, lost: Bool) {
+    if let current = lostEvents, !candidate.isSmaller(than: current) { return }
+    lostEvents = candidate
+  }
+}

@@ -1,0 +1,95 @@
+/// One way a run can go: faults at chosen step boundaries of chosen executions, extra
+/// deliveries of an event, and an invocation moved in time so that its steps interleave
+/// differently with the others'. The empty schedule is the exactly-once run.
+public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvertible {
+  public enum FaultKind: String, Hashable, Sendable, CaseIterable {
+    case error, timeout, crash
+  }
+
+  /// A fault just before the `step`-th step execution `attempt` of `unit` runs (`step` one past
+  /// the last: just before it returns). `unit` is an invocation, or an event source's record.
+  public struct PlannedFault: Hashable, Sendable, Comparable {
+    public var unit: String
+    public var attempt: Int
+    public var step: Int
+    public var kind: FaultKind
+
+    public static func < (lhs: PlannedFault, rhs: PlannedFault) -> Bool {
+      (lhs.unit, lhs.attempt, lhs.step, lhs.kind.rawValue) < (rhs.unit, rhs.attempt, rhs.step, rhs.kind.rawValue)
+    }
+  }
+
+  /// The async queue delivers `invocation`'s event again, `after` ms after its first delivery.
+  public struct PlannedDuplicate: Hashable, Sendable, Comparable {
+    public var invocation: String
+    public var after: Milliseconds
+
+    public static func < (lhs: PlannedDuplicate, rhs: PlannedDuplicate) -> Bool {
+      (lhs.invocation, lhs.after) < (rhs.invocation, rhs.after)
+    }
+  }
+
+  /// `invocation` is invoked at `at` instead of its own time.
+  public struct Shift: Hashable, Sendable {
+    public var invocation: String
+    public var at: Milliseconds
+  }
+
+  public var faults: [PlannedFault] = []
+  public var duplicates: [PlannedDuplicate] = []
+  public var shift: Shift?
+
+  public init(faults: [PlannedFault] = [], duplicates: [PlannedDuplicate] = [], shift: Shift? = nil) {
+    self.faults = faults.sorted()
+    self.duplicates = duplicates.sorted()
+    self.shift = shift
+  }
+
+  /// How far from exactly-once it is: faults and duplicate deliveries (a shift is an order the
+  /// scenario allows, not a fault).
+  public var size: Int { faults.count + duplicates.count }
+
+  public static func < (lhs: CheckSchedule, rhs: CheckSchedule) -> Bool {
+    lhs.size != rhs.size ? lhs.size < rhs.size : lhs.description < rhs.description
+  }
+
+  public func adding(_ fault: PlannedFault) -> CheckSchedule {
+    CheckSchedule(faults: faults + [fault], duplicates: duplicates, shift: shift)
+  }
+
+  public func adding(_ duplicate: PlannedDuplicate) -> CheckSchedule {
+    CheckSchedule(faults: faults, duplicates: duplicates + [duplicate], shift: shift)
+  }
+
+  /// `A#1 crash before step 2; A delivered again after 1.000s; B invoked at 0.350s`.
+  public var description: String {
+    var parts: [String] = []
+    for fault in faults {
+      parts.append("\(fault.unit)#\(fault.attempt) \(fault.kind.rawValue) before step \(fault.step)")
+    }
+    for duplicate in duplicates {
+      parts.append("\(duplicate.invocation) delivered again after \(DurationText.offset(duplicate.after))")
+    }
+    if let shift { parts.append("\(shift.invocation) invoked at \(DurationText.offset(shift.at))") }
+    return parts.isEmpty ? "no faults (exactly once)" : parts.joined(separator: "; ")
+  }
+
+  /// The scenario with this schedule applied to `base` (a scenario stripped of its own faults).
+  func apply(to base: Scenario) -> Scenario {
+    var scenario = base
+    scenario.faults = faults.map { fault in
+      let kind: Fault.Kind
+      switch fault.kind {
+      case .error: kind = .error(type: "InjectedFault", message: "retryscope check: an error before step \(fault.step)")
+      case .timeout: kind = .timeout
+      case .crash: kind = .crash
+      }
+      return Fault(invocation: fault.unit, attempt: fault.attempt, point: .beforeStep(fault.step), kind: kind)
+    }
+    scenario.duplicateDeliveries = duplicates.map { DuplicateDelivery(invocation: $0.invocation, after: $0.after) }
+    if let shift, let index = scenario.invocations.firstIndex(where: { $0.id == shift.invocation }) {
+      scenario.invocations[index].at = shift.at
+    }
+    return scenario
+  }
+}

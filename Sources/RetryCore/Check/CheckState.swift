@@ -1,0 +1,98 @@
+/// What a run leaves behind that idempotence is judged on: the tables' items, the multiset of
+/// requests each endpoint received, and the answer each event finally got (the response of its
+/// last successful execution). The talk's definition: running the function 1..N times with the
+/// same event must eventually lead to the same result.
+public struct CheckState: Hashable, Sendable {
+  /// `table` → item key → the item.
+  public var tables: [String: [String: Value]]
+  /// `endpoint` → request body (compact JSON) → how many times it arrived.
+  public var requests: [String: [String: Int]]
+  /// invocation → the response of its last successful execution (nil: none succeeded).
+  public var results: [String: Value?]
+
+  public init(trace: Trace) {
+    var tables: [String: [String: Value]] = [:]
+    for table in trace.world.tables {
+      var items: [String: Value] = [:]
+      for item in table.items {
+        let key = table.keyAttributes.map { "\($0)=\(item[$0]?.displayText ?? "")" }.joined(separator: ",")
+        items[key] = .map(item)
+      }
+      tables[table.name] = items
+    }
+    self.tables = tables
+    var requests: [String: [String: Int]] = [:]
+    for endpoint in trace.world.endpoints {
+      var counts: [String: Int] = [:]
+      // Only the requests the endpoint took: a rejected POST did not happen out there.
+      for request in endpoint.requests where (200..<300).contains(request.statusCode) {
+        counts[JSONText.compact(request.body), default: 0] += 1
+      }
+      requests[endpoint.name] = counts
+    }
+    self.requests = requests
+    var results: [String: Value?] = [:]
+    for invocation in trace.invocations { results[invocation.id] = .some(nil) }
+    for attempt in trace.attempts where attempt.outcome == .success {
+      results[attempt.invocation] = .some(attempt.response ?? .null)
+    }
+    self.results = results
+  }
+
+  /// How this state differs from a reference state: each property that fails.
+  ///
+  /// Counted per table and per endpoint: more rows or requests than exactly-once gives is a
+  /// duplicate, fewer a loss; as many, but with other keys, bodies or values (a uuid made anew, a
+  /// clock read again), a divergent state. An event's final answer that differs diverges too.
+  public func differences(from reference: CheckState) -> Set<CheckProperty> {
+    var found: Set<CheckProperty> = []
+    func compare(count: Int, expected: Int, same: Bool) {
+      if count > expected { found.insert(.duplicateEffects) }
+      if count < expected { found.insert(.lostEffects) }
+      if count == expected && !same { found.insert(.divergentState) }
+    }
+    for name in Set(requests.keys).union(reference.requests.keys) {
+      let counts = requests[name] ?? [:]
+      let expected = reference.requests[name] ?? [:]
+      compare(count: counts.values.reduce(0, +), expected: expected.values.reduce(0, +), same: counts == expected)
+      // As many requests in all, but one body more often and another less: still a duplicate.
+      if counts.values.reduce(0, +) == expected.values.reduce(0, +), counts != expected,
+        counts.contains(where: { $0.value > 1 && $0.value > (expected[$0.key] ?? 0) })
+      {
+        found.insert(.duplicateEffects)
+      }
+    }
+    for name in Set(tables.keys).union(reference.tables.keys) {
+      let items = tables[name] ?? [:]
+      let expected = reference.tables[name] ?? [:]
+      compare(count: items.count, expected: expected.count, same: items == expected)
+    }
+    for (invocation, result) in results {
+      guard let expected = reference.results[invocation], let result, let expected else { continue }
+      if result != expected { found.insert(.divergentState) }
+    }
+    return found
+  }
+}
+
+/// A property of idempotence a run can break.
+public enum CheckProperty: String, Sendable, Hashable, CaseIterable, Comparable {
+  /// At-least-once: an external request or a row appears more often than exactly-once gives.
+  case duplicateEffects = "duplicate-effects"
+  /// At-most-once: something the exactly-once run did never happened.
+  case lostEffects = "lost-effects"
+  /// The same effects, different final values or answers (a clock, a uuid, a read that flips).
+  case divergentState = "divergent-state"
+
+  public var title: String {
+    switch self {
+    case .duplicateEffects: "duplicate effects"
+    case .lostEffects: "lost effects"
+    case .divergentState: "divergent state"
+    }
+  }
+
+  public static func < (lhs: CheckProperty, rhs: CheckProperty) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+}

@@ -1,0 +1,304 @@
+/// Decides whether a scenario's handler is idempotent by systematic exploration: the talk's
+/// definition, "executing your Lambda function 1..N times with the same event must eventually
+/// lead to the same result", checked over every schedule of faults, duplicate deliveries and
+/// interleavings up to a bound, not over one lucky run.
+///
+/// The search is breadth-first over schedules (`CheckSchedule`), so the first failing run of a
+/// property has the fewest faults. A schedule grows only from runs that happened: a fault is
+/// added to an execution that ran, before a step it can reach; a child whose run repeats a run
+/// already seen (a fault that never fired, two faults that end alike) is counted and not
+/// expanded. Every run goes through the real simulator with the scenario's seed, so each
+/// counterexample replays exactly. docs/DECISIONS.md "The idempotence checker".
+public struct IdempotenceChecker: Sendable {
+  public struct Options: Sendable {
+    /// Faults per schedule (error, timeout or crash before a step of an execution).
+    public var maxFaults: Int
+    /// Spontaneous duplicate deliveries per schedule (async invocations).
+    public var maxDuplicates: Int
+    /// Instead of the exhaustive search: this many random schedules within the bounds.
+    public var samples: Int?
+    /// The seed of the random schedules.
+    public var sampleSeed: UInt64
+    /// The exhaustive search stops after this many runs and says so.
+    public var maxSchedules: Int
+    /// Whether to move invocations in time so that their steps interleave in other orders.
+    public var interleavings: Bool
+
+    public init(
+      maxFaults: Int = 2, maxDuplicates: Int = 1, samples: Int? = nil, sampleSeed: UInt64 = 1,
+      maxSchedules: Int = 50_000, interleavings: Bool = true
+    ) {
+      self.maxFaults = maxFaults
+      self.maxDuplicates = maxDuplicates
+      self.samples = samples
+      self.sampleSeed = sampleSeed
+      self.maxSchedules = maxSchedules
+      self.interleavings = interleavings
+    }
+  }
+
+  public let scenario: Scenario
+  public let options: Options
+  /// The scenario without its own faults, throttles, duplicate deliveries and failing services:
+  /// the checker finds the faults itself.
+  public let base: Scenario
+
+  public init(scenario: Scenario, options: Options = Options()) {
+    self.scenario = scenario
+    self.options = options
+    base = Self.stripped(scenario)
+  }
+
+  static func stripped(_ scenario: Scenario) -> Scenario {
+    var base = scenario
+    base.faults = []
+    base.throttles = []
+    base.duplicateDeliveries = []
+    for index in base.tables.indices { base.tables[index].writeFailures = ServiceFailures() }
+    for index in base.endpoints.indices { base.endpoints[index].failures = ServiceFailures() }
+    return base
+  }
+
+  /// One run of a schedule.
+  struct Run {
+    var schedule: CheckSchedule
+    var trace: Trace
+    var state: CheckState
+    var lostEvents: [String]
+  }
+
+  /// What makes two runs the same for the search: the state and how every execution ended.
+  struct Signature: Hashable {
+    var state: CheckState
+    var executions: [String]
+  }
+
+  func run(_ schedule: CheckSchedule) -> Run {
+    let trace = Simulator(scenario: schedule.apply(to: base), seed: scenario.seed).run()
+    var state = CheckState(trace: trace)
+    // A batch's answer depends on which records it held: event sources are judged on the world.
+    if base.eventSource != nil { state.results = [:] }
+    return Run(schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace))
+  }
+
+  /// Invocations that never succeeded: their event went to a DLQ, a destination, nowhere, or
+  /// the caller got an error. Such runs are reported apart from the verdict (lost events).
+  static func lostEvents(_ trace: Trace) -> [String] {
+    if trace.invocations.contains(where: { $0.eventSource != nil }) {
+      return trace.outcomes.filter { !$0.records.isEmpty && $0.isFailure }.flatMap(\.records)
+    }
+    let succeeded = Set(trace.attempts.lazy.filter { $0.outcome == .success }.map(\.invocation))
+    return trace.invocations.map(\.id).filter { !succeeded.contains($0) }
+  }
+
+  static func signature(_ run: Run) -> Signature {
+    Signature(
+      state: run.state,
+      executions: run.trace.attempts.map { "\($0.invocation)#\($0.number) \($0.outcome.rawValue) \($0.start)-\($0.end)" })
+  }
+
+  // MARK: - The search
+
+  public func check() -> CheckReport {
+    var report = CheckReport(scenario: scenario.name, options: options)
+    let clean = run(CheckSchedule())
+    var references: [CheckSchedule.Shift?: Run] = [nil: clean]
+    var seen: Set<Signature> = [Self.signature(clean)]
+    var states: Set<CheckState> = [clean.state]
+    report.schedulesRun = 1
+
+    // The orders the scenario allows: each shift's clean run is a reference of its own.
+    var roots: [Run] = [clean]
+    if options.interleavings {
+      for shift in shifts(clean.trace) {
+        let shifted = run(CheckSchedule(shift: shift))
+        report.schedulesRun += 1
+        references[shift] = shifted
+        states.insert(shifted.state)
+        if seen.insert(Self.signature(shifted)).inserted { roots.append(shifted) } else { report.repeats += 1 }
+      }
+    }
+    report.references = roots.count
+
+    if let samples = options.samples {
+      sample(samples, roots: roots, references: references, into: &report, states: &states)
+      report.distinctStates = states.count
+      return report
+    }
+
+    var frontier = roots
+    var depth = 0
+    while !frontier.isEmpty && depth < options.maxFaults + options.maxDuplicates {
+      var next: [Run] = []
+      for parent in frontier {
+        for schedule in children(of: parent) {
+          guard report.schedulesRun < options.maxSchedules else {
+            report.stoppedAtBound = true
+            break
+          }
+          let child = run(schedule)
+          report.schedulesRun += 1
+          guard seen.insert(Self.signature(child)).inserted else {
+            report.repeats += 1
+            continue
+          }
+          states.insert(child.state)
+          judge(child, against: references[schedule.shift] ?? clean, into: &report)
+          next.append(child)
+        }
+        if report.stoppedAtBound { break }
+      }
+      if report.stoppedAtBound { break }
+      frontier = next
+      depth += 1
+    }
+    report.distinctStates = states.count
+    return report
+  }
+
+  /// Random schedules within the bounds: each a random number of random steps down the tree.
+  private func sample(
+    _ count: Int, roots: [Run], references: [CheckSchedule.Shift?: Run], into report: inout CheckReport,
+    states: inout Set<CheckState>
+  ) {
+    var random = SplitMix64(seed: options.sampleSeed, stream: "check")
+    var seen: Set<CheckSchedule> = []
+    for _ in 0..<count {
+      var current = roots[Int(random.next() % UInt64(roots.count))]
+      let steps = 1 + Int(random.next() % UInt64(max(1, options.maxFaults + options.maxDuplicates)))
+      for _ in 0..<steps {
+        let options = children(of: current)
+        guard !options.isEmpty else { break }
+        current = run(options[Int(random.next() % UInt64(options.count))])
+        report.schedulesRun += 1
+      }
+      guard seen.insert(current.schedule).inserted else {
+        report.repeats += 1
+        continue
+      }
+      states.insert(current.state)
+      judge(current, against: references[current.schedule.shift] ?? roots[0], into: &report)
+    }
+    report.sampled = count
+  }
+
+  /// Files a run's failures, keeping the smallest counterexample of each property.
+  private func judge(_ run: Run, against reference: Run, into report: inout CheckReport) {
+    if !run.lostEvents.isEmpty {
+      report.lostEventRuns += 1
+      report.keepSmallest(.init(schedule: run.schedule, trace: run.trace, reference: reference.trace), lost: true)
+      return
+    }
+    let properties = run.state.differences(from: reference.state)
+    guard !properties.isEmpty else { return }
+    report.failingRuns += 1
+    for property in properties {
+      report.keepSmallest(.init(schedule: run.schedule, trace: run.trace, reference: reference.trace), for: property)
+    }
+  }
+
+  // MARK: - Where a schedule can grow
+
+  /// Step boundaries a fault can be placed at: every step of the handler (flattened), and just
+  /// before returning.
+  var stepLimit: Int { Self.stepCount(base.handler.steps) + 1 }
+
+  static func stepCount(_ steps: [Step]) -> Int {
+    steps.reduce(0) { total, step in
+      if case .branch(_, let then, let otherwise) = step.action { return total + 1 + stepCount(then) + stepCount(otherwise) }
+      return total + 1
+    }
+  }
+
+  /// The schedules one fault or one duplicate delivery away from `parent`, in a fixed order.
+  func children(of parent: Run) -> [CheckSchedule] {
+    var children: [CheckSchedule] = []
+    let schedule = parent.schedule
+    if schedule.faults.count < options.maxFaults {
+      let taken = Set(schedule.faults.map { "\($0.unit)#\($0.attempt)" })
+      for (unit, attempt) in executions(parent.trace) where !taken.contains("\(unit)#\(attempt)") {
+        for step in 1...stepLimit {
+          for kind in CheckSchedule.FaultKind.allCases {
+            children.append(schedule.adding(.init(unit: unit, attempt: attempt, step: step, kind: kind)))
+          }
+        }
+      }
+    }
+    if schedule.duplicates.count < options.maxDuplicates && base.eventSource == nil {
+      for duplicate in duplicateCandidates(parent.trace) where !schedule.duplicates.contains(duplicate) {
+        children.append(schedule.adding(duplicate))
+      }
+    }
+    return children
+  }
+
+  /// The executions of a run a fault can target: (invocation, attempt number), or for an event
+  /// source (record, delivery number).
+  func executions(_ trace: Trace) -> [(String, Int)] {
+    if base.eventSource != nil {
+      var deliveries: [String: Int] = [:]
+      var result: [(String, Int)] = []
+      for attempt in trace.attempts where attempt.outcome != .throttled {
+        for record in attempt.records {
+          deliveries[record, default: 0] += 1
+          result.append((record, deliveries[record]!))
+        }
+      }
+      return result
+    }
+    return trace.attempts.filter { $0.outcome != .throttled }.map { ($0.invocation, $0.number) }
+  }
+
+  /// Spontaneous second deliveries of each async event: at once (the two executions overlap),
+  /// just after each moment something else happens in the run (an execution ends, someone else
+  /// writes), and a minute later.
+  func duplicateCandidates(_ trace: Trace) -> [CheckSchedule.PlannedDuplicate] {
+    var candidates: [CheckSchedule.PlannedDuplicate] = []
+    let moments = Set(trace.attempts.map(\.end) + trace.effects.filter { $0.invocation == nil }.map(\.time)).sorted()
+    for invocation in trace.invocations where invocation.type == .event {
+      guard let first = trace.attempts.first(where: { $0.invocation == invocation.id && $0.outcome != .throttled }) else { continue }
+      var offsets: [Milliseconds] = [0]
+      for moment in moments where moment >= first.start { offsets.append(moment - first.start + 1) }
+      offsets.append(60_000)
+      var unique: [Milliseconds] = []
+      for offset in offsets where !unique.contains(offset) { unique.append(offset) }
+      candidates += unique.prefix(8).map { .init(invocation: invocation.id, after: $0) }
+    }
+    return candidates
+  }
+
+  /// Other orders of concurrent invocations' steps: an invocation whose execution overlaps
+  /// another's is invoked again just after each moment the other starts, touches the world or
+  /// ends. Invocations that do not overlap in the exactly-once run keep their order: it is the
+  /// scenario's, not a race.
+  func shifts(_ trace: Trace) -> [CheckSchedule.Shift] {
+    guard base.eventSource == nil, base.invocations.count >= 2 else { return [] }
+    var shifts: [CheckSchedule.Shift] = []
+    let invocations = Array(base.invocations.prefix(4))
+    func span(_ id: String) -> ClosedRange<Milliseconds>? {
+      let attempts = trace.attempts.filter { $0.invocation == id && $0.outcome != .throttled }
+      guard let first = attempts.map(\.start).min(), let last = attempts.map(\.end).max() else { return nil }
+      return first...last
+    }
+    for moved in invocations {
+      guard let start = trace.attempts.first(where: { $0.invocation == moved.id })?.start, let movedSpan = span(moved.id) else {
+        continue
+      }
+      let lead = start - moved.at
+      for other in invocations where other.id != moved.id {
+        guard let otherSpan = span(other.id), movedSpan.overlaps(otherSpan) else { continue }
+        var moments: [Milliseconds] = []
+        for attempt in trace.attempts where attempt.invocation == other.id && attempt.outcome != .throttled {
+          moments += [attempt.start, attempt.end]
+        }
+        moments += trace.effects.filter { $0.invocation == other.id }.map(\.time)
+        for moment in Set(moments).sorted().prefix(8) {
+          let at = max(0, moment + 1 - lead)
+          let shift = CheckSchedule.Shift(invocation: moved.id, at: at)
+          if at != moved.at && !shifts.contains(shift) { shifts.append(shift) }
+        }
+      }
+    }
+    return shifts
+  }
+}

@@ -1,0 +1,72 @@
+import OrderedCollections
+import RetryCore
+
+/// `retryscope check`'s output: the verdict, what was explored, lost events, and each failing
+/// property's smallest counterexample as a text timeline (or all of it as JSON).
+public enum CheckReportText {
+  public static func text(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {
+    var out = "check \(report.scenario): \(report.verdict)\n"
+    out += "explored: \(report.mode): \(count(report.schedulesRun, "schedule")) run"
+    out += " (\(report.repeats) repeated a run already seen), \(count(report.distinctStates, "distinct final state"))"
+    out += ", \(count(report.references, "exactly-once order"))\n"
+    if let lost = report.lostEvents {
+      out += "lost events: \(count(report.lostEventRuns, "run")) lost an event (smallest: \(lost.schedule)); "
+      out += "reported apart from the verdict: an event that never succeeded is not a run the definition speaks of\n"
+    } else {
+      out += "lost events: none\n"
+    }
+    for property in report.failures {
+      let example = report.counterexamples[property]!
+      let faults = example.schedule.size
+      out += "\n\(property.title): smallest counterexample (\(count(faults, "fault")), \(count(example.trace.events.count, "step"))): \(example.schedule)\n"
+      let narrator = Narrator(trace: example.trace)
+      let step = example.divergence
+      if example.trace.events.indices.contains(step) {
+        out += "  leaves the exactly-once run at step \(step + 1): \(narrator.caption(at: step))\n"
+      }
+      let report = TraceTextReport(trace: example.trace)
+      for line in (report.timeline() + report.effectsTable()).split(separator: "\n", omittingEmptySubsequences: false) {
+        out += line.isEmpty ? "\n" : "  " + line + "\n"
+      }
+      if let path = saved[property] { out += "  saved: \(path) (retryscope tui \(path) opens it at step \(step + 1))\n" }
+    }
+    return out
+  }
+
+  public static func json(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {
+    var fields: OrderedDictionary<String, Value> = [
+      "scenario": .string(report.scenario),
+      "idempotent": .bool(report.isIdempotent),
+      "verdict": .list(report.failures.map { .string($0.rawValue) }),
+      "mode": .string(report.sampled == nil ? (report.stoppedAtBound ? "bounded" : "exhaustive") : "sampled"),
+      "maxFaults": .int(report.options.maxFaults),
+      "maxDuplicates": .int(report.options.maxDuplicates),
+      "schedules": .int(report.schedulesRun),
+      "repeats": .int(report.repeats),
+      "distinctStates": .int(report.distinctStates),
+      "references": .int(report.references),
+      "failingRuns": .int(report.failingRuns),
+      "lostEventRuns": .int(report.lostEventRuns),
+    ]
+    if let sampled = report.sampled { fields["samples"] = .int(sampled) }
+    fields["lostEvents"] = report.lostEvents.map { .string($0.schedule.description) } ?? .null
+    var examples: OrderedDictionary<String, Value> = [:]
+    for property in report.failures {
+      let example = report.counterexamples[property]!
+      var entry: OrderedDictionary<String, Value> = [
+        "schedule": .string(example.schedule.description),
+        "faults": .int(example.schedule.size),
+        "steps": .int(example.trace.events.count),
+        "divergenceStep": .int(example.divergence + 1),
+      ]
+      if let path = saved[property] { entry["saved"] = .string(path) }
+      examples[property.rawValue] = .map(entry)
+    }
+    fields["counterexamples"] = .map(examples)
+    return JSONText.compact(.map(fields)) + "\n"
+  }
+
+  static func count(_ value: Int, _ singular: String) -> String {
+    "\(value) \(singular)\(value == 1 ? "" : "s")"
+  }
+}
