@@ -44,7 +44,11 @@ extension SimulationRun {
     }
     while x.isRunning {
       guard let step = nextStep(x) else {
-        if applyStepNumberFault(e, x) { return }
+        // A batch's last record that a fault just failed (ReportBatchItemFailures) has ended:
+        // the same "before returning" fault must not strike it again (it looped, found by
+        // `retryscope check`).
+        let recordEnded = x.batch.map { $0.failed.last == $0.currentRecord } ?? false
+        if !recordEnded, applyStepNumberFault(e, x) { return }
         finish(e, x, .success, response: batchResponse(x) ?? .null)
         return
       }
