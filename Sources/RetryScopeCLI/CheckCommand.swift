@@ -44,16 +44,19 @@ struct CheckCommand: StatusCommand {
 
   init() {}
 
-  func validate() throws {
-    guard maxFaults >= 0 else { throw ValidationError("--max-faults must be 0 or more") }
-    guard maxDuplicates >= 0 else { throw ValidationError("--max-duplicates must be 0 or more") }
-    if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
-    guard maxSchedules >= 1 else { throw ValidationError("--max-schedules must be at least 1") }
+  /// The bounds, checked here rather than in `validate()`: a bad value is one line, not a usage
+  /// screen.
+  func checkBounds() throws(CLIError) {
+    guard maxFaults >= 0 else { throw CLIError("--max-faults must be 0 or more") }
+    guard maxDuplicates >= 0 else { throw CLIError("--max-duplicates must be 0 or more") }
+    if let samples, samples < 1 { throw CLIError("--samples must be at least 1") }
+    guard maxSchedules >= 1 else { throw CLIError("--max-schedules must be at least 1") }
   }
 
   func output() throws(CLIError) -> String { try outputAndStatus().0 }
 
   func outputAndStatus() throws(CLIError) -> (String, Int32) {
+    try checkBounds()
     let loaded: Scenario
     do { loaded = try BuiltinScenarios.resolve(scenario) } catch { throw CLIError(error) }
     let report = IdempotenceChecker(
