@@ -70,14 +70,21 @@ public struct IdempotenceChecker: Sendable {
   /// What makes two runs the same for the search: the state and how every execution ended.
   struct Signature: Hashable {
     var state: CheckState
-    var executions: [String]
+    var executions: [Execution]
+  }
+
+  struct Execution: Hashable {
+    var invocation: String
+    var number: Int
+    var outcome: AttemptOutcome
+    var start: Milliseconds
+    var end: Milliseconds
   }
 
   func run(_ schedule: CheckSchedule) -> Run {
     let trace = Simulator(scenario: schedule.apply(to: base), seed: scenario.seed).run()
-    var state = CheckState(trace: trace)
     // A batch's answer depends on which records it held: event sources are judged on the world.
-    if base.eventSource != nil { state.results = [:] }
+    let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
     return Run(schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace))
   }
 
@@ -94,7 +101,9 @@ public struct IdempotenceChecker: Sendable {
   static func signature(_ run: Run) -> Signature {
     Signature(
       state: run.state,
-      executions: run.trace.attempts.map { "\($0.invocation)#\($0.number) \($0.outcome.rawValue) \($0.start)-\($0.end)" })
+      executions: run.trace.attempts.map {
+        Execution(invocation: $0.invocation, number: $0.number, outcome: $0.outcome, start: $0.start, end: $0.end)
+      })
   }
 
   // MARK: - The search
