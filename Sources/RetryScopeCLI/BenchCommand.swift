@@ -1,6 +1,7 @@
 import ArgumentParser
 import HeapModule
 import RetryCore
+import RetryIO
 import RetryTUI
 
 #if canImport(Glibc)
@@ -62,6 +63,12 @@ struct BenchCommand: TextCommand {
   @Option(help: "The import figure's file: generated there if it does not exist, and kept (any log file: jq then reads it as JSON pages).")
   var importFile: String?
 
+  @Flag(help: "Skip the check figure (retryscope check over every built-in scenario).")
+  var noCheck = false
+
+  @Option(help: "Faults per schedule in the check figure (retryscope check's default: 2).")
+  var checkMaxFaults = 2
+
   @Flag(help: "Print one line of JSON instead of text.")
   var json = false
 
@@ -77,6 +84,7 @@ struct BenchCommand: TextCommand {
     guard renderInvocations >= 1 else { throw ValidationError("--render-invocations must be at least 1") }
     guard renderFrames >= 1 else { throw ValidationError("--render-frames must be at least 1") }
     guard importMegabytes >= 0 else { throw ValidationError("--import-megabytes must be 0 or more") }
+    guard checkMaxFaults >= 0 else { throw ValidationError("--check-max-faults must be 0 or more") }
     guard Size(parsing: renderSize) != nil else {
       throw ValidationError("--render-size: expected WIDTHxHEIGHT such as 200x60, got '\(renderSize)'")
     }
@@ -110,6 +118,7 @@ struct BenchCommand: TextCommand {
       invocations: renderInvocations, frames: renderFrames, size: Size(parsing: renderSize)!,
       failureProbability: failureProbability, seed: seed
     ).run()
+    let checkFigure = noCheck ? nil : Self.checkFigure(maxFaults: checkMaxFaults)
     // Last: it writes and reads a file of hundreds of MB, and samples its own memory.
     let importFigure: ImportBenchmark.Result? =
       importMegabytes == 0
@@ -135,7 +144,7 @@ struct BenchCommand: TextCommand {
         "recordsPerSecond":\(Int(stream.recordsPerSecond)),"ratioToInvocationsPerSecond":\(Self.fixed(stream.recordsPerSecond / max(rate, 1e-9), 2)),\
         "peakMemoryBytes":\(stream.peakMemory),"baselineSeconds":\(Self.fixed(stream.baselineSeconds, 3)),\
         "ratioToBaseline":\(Self.fixed(stream.seconds / max(stream.baselineSeconds, 1e-9), 2)),\
-        "setupSeconds":\(Self.fixed(stream.setupSeconds, 3)),"checksum":\(stream.checksum)}\(Self.importJSON(importFigure))}
+        "setupSeconds":\(Self.fixed(stream.setupSeconds, 3)),"checksum":\(stream.checksum)}\(Self.importJSON(importFigure))\(Self.checkJSON(checkFigure))}
 
         """
     }
@@ -157,8 +166,56 @@ struct BenchCommand: TextCommand {
       stream rate  \(Int(stream.recordsPerSecond)) records/s (\(Self.fixed(stream.recordsPerSecond / max(rate, 1e-9), 2))x the invocations/s above)
       stream peak  \(stream.peakMemory / 1_048_576) MiB (whole process, maximum resident set, measured before the async run)
       stream base  bare heap event loop over \(stream.events) events: \(Self.fixed(stream.baselineSeconds, 3)) s; the simulator takes \(Self.fixed(stream.seconds / max(stream.baselineSeconds, 1e-9), 1))x as long
-      \(Self.importText(importFigure))
+      \(Self.importText(importFigure))\(Self.checkText(checkFigure))
       """
+  }
+
+  /// `retryscope check` with its default bounds over every built-in scenario, one after another
+  /// on one core: runs (schedules) and distinct final states a second. Target: under 10 s.
+  struct CheckFigure {
+    var scenarios: Int
+    var schedules: Int
+    var distinctStates: Int
+    var seconds: Double
+    var bounded: [String]
+    var maxFaults: Int
+  }
+
+  static func checkFigure(maxFaults: Int) -> CheckFigure {
+    let clock = ContinuousClock()
+    var figure = CheckFigure(scenarios: 0, schedules: 0, distinctStates: 0, seconds: 0, bounded: [], maxFaults: maxFaults)
+    for name in BuiltinScenarios.talkTour {
+      guard let scenario = try? BuiltinScenarios.load(named: name) else { continue }
+      let start = clock.now
+      let report = IdempotenceChecker(scenario: scenario, options: .init(maxFaults: maxFaults)).check()
+      figure.seconds += start.duration(to: clock.now).seconds
+      figure.scenarios += 1
+      figure.schedules += report.schedulesRun
+      figure.distinctStates += report.distinctStates
+      if report.stoppedAtBound { figure.bounded.append(name) }
+    }
+    return figure
+  }
+
+  static func checkText(_ figure: CheckFigure?) -> String {
+    guard let figure else { return "" }
+    let bounded =
+      figure.bounded.isEmpty
+      ? "every one exhaustive" : "\(figure.bounded.joined(separator: ", ")) stopped at the 50,000-schedule bound"
+    let rate = Int(Double(figure.schedules) / max(figure.seconds, 1e-9))
+    let states = Int(Double(figure.distinctStates) / max(figure.seconds, 1e-9))
+    return "\ncheck        every built-in scenario (\(figure.scenarios)), up to \(figure.maxFaults) fault\(figure.maxFaults == 1 ? "" : "s") and 1 duplicate delivery: "
+      + "\(figure.schedules) schedules, \(figure.distinctStates) distinct final states in \(Self.fixed(figure.seconds, 3)) s "
+      + "(target: under 10 s); \(bounded)\ncheck rate   \(rate) schedules/s, \(states) distinct states/s\n"
+  }
+
+  static func checkJSON(_ figure: CheckFigure?) -> String {
+    guard let figure else { return "" }
+    let rate = Int(Double(figure.schedules) / max(figure.seconds, 1e-9))
+    let states = Int(Double(figure.distinctStates) / max(figure.seconds, 1e-9))
+    return ",\"check\":{\"scenarios\":\(figure.scenarios),\"schedules\":\(figure.schedules),"
+      + "\"distinctStates\":\(figure.distinctStates),\"seconds\":\(Self.fixed(figure.seconds, 3)),"
+      + "\"schedulesPerSecond\":\(rate),\"statesPerSecond\":\(states)}"
   }
 
   static func importText(_ figure: ImportBenchmark.Result?) -> String {
