@@ -41,7 +41,9 @@ struct ImportBenchmark {
   /// About 2.3 kB of pages per invocation of the workload (measured): enough invocations for the
   /// requested size, and more if the first file comes out short.
   func run() throws(CLIError) -> Result {
-    let path = file ?? directory + "/retryscope-import-bench-\(getpid()).json"
+    // Unique per run, not only per process: two benches in one process (tests run in parallel)
+    // must not write the same file.
+    let path = file ?? directory + "/retryscope-import-bench-\(getpid())-\(ProgressBar.monotonicNanoseconds()).json"
     defer { if file == nil { unlink(path) } }
     let clock = ContinuousClock()
     let generateStart = clock.now
