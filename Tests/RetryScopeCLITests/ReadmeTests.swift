@@ -62,4 +62,14 @@ import Testing
     }
     #expect(checked >= 15)
   }
+
+  /// The README's check sample is the start of what the program prints (it ends with `...`).
+  @Test func sampleCheckIsTheStartOfTheProgramsOutput() throws {
+    var sample = try Self.sample(after: "swift run retryscope check newsletter-post --max-faults 1")
+    #expect(sample.hasSuffix("...\n"))
+    sample.removeLast(4)
+    let result = RetryScope.execute(["check", "newsletter-post", "--max-faults", "1"])
+    #expect(result.exitCode == 1)
+    #expect(result.stdout.hasPrefix(sample))
+  }
 }

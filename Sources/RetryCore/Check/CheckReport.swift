@@ -16,6 +16,12 @@ public struct CheckReport: Sendable {
         let x = a[index]
         let y = b[index]
         if x.kind != y.kind || x.invocation != y.invocation || x.attempt != y.attempt { return index }
+        // The same execution ending otherwise (a crash where the reference returned).
+        if x.kind == .attemptEnd, let id = x.invocation, let number = x.attempt {
+          let mine = trace.attempts.first { $0.invocation == id && $0.number == number }?.outcome
+          let theirs = reference.attempts.first { $0.invocation == id && $0.number == number }?.outcome
+          if mine != theirs { return index }
+        }
         if let e = x.effect, let f = y.effect {
           let p = trace.effects[e]
           let q = reference.effects[f]
