@@ -27,7 +27,7 @@ public struct CheckState: Hashable, Sendable {
     for table in trace.world.tables {
       var items: [String: Value] = [:]
       for item in table.items {
-        let key = table.keyAttributes.map { "\($0)=\(item[$0]?.displayText ?? "")" }.joined(separator: ",")
+        let key = WorldSnapshot.Table.keyText(of: .map(item), keyAttributes: table.keyAttributes) ?? JSONText.compact(.map(item))
         items[key] = .map(item)
       }
       tables[table.name] = items

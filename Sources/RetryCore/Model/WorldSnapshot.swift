@@ -42,3 +42,18 @@ public struct WorldSnapshot: Sendable, Hashable {
     self.endpoints = endpoints
   }
 }
+
+extension WorldSnapshot.Table {
+  /// An item's key as effects write it (`mail=y`, `user=alice,seq=3`): what the ledger, a diff
+  /// and the checker match rows by. Nil when a key attribute is missing.
+  public static func keyText(of item: Value, keyAttributes: [String]) -> String? {
+    guard !keyAttributes.isEmpty else { return nil }
+    var text = ""
+    for attribute in keyAttributes {
+      guard let part = item[attribute], part != .null else { return nil }
+      if !text.isEmpty { text += "," }
+      text += attribute + "=" + part.displayText
+    }
+    return text
+  }
+}

@@ -349,7 +349,7 @@ public struct TraceDiff: Sendable {
       for effect in trace.effects { touched.insert(effect.target + "\u{0}" + effect.key) }
       for table in trace.world.tables {
         for item in table.items {
-          guard let key = Self.keyText(item, table.keyAttributes), rowOf[table.name]?[key] == nil,
+          guard let key = WorldSnapshot.Table.keyText(of: .map(item), keyAttributes: table.keyAttributes), rowOf[table.name]?[key] == nil,
             !touched.contains(table.name + "\u{0}" + key)
           else { continue }
           rowOf[table.name, default: [:]][key] = targets[table.name]!.cells.count
@@ -423,16 +423,6 @@ public struct TraceDiff: Sendable {
       let time = limit >= 0 ? trace.events[limit].time : Int.min
       for e in trace.effects.indices where !pointed[e] { included[e] = trace.effects[e].time <= time }
       return included
-    }
-
-    static func keyText(_ item: Item, _ keyAttributes: [String]) -> String? {
-      var text = ""
-      for attribute in keyAttributes {
-        guard let part = item[attribute], part != .null else { return nil }
-        if !text.isEmpty { text += "," }
-        text += attribute + "=" + part.displayText
-      }
-      return keyAttributes.isEmpty ? nil : text
     }
 
     /// An item without its key attributes, as compact JSON.

@@ -204,7 +204,7 @@ struct StateLedgerBuilder {
     var ordered: [Int32] = []
     var placed = Set<Int32>()
     for item in table.items {
-      guard let key = Self.keyText(of: .map(item), keyAttributes: table.keyAttributes) else { continue }
+      guard let key = WorldSnapshot.Table.keyText(of: .map(item), keyAttributes: table.keyAttributes) else { continue }
       if let row = drafts[t].rowsByKey[key] {
         if rows[Int(row)].initial != nil, placed.insert(row).inserted { ordered.append(row) }
       } else {
@@ -249,17 +249,6 @@ struct StateLedgerBuilder {
   /// The version an item had before `effect`, its first effect (an update adds one).
   static func versionBefore(_ effect: TraceEffect) -> Int {
     effect.kind == .update ? max(1, (effect.version ?? 2) - 1) : (effect.version ?? 1)
-  }
-
-  /// An item's key as effects write it (`user=alice,time=…`), as the simulator's world does.
-  static func keyText(of item: Value, keyAttributes: [String]) -> String? {
-    var text = ""
-    for attribute in keyAttributes {
-      guard let part = item[attribute], part != .null else { return nil }
-      if !text.isEmpty { text += "," }
-      text += attribute + "=" + part.displayText
-    }
-    return keyAttributes.isEmpty ? nil : text
   }
 
   /// The last event at or before `time` (0 when there is none).
