@@ -91,4 +91,18 @@ import Testing
     #expect(m3.count == 2)
     #expect(trace.attempts.count < 10)
   }
+
+  /// Invocations whose executions overlap are also tried in other orders: each order's clean run
+  /// is a reference of its own, and faults are explored from each.
+  @Test func overlappingInvocationsAreTriedInOtherOrders() throws {
+    let report = try Self.check("async-interleave") { scenario in
+      // Both at once, and a slow first step: the two executions overlap.
+      scenario.invocations[1].at = scenario.invocations[0].at
+      scenario.handler.steps.insert(Step(name: "slow", duration: 500, action: .compute), at: 0)
+    }
+    #expect(report.references > 1)
+    #expect(report.isIdempotent, "\(report.verdict)")
+    let apart = try Self.check("async-interleave")
+    #expect(apart.references == 1)
+  }
 }

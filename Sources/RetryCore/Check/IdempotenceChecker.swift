@@ -277,9 +277,11 @@ public struct IdempotenceChecker: Sendable {
   }
 
   /// Other orders of concurrent invocations' steps: an invocation whose execution overlaps
-  /// another's is invoked again just after each moment the other starts, touches the world or
-  /// ends. Invocations that do not overlap in the exactly-once run keep their order: it is the
-  /// scenario's, not a race.
+  /// another's in the exactly-once run is invoked again just before and just after each moment
+  /// the other starts, touches the world or ends. Invocations that do not overlap keep their
+  /// order: it is the scenario's, not a race. (Counting invocations a function timeout apart as
+  /// concurrent too was tried: the four-invocation status scenarios then stopped at the bound
+  /// even with one fault.)
   func shifts(_ trace: Trace) -> [CheckSchedule.Shift] {
     guard base.eventSource == nil, base.invocations.count >= 2 else { return [] }
     var shifts: [CheckSchedule.Shift] = []
@@ -301,10 +303,13 @@ public struct IdempotenceChecker: Sendable {
           moments += [attempt.start, attempt.end]
         }
         moments += trace.effects.filter { $0.invocation == other.id }.map(\.time)
+        // Just before and just after each moment: the moved invocation's first step lands on
+        // either side of each of the other's.
         for moment in Set(moments).sorted().prefix(8) {
-          let at = max(0, moment + 1 - lead)
-          let shift = CheckSchedule.Shift(invocation: moved.id, at: at)
-          if at != moved.at && !shifts.contains(shift) { shifts.append(shift) }
+          for at in [max(0, moment - 1 - lead), max(0, moment + 1 - lead)] {
+            let shift = CheckSchedule.Shift(invocation: moved.id, at: at)
+            if at != moved.at && !shifts.contains(shift) { shifts.append(shift) }
+          }
         }
       }
     }
