@@ -272,47 +272,17 @@ struct FieldWalker {
 
   /// Moves past the value at `position`.
   mutating func skipValue() -> Bool {
-    guard position < bytes.count else { return false }
-    var depth = 0
-    var inString = false
-    var escaped = false
-    let first = bytes[position]
-    if first == UInt8(ascii: "}") || first == UInt8(ascii: "]") || first == UInt8(ascii: ",") || first == UInt8(ascii: ":") {
+    guard position < bytes.count, let base = bytes.baseAddress else { return false }
+    if JSONValueSkipper.isStray(bytes[position]) {
       position += 1
       return true
     }
-    if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"") {
-      while position < bytes.count {
-        switch bytes[position] {
-        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: return true
-        default: position += 1
-        }
-      }
+    var skipper = JSONValueSkipper(first: bytes[position])
+    if let end = skipper.scan(base, from: position, to: bytes.count) {
+      position = end
       return true
     }
-    while position < bytes.count {
-      let byte = bytes[position]
-      position += 1
-      if inString {
-        if escaped {
-          escaped = false
-        } else if byte == UInt8(ascii: "\\") {
-          escaped = true
-        } else if byte == UInt8(ascii: "\"") {
-          inString = false
-          if depth == 0 { return true }
-        }
-        continue
-      }
-      switch byte {
-      case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-      case UInt8(ascii: "}"), UInt8(ascii: "]"):
-        depth -= 1
-        if depth == 0 { return true }
-      default: break
-      }
-    }
-    return false
+    position = bytes.count
+    return skipper.isScalar
   }
 }

@@ -207,64 +207,24 @@ struct Scanner {
   /// everything in it) without decoding it. False if the source ends first. Bytes from
   /// `reader.keep` on stay in the window.
   mutating func skipValue() throws(ByteSourceError) -> Bool {
-    var depth = 0
-    var inString = false
-    var escaped = false
-    // Scalars (numbers, literals) end at a delimiter.
     guard let first = try skipBlanks() else { return false }
-    // A stray delimiter where a value should be (broken input): step over it, so that every call
-    // moves on and no caller can loop on the same byte.
-    if first == UInt8(ascii: "}") || first == UInt8(ascii: "]") || first == UInt8(ascii: ",") || first == UInt8(ascii: ":") {
+    if JSONValueSkipper.isStray(first) {
       reader.position += 1
       return true
     }
-    if first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"") {
-      while true {
-        while reader.position < reader.end {
-          switch reader.storage[reader.position] {
-          case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: return true
-          default: reader.position += 1
-          }
-        }
-        guard try reader.refill() else { return true }
-      }
-    }
+    var skipper = JSONValueSkipper(first: first)
     while true {
-      let storage = reader.storage
-      let end = reader.end
-      var position = reader.position
-      while position < end {
-        let byte = storage[position]
-        position += 1
-        if inString {
-          if escaped {
-            escaped = false
-          } else if byte == UInt8(ascii: "\\") {
-            escaped = true
-          } else if byte == UInt8(ascii: "\"") {
-            inString = false
-            if depth == 0 {
-              reader.position = position
-              return true
-            }
-          }
-          continue
-        }
-        switch byte {
-        case UInt8(ascii: "\""): inString = true
-        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
-          depth -= 1
-          if depth == 0 {
-            reader.position = position
-            return true
-          }
-        case 0x0A: line += 1
-        default: break
-        }
+      if let end = skipper.scan(reader.storage, from: reader.position, to: reader.end) {
+        reader.position = end
+        line += skipper.newlines
+        return true
       }
-      reader.position = position
-      guard try reader.refill() else { return false }
+      reader.position = reader.end
+      guard try reader.refill() else {
+        line += skipper.newlines
+        // A number or literal ends with the input; anything else was cut off.
+        return skipper.isScalar
+      }
     }
   }
 }
