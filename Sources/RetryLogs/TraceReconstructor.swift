@@ -147,10 +147,5 @@ struct TraceReconstructor {
     }
   }
 
-  /// The logical key's text: `orderId=o-1`, or `request <id>`.
-  func logicalKeyText(_ key: Int) -> String {
-    key >= 0 ? collector.keys[key] : "request " + collector.requestIds[-1 - key]
-  }
-
   var correlatedRequests: Int { requestKeys.count }
 }

@@ -82,7 +82,7 @@ public struct CheckReport: Sendable {
     counterexamples[property] = candidate
   }
 
-  mutating func keepSmallest(_ candidate: Counterexample, lost: Bool) {
+  mutating func keepSmallestLostEvent(_ candidate: Counterexample) {
     if let current = lostEvents, !candidate.isSmaller(than: current) { return }
     lostEvents = candidate
   }

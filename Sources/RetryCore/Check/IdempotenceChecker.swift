@@ -195,7 +195,7 @@ public struct IdempotenceChecker: Sendable {
   private func judge(_ run: Run, against reference: Run, into report: inout CheckReport) {
     if !run.lostEvents.isEmpty {
       report.lostEventRuns += 1
-      report.keepSmallest(.init(schedule: run.schedule, trace: run.trace, reference: reference.trace), lost: true)
+      report.keepSmallestLostEvent(.init(schedule: run.schedule, trace: run.trace, reference: reference.trace))
       return
     }
     let properties = run.state.differences(from: reference.state)

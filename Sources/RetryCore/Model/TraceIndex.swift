@@ -44,9 +44,17 @@ public struct TraceIndex: Sendable {
   }
 
   /// The position of `attempt` in `trace.attempts`.
-  public func position(of attempt: TraceAttempt) -> Int? {
-    guard let positions = attemptPositions[attempt.invocation] else { return nil }
-    return positions.first { trace.attempts[$0].number == attempt.number }
+  public func position(of attempt: TraceAttempt) -> Int? { position(of: attempt.invocation, attempt.number) }
+
+  /// The position in `trace.attempts` of attempt `number` of invocation `id`.
+  public func position(of id: String, _ number: Int) -> Int? {
+    guard let positions = attemptPositions[id] else { return nil }
+    // Attempts are numbered 1, 2, ... in trace order, so the number is usually the position: a
+    // caption per line of a lane with thousands of executions must not scan the lane.
+    if number >= 1, number <= positions.count, trace.attempts[positions[number - 1]].number == number {
+      return positions[number - 1]
+    }
+    return positions.first { trace.attempts[$0].number == number }
   }
 
   /// Event sources: the batches (attempts) record `id` was delivered in, in order.
@@ -70,12 +78,7 @@ public struct TraceIndex: Sendable {
 
   /// Attempt `number` of invocation `id`.
   public func attempt(_ id: String, _ number: Int) -> TraceAttempt? {
-    guard let positions = attemptPositions[id] else { return nil }
-    // Attempts are numbered 1, 2, ... in trace order, so the number is usually the position.
-    if number >= 1, number <= positions.count, trace.attempts[positions[number - 1]].number == number {
-      return trace.attempts[positions[number - 1]]
-    }
-    return positions.lazy.map { trace.attempts[$0] }.first { $0.number == number }
+    position(of: id, number).map { trace.attempts[$0] }
   }
 
   /// The earlier executions of the same invocation still running when `attempt` starts: the
