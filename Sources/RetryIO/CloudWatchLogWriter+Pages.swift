@@ -40,32 +40,34 @@ struct EventPages {
     sequence += 1
     let hash = ExecutionEnvironments.mix(seed ^ sequence)
     let ingestion = timestamp + 200 + Int(hash % 14_801)
-    if compact {
-      out.append("{\"logStreamName\":\"")
-      out.append(stream)
-      out.append("\",\"timestamp\":")
-      out.append(decimal: timestamp)
-      out.append(",\"message\":\"")
-      out.appendJSONEscaped(message.bytes)
-      out.append("\\n\",\"ingestionTime\":")
-      out.append(decimal: ingestion)
-      out.append(",\"eventId\":\"")
-      appendEventId(hash: hash, into: &out)
-      out.append("\"}")
-    } else {
-      out.append("        {\n            \"logStreamName\": \"")
-      out.append(stream)
-      out.append("\",\n            \"timestamp\": ")
-      out.append(decimal: timestamp)
-      out.append(",\n            \"message\": \"")
-      out.appendJSONEscaped(message.bytes)
-      out.append("\\n\",\n            \"ingestionTime\": ")
-      out.append(decimal: ingestion)
-      out.append(",\n            \"eventId\": \"")
-      appendEventId(hash: hash, into: &out)
-      out.append("\"\n        }")
-    }
+    // One event's text between its fields, compact or as the CLI indents it.
+    let layout = compact ? Self.compactLayout : Self.indentedLayout
+    out.append(layout.stream)
+    out.append(stream)
+    out.append(layout.timestamp)
+    out.append(decimal: timestamp)
+    out.append(layout.message)
+    out.appendJSONEscaped(message.bytes)
+    out.append(layout.ingestionTime)
+    out.append(decimal: ingestion)
+    out.append(layout.eventId)
+    appendEventId(hash: hash, into: &out)
+    out.append(layout.close)
   }
+
+  /// The text around an event's field values.
+  struct EventLayout {
+    var stream, timestamp, message, ingestionTime, eventId, close: StaticString
+  }
+
+  static let compactLayout = EventLayout(
+    stream: "{\"logStreamName\":\"", timestamp: "\",\"timestamp\":", message: ",\"message\":\"",
+    ingestionTime: "\\n\",\"ingestionTime\":", eventId: ",\"eventId\":\"", close: "\"}")
+
+  static let indentedLayout = EventLayout(
+    stream: "        {\n            \"logStreamName\": \"", timestamp: "\",\n            \"timestamp\": ",
+    message: ",\n            \"message\": \"", ingestionTime: "\\n\",\n            \"ingestionTime\": ",
+    eventId: ",\n            \"eventId\": \"", close: "\"\n        }")
 
   /// Closes the last page; with no events at all, writes one empty page (what the API returns).
   mutating func finish(into out: inout LogBuffer) {
