@@ -49,7 +49,11 @@ import Testing
   @Test func buggyAndFixedHandlerDiffer() throws {
     let diff = TraceDiff(try Self.run("create-user"), label: "a", try Self.run("client-token"), label: "b")
     #expect(!diff.ledgersEqual)
-    #expect(diff.a.duplicates > diff.b.duplicates)
+    #expect(diff.a.duplicates == 1 && diff.b.duplicates == 0)
+    #expect(diff.a.executions == 2 && diff.b.executions == 2)
+    let users = try #require(diff.targets.first { $0.name == "users" })
+    #expect(users.rows.map(\.verdict) == [.onlyA, .onlyA, .onlyB])
+    #expect(users.rows.last?.b?.key == "id=5f0c6e1e-2b7a-4e43-9d1c-3a8e2f6b9c01")
   }
 
   /// Two seeds of async-interleave: other random delays, the same rows in the end; the runs

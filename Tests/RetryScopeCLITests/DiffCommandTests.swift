@@ -22,14 +22,17 @@ import Testing
   }
 
   @Test func aBuggyAndAFixedHandlerDifferAndExitOne() {
-    let result = RetryScope.execute(["diff", "create-user", "condition-expression"])
+    // create-user and its fix: the same event and crash, a made-up id against the client's token.
+    let result = RetryScope.execute(["diff", "create-user", "client-token"])
     #expect(result.exitCode == 1)
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.filter { $0.count > 80 })")
-    #expect(lines.contains { $0.hasPrefix("! duplicates    1") })
-    #expect(lines.contains { $0.hasPrefix("! id=") && $0.hasSuffix("only a") })
+    #expect(lines.contains { $0.hasPrefix("! duplicates    1") && $0.hasSuffix("| 0") })
+    #expect(lines.filter { $0.hasPrefix("! id=") && $0.hasSuffix("only a") }.count == 2)
+    #expect(lines.contains { $0.hasPrefix("! id=5f0c6e1e-2b7a-") && $0.hasSuffix("only b") })
     #expect(result.stdout.contains("first divergence at step 4 (a t=0.348s, b t=0.347s):\n  a: A#1 inserts users["))
-    #expect(result.stdout.hasSuffix("the ledgers differ: 4 rows (marked !)\n"))
+    #expect(result.stdout.contains("\n  b: A#1 inserts users[id=5f0c6e1e-2b7a-4e43-9d1c-3a8e2f6b9c01]."))
+    #expect(result.stdout.hasSuffix("the ledgers differ: 3 rows (marked !)\n"))
   }
 
   @Test func twoSeedsCompare() {
@@ -59,7 +62,7 @@ import Testing
     #expect(a["label"] as? String == "create-user seed 1")
     #expect(a["duplicates"] as? Int == 1)
     let targets = try #require(object["targets"] as? [[String: Any]])
-    #expect(targets.map { $0["name"] as? String } == ["users", "orders", "shipping"])
+    #expect(targets.map { $0["name"] as? String } == ["users", "orders", "labels"])
     let divergence = try #require(object["divergence"] as? [String: Any])
     #expect(divergence["step"] as? Int == 4)
     let equal = RetryScope.execute(["diff", "echo", "echo", "--format", "json"])
