@@ -7,7 +7,11 @@ public enum CheckReportText {
   public static func text(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {
     var out = "check \(report.scenario): \(report.verdict)\n"
     out += "explored: \(report.mode): \(count(report.schedulesRun, "schedule")) run"
-    out += " (\(report.repeats) repeated a run already seen), \(count(report.distinctStates, "distinct final state"))"
+    out += " (\(report.repeats) repeated a run already seen"
+    if report.independentSkips > 0 {
+      out += "; \(count(report.independentSkips, "combination")) of changes on lanes that share nothing not run"
+    }
+    out += "), \(count(report.distinctStates, "distinct final state"))"
     out += ", \(count(report.references, "exactly-once order"))\n"
     if let lost = report.lostEvents {
       out += "lost events: \(count(report.lostEventRuns, "run")) lost an event (smallest: \(lost.schedule)); "
@@ -43,6 +47,7 @@ public enum CheckReportText {
       "maxDuplicates": .int(report.options.maxDuplicates),
       "schedules": .int(report.schedulesRun),
       "repeats": .int(report.repeats),
+      "independentSkips": .int(report.independentSkips),
       "distinctStates": .int(report.distinctStates),
       "references": .int(report.references),
       "failingRuns": .int(report.failingRuns),

@@ -92,6 +92,12 @@ extension ScenarioLoader.Session {
     for item in try items(node, section: "duplicateDeliveries", itemName: "a duplicate delivery") {
       let fields = try item.mapping("a duplicate delivery", keys: Self.duplicateDeliveryKeys)
       let invocationNode = try fields.required("invocation")
+      // In an event source scenario it names a record: the mapping's poller delivers it again.
+      if eventSource != nil {
+        let record = try faultTarget(invocationNode)
+        deliveries.append(DuplicateDelivery(invocation: record, after: try fields.required("after").duration("after")))
+        continue
+      }
       let (id, reference) = try invocationReference(invocationNode)
       switch reference {
       case .invocation(let invocation) where invocation.type != .event:

@@ -21,9 +21,9 @@ extension ScenarioLoader.Session {
       throw entry.key.error(
         "\(entry.name): not allowed with eventSource; a scenario has one way in: 'invocations' and 'schedules', or 'eventSource' with 'records'")
     }
-    // Throttles and duplicate deliveries model Invoke rejections and the async queue; the event
-    // source engine does not read them, so accepting them would promise an effect that never shows.
-    if let entry = fields.entries(among: ["throttles", "duplicateDeliveries"]).first {
+    // Throttles model Invoke rejections; the event source engine does not read them, so accepting
+    // them would promise an effect that never shows. (Duplicate deliveries name records here.)
+    if let entry = fields.entries(among: ["throttles"]).first {
       throw entry.key.error("\(entry.name): applies to invocations and schedules only, not to an eventSource scenario")
     }
   }

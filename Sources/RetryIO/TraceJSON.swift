@@ -180,7 +180,7 @@ public enum TraceJSON {
     if let outcome = event.outcome { fields["outcome"] = .int(outcome) }
     // The note is a fact the caption is made of (`retry 1 of 2`): written so that a trace read
     // back tells the same story. A record's arrival has called it `record` from the start.
-    if let note = event.note { fields[event.kind == .recordArrived ? "record" : "note"] = .string(note) }
+    if let note = event.note { fields[event.kind == .recordArrived || event.kind == .duplicateDelivery ? "record" : "note"] = .string(note) }
     fields["caption"] = .string(narrator.caption(for: event))
     return .map(fields)
   }

@@ -95,7 +95,7 @@ extension TraceJSONDecoder {
     try checkIndex(object, index)
     let kind = try object.choice("kind", TraceEvent.Kind.allCases)
     // A record's arrival writes its note as `record`; every other kind as `note`.
-    let note = kind == .recordArrived ? try object.optionalString("record") : try object.optionalString("note")
+    let note = kind == .recordArrived || kind == .duplicateDelivery ? try object.optionalString("record") : try object.optionalString("note")
     return TraceEvent(
       time: try object.int("time"), kind: kind, invocation: try object.optionalString("invocation"),
       attempt: try object.optionalIndex("attempt"), effect: try object.optionalIndex("effect"), wait: try object.optionalIndex("wait"),

@@ -542,13 +542,23 @@ import Testing
     )
   }
 
-  @Test func throttlesAndDuplicateDeliveriesAreForInvocations() {
+  @Test func throttlesAreForInvocations() {
     #expect(
       loadError(Self.source("sqs") + "\nthrottles: [{count: 1}]")
         == "test.yaml:7:1: throttles: applies to invocations and schedules only, not to an eventSource scenario")
+  }
+
+  /// In an event source scenario a duplicate delivery names a record, as faults do.
+  @Test func duplicateDeliveriesNameRecords() throws {
+    let scenario = try loadScenario(Self.source("sqs") + "\nduplicateDeliveries: [{invocation: m1, after: 1s}]")
+    #expect(scenario.duplicateDeliveries.map(\.invocation) == ["m1"])
+    #expect(scenario.duplicateDeliveries.map(\.after) == [1_000])
     #expect(
-      loadError(Self.source("sqs") + "\nduplicateDeliveries: [{invocation: m1, after: 1s}]")
-        == "test.yaml:7:1: duplicateDeliveries: applies to invocations and schedules only, not to an eventSource scenario")
+      loadError(Self.source("sqs") + "\nduplicateDeliveries: [{invocation: m2, after: 1s}]")
+        == "test.yaml:7:36: invocation: 'm2' is not a record id; did you mean 'm1'?")
+    #expect(
+      loadError(Self.source("kinesis") + "\nduplicateDeliveries: [{invocation: r1}]")
+        == "test.yaml:7:23: missing required key 'after' in a duplicate delivery")
   }
 
   // MARK: Faults and templates

@@ -43,6 +43,9 @@ public struct CheckReport: Sendable {
   public var schedulesRun = 0
   /// Runs that repeated one already seen (a fault that never fired, faults that end alike).
   public var repeats = 0
+  /// Schedules not run because they combine changes on lanes that share nothing
+  /// (`CheckFootprint`): each change was judged alone.
+  public var independentSkips = 0
   public var distinctStates = 0
   /// Exactly-once runs: the scenario's own order and each other order it allows.
   public var references = 0

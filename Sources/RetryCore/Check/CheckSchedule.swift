@@ -17,6 +17,13 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
     public static func < (lhs: PlannedFault, rhs: PlannedFault) -> Bool {
       (lhs.unit, lhs.attempt, lhs.step, lhs.kind.rawValue) < (rhs.unit, rhs.attempt, rhs.step, rhs.kind.rawValue)
     }
+
+    /// The order the search adds faults in: attempt (delivery) number first. An execution is
+    /// there because of failures of lower-numbered ones (a retry, a redelivered batch), never of
+    /// higher ones, so every set of faults is still reached, once, instead of once per order.
+    public func comesBefore(_ other: PlannedFault) -> Bool {
+      (attempt, unit, step, kind.rawValue) < (other.attempt, other.unit, other.step, other.kind.rawValue)
+    }
   }
 
   /// The async queue delivers `invocation`'s event again, `after` ms after its first delivery.

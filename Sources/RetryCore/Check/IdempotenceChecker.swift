@@ -13,7 +13,7 @@ public struct IdempotenceChecker: Sendable {
   public struct Options: Sendable {
     /// Faults per schedule (error, timeout or crash before a step of an execution).
     public var maxFaults: Int
-    /// Spontaneous duplicate deliveries per schedule (async invocations).
+    /// Spontaneous duplicate deliveries per schedule (async events, event source records).
     public var maxDuplicates: Int
     /// Instead of the exhaustive search: this many random schedules within the bounds.
     public var samples: Int?
@@ -23,6 +23,9 @@ public struct IdempotenceChecker: Sendable {
     public var maxSchedules: Int
     /// Whether to move invocations in time so that their steps interleave in other orders.
     public var interleavings: Bool
+    /// Whether to skip schedules that combine changes on lanes sharing nothing
+    /// (`CheckFootprint`); off only to show that the verdicts do not depend on it.
+    public var skipIndependentCombinations = true
 
     public init(
       maxFaults: Int = 2, maxDuplicates: Int = 1, samples: Int? = nil, sampleSeed: UInt64 = 1,
@@ -65,6 +68,7 @@ public struct IdempotenceChecker: Sendable {
     var trace: Trace
     var state: CheckState
     var lostEvents: [String]
+    var footprint: CheckFootprint
   }
 
   /// What makes two runs the same for the search: the state and how every execution ended.
@@ -85,7 +89,8 @@ public struct IdempotenceChecker: Sendable {
     let trace = Simulator(scenario: schedule.apply(to: base), seed: scenario.seed).run()
     // A batch's answer depends on which records it held: event sources are judged on the world.
     let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
-    return Run(schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace))
+    return Run(
+      schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), footprint: CheckFootprint(trace: trace))
   }
 
   /// Invocations that never succeeded: their event went to a DLQ, a destination, nowhere, or
@@ -137,16 +142,19 @@ public struct IdempotenceChecker: Sendable {
 
     var frontier = roots
     var depth = 0
+    // The run of each single change, by schedule: whether a change keeps to its own lanes.
+    var singles: [CheckSchedule: CheckFootprint] = [:]
     while !frontier.isEmpty && depth < options.maxFaults + options.maxDuplicates {
       var next: [Run] = []
       for parent in frontier {
-        for schedule in children(of: parent) {
+        for schedule in children(of: parent, singles: singles, skipped: &report.independentSkips) {
           guard report.schedulesRun < options.maxSchedules else {
             report.stoppedAtBound = true
             break
           }
           let child = run(schedule)
           report.schedulesRun += 1
+          if depth == 0 { singles[schedule] = child.footprint }
           guard seen.insert(Self.signature(child)).inserted else {
             report.repeats += 1
             continue
@@ -176,7 +184,8 @@ public struct IdempotenceChecker: Sendable {
       var current = roots[Int(random.next() % UInt64(roots.count))]
       let steps = 1 + Int(random.next() % UInt64(max(1, options.maxFaults + options.maxDuplicates)))
       for _ in 0..<steps {
-        let options = children(of: current)
+        var skipped = 0
+        let options = children(of: current, singles: [:], skipped: &skipped)
         guard !options.isEmpty else { break }
         current = run(options[Int(random.next() % UInt64(options.count))])
         report.schedulesRun += 1
@@ -220,21 +229,45 @@ public struct IdempotenceChecker: Sendable {
   }
 
   /// The schedules one fault or one duplicate delivery away from `parent`, in a fixed order.
-  func children(of parent: Run) -> [CheckSchedule] {
+  /// A change on lanes that share nothing with the lanes of the parent's changes, in the
+  /// parent's run and in the run of that change alone (`singles`), is skipped and counted
+  /// (`CheckFootprint`).
+  func children(of parent: Run, singles: [CheckSchedule: CheckFootprint], skipped: inout Int) -> [CheckSchedule] {
     var children: [CheckSchedule] = []
     let schedule = parent.schedule
+    let units = schedule.faults.map(\.unit) + schedule.duplicates.map(\.invocation)
+    func apart(_ unit: String, alone: CheckSchedule) -> Bool {
+      guard options.skipIndependentCombinations, !units.isEmpty, let single = singles[alone] else { return false }
+      return parent.footprint.isApart(unit, from: units) && single.isApart(unit, from: units)
+    }
     if schedule.faults.count < options.maxFaults {
       let taken = Set(schedule.faults.map { "\($0.unit)#\($0.attempt)" })
+      let last = schedule.faults.max { $0.comesBefore($1) }
       for (unit, attempt) in executions(parent.trace) where !taken.contains("\(unit)#\(attempt)") {
         for step in 1...stepLimit {
           for kind in CheckSchedule.FaultKind.allCases {
-            children.append(schedule.adding(.init(unit: unit, attempt: attempt, step: step, kind: kind)))
+            let fault = CheckSchedule.PlannedFault(unit: unit, attempt: attempt, step: step, kind: kind)
+            // Each set of faults once, in one order (`comesBefore`), not once per order.
+            if let last, !last.comesBefore(fault) { continue }
+            if apart(unit, alone: CheckSchedule(faults: [fault], shift: schedule.shift)) {
+              skipped += 1
+              continue
+            }
+            children.append(schedule.adding(fault))
           }
         }
       }
     }
-    if schedule.duplicates.count < options.maxDuplicates && base.eventSource == nil {
-      for duplicate in duplicateCandidates(parent.trace) where !schedule.duplicates.contains(duplicate) {
+    // Duplicates first, then faults: a duplicate's moment is chosen on a run without faults,
+    // and faults then go on every execution of the run with the duplicate (its own included).
+    // Both orders would reach each pair twice.
+    if schedule.duplicates.count < options.maxDuplicates && schedule.faults.isEmpty {
+      let candidates = base.eventSource == nil ? duplicateCandidates(parent.trace) : recordDuplicateCandidates(parent.trace)
+      for duplicate in candidates where !schedule.duplicates.contains(duplicate) {
+        if apart(duplicate.invocation, alone: CheckSchedule(duplicates: [duplicate], shift: schedule.shift)) {
+          skipped += 1
+          continue
+        }
         children.append(schedule.adding(duplicate))
       }
     }
@@ -272,6 +305,31 @@ public struct IdempotenceChecker: Sendable {
       var unique: [Milliseconds] = []
       for offset in offsets where !unique.contains(offset) { unique.append(offset) }
       candidates += unique.prefix(8).map { .init(invocation: invocation.id, after: $0) }
+    }
+    return candidates
+  }
+
+  /// Spontaneous second deliveries of each record by the event source mapping's poller (at
+  /// least once): at once (a queue's other poller receives it too; a shard, busy with the batch,
+  /// could only send it right after, which the next moment covers), just after each batch of its
+  /// own lane ends (the duplicate then comes after newer records: out of order), and a minute
+  /// later.
+  func recordDuplicateCandidates(_ trace: Trace) -> [CheckSchedule.PlannedDuplicate] {
+    var candidates: [CheckSchedule.PlannedDuplicate] = []
+    var firstDelivery: [String: TraceAttempt] = [:]
+    for attempt in trace.attempts where attempt.outcome != .throttled {
+      for record in attempt.records where firstDelivery[record] == nil { firstDelivery[record] = attempt }
+    }
+    for record in base.records {
+      guard let first = firstDelivery[record.id] else { continue }
+      var offsets: [Milliseconds] = base.eventSource?.isStream == true ? [] : [0]
+      for attempt in trace.attempts where attempt.invocation == first.invocation && attempt.end >= first.end {
+        offsets.append(attempt.end - first.start + 1)
+      }
+      offsets.append(60_000)
+      var unique: [Milliseconds] = []
+      for offset in offsets where !unique.contains(offset) { unique.append(offset) }
+      candidates += unique.prefix(5).map { .init(invocation: record.id, after: $0) }
     }
     return candidates
   }

@@ -23,6 +23,8 @@ final class EventSourceState {
     var returnWait: Int?
     /// Done: processed (deleted, checkpointed), moved to a DLQ or discarded.
     var done = false
+    /// Spontaneous second deliveries (`duplicateDeliveries`), each this long after the first.
+    var duplicateDelays: [Milliseconds] = []
     /// Duplicate detection: the first mutation of each handler step, and which execution made it.
     var firstMutations = SmallList<(step: Int, effect: Int, execution: Int)>()
   }
@@ -49,6 +51,8 @@ final class EventSourceState {
     var blockedUntil: Milliseconds = 0
     /// Streams: the failed batch, retried as it was ("retries the batch").
     var retryBatch: [Int]?
+    /// Records the mapping delivers once more, each in a batch of its own, before new ones.
+    var redeliveries: [Int] = []
 
     init(invocation: Int) { self.invocation = invocation }
   }

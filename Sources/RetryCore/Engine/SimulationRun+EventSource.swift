@@ -36,10 +36,13 @@ extension SimulationRun {
     source.records.reserveCapacity(order.count)
     var sequence = Array(repeating: 0, count: mapping.isStream ? mapping.shards : 0)
     var laneOfSlot: [Int: Int] = [:]
+    var duplicateDelays: [String: [Milliseconds]] = [:]
+    for duplicate in scenario.duplicateDeliveries { duplicateDelays[duplicate.invocation, default: []].append(duplicate.after) }
     for recordIndex in order {
       let record = scenario.records[recordIndex]
       var state = EventSourceState.Record(
         id: record.id, at: record.at, data: record.data, partitionKey: record.partitionKey, group: record.messageGroupId)
+      if !duplicateDelays.isEmpty, let delays = duplicateDelays[record.id] { state.duplicateDelays = delays }
       switch mapping.kind {
       case .sqs where mapping.queue.fifo:
         let group = record.messageGroupId ?? "default"
@@ -118,6 +121,37 @@ extension SimulationRun {
     schedulePoll(source.records[index].consumer)
   }
 
+  /// "Lambda event source mappings process events at least once due to the distributed nature of
+  /// its pollers. As a result, your Lambda function may receive duplicate events in rare
+  /// situations"; for streams, "if records are processed more than once, they might be processed
+  /// out of order". The record goes out once more, in a batch of its own, at the consumer's next
+  /// poll (after a shard's current batch), whatever happened to it before.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html and
+  /// https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+  func recordRedelivered(_ index: Int) {
+    guard let source = eventSource else { return }
+    let consumer = source.records[index].consumer
+    source.consumers[consumer].redeliveries.append(index)
+    record(.duplicateDelivery, invocation: invocations[source.consumers[consumer].invocation].id, note: source.records[index].id)
+    schedulePoll(consumer)
+  }
+
+  /// Starts the batch of the consumer's next redelivered record. The record is live again: a
+  /// failure retries it (a stream) or makes it visible again (a queue), like any delivery. It is
+  /// not checked against retention or `maxReceiveCount`: the duplicate is the poller's, already
+  /// received.
+  func redeliver(_ consumer: Int) {
+    guard let source = eventSource else { return }
+    let c = source.consumers[consumer]
+    let index = c.redeliveries.removeFirst()
+    source.records[index].done = false
+    if !source.mapping.isStream, let position = c.records[..<min(c.checkpoint, c.records.count)].firstIndex(of: index) {
+      // A queue's scan starts at its first message not done: this one again.
+      c.checkpoint = position
+    }
+    startBatch(consumer, [index])
+  }
+
   func poll(_ consumer: Int) {
     guard let source = eventSource else { return }
     let c = source.consumers[consumer]
@@ -134,6 +168,7 @@ extension SimulationRun {
         c.retryBatch = retry.isEmpty ? nil : retry
         if !retry.isEmpty { return startBatch(consumer, retry) }
       }
+      if !c.redeliveries.isEmpty { return redeliver(consumer) }
       while c.checkpoint < c.records.count && source.records[c.records[c.checkpoint]].done { c.checkpoint += 1 }
       var batch: [Int] = []
       var position = c.checkpoint
@@ -155,6 +190,10 @@ extension SimulationRun {
       // start on every poll; it stops at messages not yet arrived (they arrive in order).
       while c.checkpoint < c.records.count && source.records[c.records[c.checkpoint]].done { c.checkpoint += 1 }
       while c.inFlight < mapping.queue.pollers {
+        if !c.redeliveries.isEmpty {
+          redeliver(consumer)
+          continue
+        }
         var batch: [Int] = []
         for index in c.records[c.checkpoint...] where batch.count < mapping.batchSize {
           if !source.records[index].arrived { break }
@@ -213,6 +252,10 @@ extension SimulationRun {
     c.inFlight += 1
     for index in records {
       source.records[index].deliveries += 1
+      if source.records[index].deliveries == 1 && !source.records[index].duplicateDelays.isEmpty {
+        for delay in source.records[index].duplicateDelays { schedule(.recordRedelivered(index), at: now + delay) }
+        source.records[index].duplicateDelays = []
+      }
       if source.mapping.kind == .sqs {
         // "Lambda ... hides [messages] for the length of the queue's visibility timeout."
         source.records[index].receipt = batch

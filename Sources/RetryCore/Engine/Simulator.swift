@@ -43,6 +43,8 @@ enum SimulationEvent {
   case sourcePoll(Int)
   /// An SQS message's visibility timeout ends.
   case messageVisible(Int)
+  /// The event source mapping delivers a record once more (at-least-once pollers).
+  case recordRedelivered(Int)
 }
 
 /// An event with its place in the queue.
@@ -197,6 +199,7 @@ final class SimulationRun {
     case .recordArrived(let index): recordArrived(index)
     case .sourcePoll(let consumer): poll(consumer)
     case .messageVisible(let index): messageVisible(index)
+    case .recordRedelivered(let index): recordRedelivered(index)
     }
   }
 

@@ -67,11 +67,14 @@ public struct Throttle: Sendable {
   }
 }
 
-/// The async queue delivering an event a second time without any error.
-/// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+/// The async queue delivering an event a second time without any error, or an event source
+/// mapping's poller delivering a record again ("at least once").
+/// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html and
+/// https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html
 public struct DuplicateDelivery: Sendable {
+  /// The Event invocation, or in an event source scenario the record.
   public var invocation: String
-  /// How long after the first delivery the duplicate arrives.
+  /// How long after the first delivery (of the event, or of the record) the duplicate arrives.
   public var after: Milliseconds
 
   public init(invocation: String, after: Milliseconds) {

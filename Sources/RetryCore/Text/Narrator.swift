@@ -66,6 +66,10 @@ public struct Narrator: Sendable {
     case .response:
       return "The caller gets its answer."
     case .duplicateDelivery:
+      if let record = event.note {
+        let source = invocation(event.invocation)?.caller ?? "the event source"
+        return "The event source mapping is at-least-once: \(source)'s poller delivers \(record) again, with no error before it."
+      }
       return "The async queue is at-least-once: it delivers \(id)'s event again, with no error before it."
     case .outcome:
       return outcomeCaption(event)

@@ -1,0 +1,167 @@
+@testable import RetryCore
+import Testing
+
+@testable import RetryIO
+
+/// How `retryscope check` keeps its search small without losing what it finds: each set of
+/// faults in one order, duplicates before faults, no combinations of changes on lanes that share
+/// nothing; and the event source mapping's own duplicates (at least once).
+@Suite struct CheckSearchTests {
+  static func check(_ scenario: Scenario, maxFaults: Int = 1, skip: Bool = true) -> CheckReport {
+    var options = IdempotenceChecker.Options(maxFaults: maxFaults, maxDuplicates: 1)
+    options.skipIndependentCombinations = skip
+    return IdempotenceChecker(scenario: scenario, options: options).check()
+  }
+
+  /// The same failures and the same smallest counterexamples with and without the skipping, for
+  /// scenarios with independent lanes (users, shards, schedules), in fewer runs.
+  @Test(arguments: [
+    ("status-server-time", 1), ("status-client-time", 2), ("kinesis-serialize", 1), ("status-kinesis-ordered", 1),
+    ("cron-clock", 2), ("async-interleave", 2),
+  ])
+  func skippingIndependentCombinationsChangesNoVerdict(_ name: String, _ maxFaults: Int) throws {
+    let scenario = try BuiltinScenarios.load(named: name)
+    let skipping = Self.check(scenario, maxFaults: maxFaults)
+    let all = Self.check(scenario, maxFaults: maxFaults, skip: false)
+    #expect(!all.stoppedAtBound && !skipping.stoppedAtBound)
+    #expect(skipping.independentSkips > 0)
+    #expect(all.independentSkips == 0)
+    #expect(skipping.schedulesRun < all.schedulesRun)
+    #expect(skipping.failures == all.failures)
+    for property in all.failures {
+      #expect(skipping.counterexamples[property]?.schedule == all.counterexamples[property]?.schedule, "\(property)")
+    }
+    #expect((skipping.lostEvents == nil) == (all.lostEvents == nil))
+  }
+
+  /// Lanes are grouped by what they touch: alice's two updates share her rows, bob's do not;
+  /// someone else's write ties everything together.
+  @Test func lanesThatShareAnItemAreOneGroup() throws {
+    let statuses = Simulator(scenario: try BuiltinScenarios.load(named: "status-previous-no")).run()
+    let footprint = CheckFootprint(trace: statuses)
+    #expect(footprint.isolated)
+    #expect(footprint.group(ofUnit: "a1") == footprint.group(ofUnit: "a2"))
+    #expect(footprint.group(ofUnit: "a1") != footprint.group(ofUnit: "b1"))
+    #expect(footprint.isApart("b1", from: ["a1", "a2"]))
+    #expect(footprint.isApart("a2", from: ["b1"]))
+    #expect(!footprint.isApart("a2", from: ["a1"]))
+    #expect(!footprint.isApart("nobody", from: ["a1"]))
+
+    // A stream: records are units, shards are lanes.
+    let stream = Simulator(scenario: try BuiltinScenarios.load(named: "status-kinesis-ordered")).run()
+    let shards = CheckFootprint(trace: stream)
+    #expect(shards.group(ofUnit: "alice-1") == shards.group(ofUnit: "dave-2"))
+    #expect(shards.isApart("bob-1", from: ["alice-2"]))
+
+    let written = Simulator(scenario: try BuiltinScenarios.load(named: "user-exists")).run()
+    #expect(!CheckFootprint(trace: written).isolated)
+    #expect(!CheckFootprint(trace: written).isApart("A", from: ["B"]))
+  }
+
+  /// Two faults are tried in one order only: attempt numbers first, as retries come from
+  /// failures of lower-numbered attempts.
+  @Test func faultsAreAddedInOneOrder() {
+    let first = CheckSchedule.PlannedFault(unit: "b", attempt: 1, step: 2, kind: .crash)
+    let retry = CheckSchedule.PlannedFault(unit: "a", attempt: 2, step: 1, kind: .error)
+    #expect(first.comesBefore(retry))
+    #expect(!retry.comesBefore(first))
+    #expect(!first.comesBefore(first))
+  }
+
+  // MARK: The event source mapping delivers a record again
+
+  /// A record delivered again a few seconds later, after newer records of its shard: a batch of
+  /// its own, out of order. The statuses do not change; the profile's sequence-number condition
+  /// keeps it from moving back.
+  @Test func aStreamRecordDeliveredAgainComesAfterNewerOnes() throws {
+    var scenario = try BuiltinScenarios.load(named: "status-kinesis-ordered")
+    scenario.duplicateDeliveries = [DuplicateDelivery(invocation: "alice-1", after: 3_000)]
+    let trace = Simulator(scenario: scenario).run()
+    let again = try #require(trace.events.first { $0.kind == .duplicateDelivery })
+    #expect(again.note == "alice-1")
+    let lane = try #require(trace.attempts.first { $0.records.contains("alice-1") }).invocation
+    #expect(trace.attempts(of: lane).map(\.records).last == ["alice-1"])
+    let last = try #require(trace.attempts(of: lane).last)
+    #expect(last.start > again.time && last.outcome == .success)
+    let alice3 = try #require(trace.attempts.first { $0.records == ["alice-3"] })
+    #expect(alice3.end < last.start)
+    #expect(trace.effects.filter { $0.invocation == lane && $0.time >= last.start }.map(\.kind) == [.unchanged, .skip])
+    #expect(trace.duplicateEffects.isEmpty)
+    #expect(Narrator(trace: trace).caption(at: trace.events.firstIndex { $0.kind == .duplicateDelivery }!).hasPrefix(
+      "The event source mapping is at-least-once: Kinesis shard shardId-"))
+    // In the trace JSON the event names its record, and reads back as it was.
+    let json = TraceJSON.encode(trace)
+    #expect(json.contains(#""kind":"duplicate-delivery","invocation":"\#(lane)","record":"alice-1""#))
+    #expect(try TraceJSONDecoder.decode(json, file: "t.json").events == trace.events)
+  }
+
+  /// Without the condition, the same duplicate sets alice's profile back to her first message:
+  /// the checker finds it with one duplicate delivery and no fault.
+  @Test func aProfileWithoutTheSequenceConditionMovesBack() throws {
+    let yaml = try #require(BuiltinScenarios.yaml(named: "status-kinesis-ordered"))
+    let condition = "      condition: \"attribute_not_exists(lastSeq) OR lastSeq < :seq\"\n"
+    let onFailed = "      onConditionFailed: continue\n"
+    #expect(yaml.contains(condition) && yaml.contains(onFailed))
+    let unconditional = yaml.replacingOccurrences(of: condition, with: "")
+      .replacingOccurrences(of: "\"${record.kinesis.sequenceNumber}\"}\n" + onFailed, with: "\"${record.kinesis.sequenceNumber}\"}\n")
+    #expect(!unconditional.contains("lastSeq < :seq") && unconditional.components(separatedBy: onFailed).count == 1)
+    let scenario = try ScenarioLoader.load(yaml: unconditional, file: "x.yaml")
+    let report = Self.check(scenario)
+    #expect(report.failures == [.divergentState], "\(report.verdict)")
+    let example = try #require(report.counterexamples[.divergentState])
+    #expect(example.schedule.faults.isEmpty)
+    #expect(example.schedule.duplicates.count == 1)
+  }
+
+  static let queue = """
+    name: invoices
+    eventSource:
+      type: sqs
+      batchSize: 1
+      queue: {name: orders, visibilityTimeout: 30s}
+    tables:
+      - name: invoices
+        partitionKey: id
+    handler:
+      - uuid: id
+      - name: insert-invoice
+        put:
+          table: invoices
+          item: {id: "${id}", order: "${record.body.order}"}
+    records:
+      - {id: m1, at: 0s, data: {order: o-42}}
+    """
+
+  /// A standard queue's other poller receives the message at the same time: two executions at
+  /// once, and the second insert is a duplicate.
+  @Test func aQueueMessageReceivedTwiceAtOnce() throws {
+    var scenario = try ScenarioLoader.load(yaml: Self.queue, file: "q.yaml")
+    scenario.duplicateDeliveries = [DuplicateDelivery(invocation: "m1", after: 0)]
+    let trace = Simulator(scenario: scenario).run()
+    #expect(trace.attempts.map(\.records) == [["m1"], ["m1"]])
+    #expect(trace.attempts[1].start < trace.attempts[0].end)
+    #expect(trace.duplicateEffects.map(\.kind) == [.insert])
+    let report = Self.check(try ScenarioLoader.load(yaml: Self.queue, file: "q.yaml"))
+    #expect(report.failures.contains(.duplicateEffects))
+  }
+
+  /// A duplicate that fails is a delivery like any other: the queue makes it visible again after
+  /// its visibility timeout and it is received once more; a shard retries it.
+  @Test func aFailingDuplicateIsRetried() throws {
+    var queue = try ScenarioLoader.load(yaml: Self.queue, file: "q.yaml")
+    queue.duplicateDeliveries = [DuplicateDelivery(invocation: "m1", after: 5_000)]
+    queue.faults = [Fault(invocation: "m1", attempt: 2, point: .beforeStep(1), kind: .error(type: "E", message: "x"))]
+    let received = Simulator(scenario: queue).run()
+    #expect(received.attempts.map(\.outcome) == [.success, .error, .success])
+    #expect(received.attempts[2].start - received.attempts[1].start >= 30_000)
+
+    var stream = try BuiltinScenarios.load(named: "status-kinesis")
+    stream.faults = []
+    stream.duplicateDeliveries = [DuplicateDelivery(invocation: "bob-1", after: 2_000)]
+    stream.faults = [Fault(invocation: "bob-1", attempt: 2, point: .beforeStep(1), kind: .crash)]
+    let retried = Simulator(scenario: stream).run()
+    let bob = retried.attempts.filter { $0.records == ["bob-1"] }
+    #expect(bob.map(\.outcome) == [.crash, .success])
+    #expect(retried.waits.map(\.reason) == [.shardBlocked])
+  }
+}
