@@ -91,8 +91,8 @@ import Testing
     #expect(after.message == "no execution starts after the playhead")
     #expect(after.forkParents.isEmpty)
     var variant = menu
-    variant.mode = .fork(selection: try menuIndex(end, .handlerVariant))
-    #expect(Fixtures.after([.enter], from: variant).message?.hasPrefix("scenarios have no variants") == true)
+    variant.mode = .fork(selection: try menuIndex(end, .handlerVariant(nil)))
+    #expect(Fixtures.after([.enter], from: variant).message?.hasPrefix("this scenario has no handler variants") == true)
   }
 
   /// The past of a fork is its parent's, event for event, for every choice at several moments.
