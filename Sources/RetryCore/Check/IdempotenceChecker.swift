@@ -109,7 +109,7 @@ public struct IdempotenceChecker: Sendable {
   // MARK: - The search
 
   public func check() -> CheckReport {
-    var report = CheckReport(scenario: scenario.name, options: options)
+    var report = CheckReport(scenario: scenario.runName, options: options)
     let clean = run(CheckSchedule())
     var references: [CheckSchedule.Shift?: Run] = [nil: clean]
     var seen: Set<Signature> = [Self.signature(clean)]
