@@ -1,3 +1,4 @@
+import Foundation
 import RetryCore
 import Testing
 
@@ -147,6 +148,28 @@ import Testing
   @Test func variantsMustBeAListOfMappings() {
     #expect(loadError(Self.yaml("  fixed: [{return: 1}]")) == "test.yaml:9:3: variants: expected a list, got a mapping")
     #expect(loadError(Self.yaml("  - fixed")) == "test.yaml:9:5: variants: expected a handler variant (a mapping), got 'fixed'")
+  }
+
+  /// The example of "variants" in docs/scenario-format.md loads, so the documentation cannot drift.
+  @Test func theDocumentedExampleLoads() throws {
+    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("docs/scenario-format.md")
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    let start = try #require(text.range(of: "\n## variants\n"))
+    let end = try #require(text.range(of: "\n## invocations\n", range: start.upperBound..<text.endIndex))
+    let blocks = text[start.upperBound..<end.lowerBound].split(separator: "```yaml\n").dropFirst()
+    let block = try #require(blocks.first).prefix { $0 != "`" }
+    let prefix = """
+      name: doc
+      tables: [{name: dedup, partitionKey: id}]
+      endpoints: [{name: slack, url: "https://hooks.slack.test"}]
+      handler: [{return: 1}]
+      invocations: [{id: A, type: Event, payload: {id: m, text: t}}]
+
+      """
+    let scenario = try loadScenario(prefix + block, file: "scenario-format.md")
+    #expect(scenario.variants.map(\.name) == ["mark-first"])
+    #expect(scenario.variants[0].handler.steps.map(\.label) == ["mark-sent", "if", "post-to-slack"])
   }
 
   // MARK: NAME@VARIANT
