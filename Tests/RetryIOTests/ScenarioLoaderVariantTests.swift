@@ -152,9 +152,7 @@ import Testing
 
   /// The example of "variants" in docs/scenario-format.md loads, so the documentation cannot drift.
   @Test func theDocumentedExampleLoads() throws {
-    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("docs/scenario-format.md")
-    let text = try String(contentsOf: docs, encoding: .utf8)
+    let text = try documentation("scenario-format.md")
     let start = try #require(text.range(of: "\n## variants\n"))
     let end = try #require(text.range(of: "\n## invocations\n", range: start.upperBound..<text.endIndex))
     let blocks = text[start.upperBound..<end.lowerBound].split(separator: "```yaml\n").dropFirst()

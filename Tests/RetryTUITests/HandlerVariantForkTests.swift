@@ -9,16 +9,6 @@ import Testing
 /// The fork menu's handler variants: `F`, `handler variant <name>`, Enter; the executions that
 /// start after the playhead run the variant, the past stays the parent's.
 @Suite struct HandlerVariantForkTests {
-  func menuIndex(_ state: AppState, _ choice: ForkChoice) throws -> Int {
-    try #require(ForkPlanner.options(state).firstIndex { $0.choice == choice })
-  }
-
-  func forked(_ state: AppState, _ choice: ForkChoice) throws -> AppState {
-    var state = Fixtures.after([.character("F")], from: state)
-    state.mode = .fork(selection: try menuIndex(state, choice))
-    return Fixtures.after([.enter], from: state)
-  }
-
   /// The state with the playhead on the end of A#1 (its crash or its error).
   func afterFirstExecution(_ name: String) throws -> AppState {
     var state = try Fixtures.state(name)
@@ -42,7 +32,7 @@ import Testing
 
   @Test func choosingAVariantForksWithTheVariantForLaterExecutions() throws {
     let start = try afterFirstExecution("slack-at-least-once")
-    let fork = try forked(start, .handlerVariant("mark-first"))
+    let fork = try Fixtures.forked(start, .handlerVariant("mark-first"))
     #expect(fork.forkParents.map(\.change) == ["handler mark-first"])
     #expect(fork.runLabel == "fork of slack-at-least-once (handler mark-first)")
     #expect(fork.message == "forked at step \(start.playhead + 1): handler mark-first; d compares, u goes back")
@@ -72,7 +62,7 @@ import Testing
   /// post-first handler, from then on, finds the row and skips. The message stays lost.
   @Test func aVariantCannotUndoWhatThePastWrote() throws {
     let start = try afterFirstExecution("slack-at-most-once")
-    let fork = try forked(start, .handlerVariant("post-first"))
+    let fork = try Fixtures.forked(start, .handlerVariant("post-first"))
     #expect(fork.runLabel == "fork of slack-at-most-once (handler post-first)")
     #expect(effects(fork.trace, attempt: 2) == ["dedup read"])
     #expect(!fork.trace.effects.contains { $0.kind == .post })
@@ -111,7 +101,7 @@ import Testing
   @Test func atTheEndNothingIsLeftToSwitch() throws {
     let end = Fixtures.after([.character("G")], from: try Fixtures.state("slack-at-least-once"))
     var menu = Fixtures.after([.character("F")], from: end)
-    menu.mode = .fork(selection: try menuIndex(end, .handlerVariant("mark-first")))
+    menu.mode = .fork(selection: try Fixtures.menuIndex(end, .handlerVariant("mark-first")))
     let after = Fixtures.after([.enter], from: menu)
     #expect(after.message == "no execution starts after the playhead")
     #expect(after.forkParents.isEmpty)
