@@ -45,12 +45,35 @@ public enum BuiltinScenarios {
   }
 
   /// A built-in scenario by name or, when the argument ends in `.yaml`/`.yml` or contains a `/`, a
-  /// scenario file.
-  public static func resolve(_ nameOrPath: String) throws(ScenarioError) -> Scenario {
-    if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
-      return try ScenarioLoader.load(contentsOf: nameOrPath)
+  /// scenario file; with a handler variant when the argument ends in `@VARIANT`
+  /// (`slack-at-least-once@mark-first`) or `variant` names one (`--variant`), never both.
+  public static func resolve(_ argument: String, variant: String? = nil) throws(ScenarioError) -> Scenario {
+    let (nameOrPath, written) = splitVariant(argument)
+    if written != nil, variant != nil {
+      throw ScenarioError(file: nil, message: "\(quoted(argument)) already names a variant; give --variant or NAME@VARIANT, not both")
     }
-    return try load(named: nameOrPath)
+    let scenario: Scenario
+    if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
+      scenario = try ScenarioLoader.load(contentsOf: nameOrPath)
+    } else {
+      scenario = try load(named: nameOrPath)
+    }
+    guard let name = written ?? variant else { return scenario }
+    do {
+      return try scenario.applyingVariant(named: name)
+    } catch {
+      throw ScenarioError(file: nil, message: error.message)
+    }
+  }
+
+  /// `slack-at-least-once@mark-first` as the scenario and the variant. Only a kebab-case name
+  /// after the last `@` is a variant, so a path with an `@` elsewhere (`~/a@b/x.yaml`,
+  /// `v@2.yaml`) stays a path.
+  public static func splitVariant(_ argument: String) -> (scenario: String, variant: String?) {
+    guard let at = argument.lastIndex(of: "@"), at != argument.startIndex else { return (argument, nil) }
+    let variant = String(argument[argument.index(after: at)...])
+    guard ScenarioLoader.isKebabCase(variant) else { return (argument, nil) }
+    return (String(argument[..<at]), variant)
   }
 
   private static func unknownScenario(_ name: String, among names: [String]) -> ScenarioError {

@@ -107,7 +107,8 @@ extension ScenarioLoader {
     /// Declared tables and endpoints, in file order, with where they were declared.
     var tables: [(definition: TableDefinition, location: SourceLocation)] = []
     var endpoints: [(definition: EndpointDefinition, location: SourceLocation)] = []
-    /// Every step name, for `before`/`after` and uniqueness.
+    /// Every step name, for `before`/`after` and uniqueness: those of the handler being read,
+    /// then, once the variants are read, those of every handler.
     var stepNames: [(name: String, location: SourceLocation)] = []
     /// Every `as` name with its first definition, to tell "defined later" from "never defined".
     var allResultNames: [String: SourceLocation] = [:]
@@ -132,7 +133,7 @@ extension ScenarioLoader {
 
     static let topLevelKeys = [
       "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "handler",
-      "invocations", "schedules", "eventSource", "records", "faults", "throttles", "duplicateDeliveries",
+      "variants", "invocations", "schedules", "eventSource", "records", "faults", "throttles", "duplicateDeliveries",
       "externalWrites",
     ]
 
@@ -146,10 +147,7 @@ extension ScenarioLoader {
       }
       var scenario = Scenario(name: scenarioName)
       if let node = fields["title"] { scenario.title = try node.line("title") }
-      if let node = fields["lesson"] {
-        // A folded block (`lesson: >`) ends with a line break that is not part of the sentence.
-        scenario.lesson = try node.text("lesson").trimmingCharacters(in: .whitespacesAndNewlines)
-      }
+      if let node = fields["lesson"] { scenario.lesson = try lesson(node) }
       if let node = fields["source"] { scenario.source = try node.line("source") }
       if let node = fields["seed"] { scenario.seed = try seed(node) }
       if let node = fields["origin"] { scenario.origin = try origin(node) }
@@ -169,6 +167,7 @@ extension ScenarioLoader {
       scenario.eventSource = eventSource
 
       scenario.handler = try handler(fields.required("handler"))
+      if let node = fields["variants"] { scenario.variants = try variants(node) }
 
       if let eventSource, let key = fields.keyNode("eventSource") {
         try readRecords(fields["records"], eventSourceKey: key, mapping: eventSource)
@@ -187,6 +186,12 @@ extension ScenarioLoader {
       if let node = fields["duplicateDeliveries"] { scenario.duplicateDeliveries = try duplicateDeliveries(node) }
       if let node = fields["externalWrites"] { scenario.externalWrites = try externalWrites(node) }
       return scenario
+    }
+
+    /// A scenario's or a variant's `lesson`: a sentence or two, possibly a folded block.
+    func lesson(_ node: YAMLNode) throws(ScenarioError) -> String {
+      // A folded block (`lesson: >`) ends with a line break that is not part of the sentence.
+      try node.text("lesson").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func seed(_ node: YAMLNode) throws(ScenarioError) -> UInt64 {

@@ -21,6 +21,9 @@ struct CheckCommand: StatusCommand {
   @Argument(help: "A built-in scenario name (see 'retryscope list') or a scenario file (.yaml).")
   var scenario: String
 
+  @Option(help: "Check the scenario with one of its handler variants ('variants:' in its file); NAME@VARIANT does the same.")
+  var variant: String?
+
   @Option(help: "Faults per schedule.")
   var maxFaults = 2
 
@@ -58,7 +61,7 @@ struct CheckCommand: StatusCommand {
   func outputAndStatus() throws(CLIError) -> (String, Int32) {
     try checkBounds()
     let loaded: Scenario
-    do { loaded = try BuiltinScenarios.resolve(scenario) } catch { throw CLIError(error) }
+    do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant) } catch { throw CLIError(error) }
     let report = IdempotenceChecker(
       scenario: loaded,
       options: .init(

@@ -5,7 +5,7 @@ import RetryIO
 /// `retryscope list`: the built-in scenarios, one line each.
 struct ListCommand: TextCommand {
   static let configuration = CommandConfiguration(
-    commandName: "list", abstract: "List the built-in scenarios, one line each.")
+    commandName: "list", abstract: "List the built-in scenarios, one line each, with their handler variants.")
 
   init() {}
 
@@ -17,7 +17,10 @@ struct ListCommand: TextCommand {
       var types = Set(scenario.invocations.map(\.type.rawValue))
       if !scenario.schedules.isEmpty { types.insert("Schedule") }
       if let source = scenario.eventSource { types.insert(Self.kind(of: source)) }
-      rows.append((name, types.sorted().joined(separator: "+"), scenario.title))
+      // A scenario's handler variants run with `NAME@VARIANT` or `--variant`: list them so they can be found.
+      let names = scenario.variants.map(\.name)
+      let variants = names.isEmpty ? "" : "  (variant\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")))"
+      rows.append((name, types.sorted().joined(separator: "+"), scenario.title + variants))
     }
     let nameWidth = rows.map(\.0.count).max() ?? 0
     let typeWidth = rows.map(\.1.count).max() ?? 0

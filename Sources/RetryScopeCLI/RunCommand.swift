@@ -52,6 +52,9 @@ struct RunCommand: StreamingCommand {
   @Option(help: "The seed for every random draw (delays, faults, ids); default: the scenario's own.")
   var seed: UInt64?
 
+  @Option(help: "Run the scenario with one of its handler variants ('variants:' in its file); NAME@VARIANT does the same.")
+  var variant: String?
+
   @Option(
     help: """
       text: a readable timeline; json: the trace (docs/trace-format.md); frame: the terminal UI's screen as plain text; \
@@ -139,12 +142,12 @@ struct RunCommand: StreamingCommand {
     }
     let options = importOptions.values
     if TraceLoader.isTraceOrLog(scenario) {
-      if seed != nil { throw CLIError("--seed: \(scenario) is a recorded trace, not a scenario: there is nothing to reseed") }
+      try TUISetup.checkScenarioOptions(of: scenario, seed: seed, variant: variant)
       return .recorded(try TUISetup.loadTrace([scenario], options))
     }
     if !options.isEmpty { throw CLIError("--input-format, --correlate and --lanes read logs; '\(scenario)' is a scenario") }
     do {
-      return .scenario(try BuiltinScenarios.resolve(scenario))
+      return .scenario(try BuiltinScenarios.resolve(scenario, variant: variant))
     } catch {
       throw CLIError(error)
     }

@@ -39,13 +39,17 @@ struct TUICommand: InteractiveCommand {
 
   @OptionGroup var options: TUIOptions
 
+  @Option(help: "Play the scenario with one of its handler variants ('variants:' in its file); NAME@VARIANT does the same.")
+  var variant: String?
+
   @OptionGroup var importOptions: ImportOptions
 
   init() {}
 
   func runInteractive(environment: [String: String]) -> CommandResult {
     TerminalSession.run(
-      scenario: scenario, moreLogs: moreLogs, options: options, importOptions: importOptions.values, environment: environment)
+      scenario: scenario, moreLogs: moreLogs, variant: variant, options: options, importOptions: importOptions.values,
+      environment: environment)
   }
 }
 

@@ -39,11 +39,11 @@ enum TUISetup {
   /// The state for `scenario` (nil: the start of the tour).
   static func initialState(
     scenario: String?, moreLogs: [String] = [], importOptions: LogOpenOptions = LogOpenOptions(), seed: UInt64?,
-    theme: Theme.Name, ascii: Bool, size: Size
+    variant: String? = nil, theme: Theme.Name, ascii: Bool, size: Size
   ) throws(CLIError) -> AppState {
     let name = scenario ?? BuiltinScenarios.talkTour[0]
     if TraceLoader.isTraceOrLog(name) || !moreLogs.isEmpty {
-      if seed != nil { throw CLIError("--seed: \(name) is a recorded trace, not a scenario: there is nothing to reseed") }
+      try checkScenarioOptions(of: name, seed: seed, variant: variant)
       let paths = [name] + moreLogs
       let trace = try loadTrace(paths, importOptions)
       var state = AppState(
@@ -59,11 +59,17 @@ enum TUISetup {
     }
     let loaded: Scenario
     do {
-      loaded = try BuiltinScenarios.resolve(name)
+      loaded = try BuiltinScenarios.resolve(name, variant: variant)
     } catch {
       throw misspeltCommand(name) ?? CLIError(error)
     }
     return state(named: name, loaded, seed: seed, theme: theme, ascii: ascii, size: size)
+  }
+
+  /// `--seed` and `--variant` change a scenario's run: a recorded trace has neither to change.
+  static func checkScenarioOptions(of name: String, seed: UInt64?, variant: String?) throws(CLIError) {
+    if seed != nil { throw CLIError("--seed: \(name) is a recorded trace, not a scenario: there is nothing to reseed") }
+    if variant != nil { throw CLIError("--variant: \(name) is a recorded trace, not a scenario: it has no handler to switch") }
   }
 
   /// A trace file or imported logs; an input with no execution in it is refused (nothing to play).
@@ -82,13 +88,16 @@ enum TUISetup {
     return loaded.trace
   }
 
-  /// The state at the first step of `scenario`, loaded from `name`, placed in the talk tour.
+  /// The state at the first step of `scenario`, loaded from `name`, placed in the talk tour. A
+  /// run with a handler variant is named `NAME@VARIANT` (what the replay command on exit needs),
+  /// and keeps its scenario's place in the tour.
   static func state(named name: String, _ scenario: Scenario, seed: UInt64?, theme: Theme.Name, ascii: Bool, size: Size)
     -> AppState
   {
     let tour = BuiltinScenarios.talkTour
+    let base = BuiltinScenarios.splitVariant(name).scenario
     return AppState(
-      tour: tour, tourPosition: tour.firstIndex(of: name), scenarioName: name,
+      tour: tour, tourPosition: tour.firstIndex(of: base), scenarioName: scenario.variant.map { base + "@" + $0 } ?? base,
       session: TraceSession(scenario: scenario, seed: seed), theme: theme, ascii: ascii, size: size)
   }
 

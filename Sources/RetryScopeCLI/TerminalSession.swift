@@ -5,8 +5,8 @@ import RetryTerminal
 /// Runs the terminal UI on the real terminal and gives it back in the state it found it.
 enum TerminalSession {
   static func run(
-    scenario: String?, moreLogs: [String] = [], options: TUIOptions, importOptions: LogOpenOptions = LogOpenOptions(),
-    environment: [String: String]
+    scenario: String?, moreLogs: [String] = [], variant: String? = nil, options: TUIOptions,
+    importOptions: LogOpenOptions = LogOpenOptions(), environment: [String: String]
   ) -> CommandResult {
     let theme = TUISetup.theme(explicit: options.theme, noColor: options.noColor, environment: environment)
     var state: AppState
@@ -14,7 +14,8 @@ enum TerminalSession {
     do {
       appEnvironment = try TUISetup.environment()
       state = try TUISetup.initialState(
-        scenario: scenario, moreLogs: moreLogs, importOptions: importOptions, seed: options.seed, theme: theme, ascii: options.ascii, size: Size(width: 80, height: 24))
+        scenario: scenario, moreLogs: moreLogs, importOptions: importOptions, seed: options.seed, variant: variant, theme: theme,
+        ascii: options.ascii, size: Size(width: 80, height: 24))
     } catch {
       return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
     }

@@ -15,17 +15,10 @@ struct ValidateCommand: TextCommand {
   func output() throws(CLIError) -> String {
     let scenario: Scenario
     do { scenario = try ScenarioLoader.load(contentsOf: file) } catch { throw CLIError(error) }
-    let steps = Self.countSteps(scenario.handler.steps)
+    let steps = scenario.handler.stepCount
     let invocations = scenario.invocations.count + scenario.schedules.reduce(0) { $0 + $1.count }
-    return "\(file): ok: scenario '\(scenario.name)', \(invocations) invocation\(invocations == 1 ? "" : "s"), \(steps) handler step\(steps == 1 ? "" : "s")\n"
-  }
-
-  static func countSteps(_ steps: [Step]) -> Int {
-    steps.reduce(0) { total, step in
-      if case .branch(_, let then, let otherwise) = step.action {
-        return total + 1 + countSteps(then) + countSteps(otherwise)
-      }
-      return total + 1
-    }
+    let names = scenario.variants.map(\.name)
+    let variants = names.isEmpty ? "" : ", \(names.count) handler variant\(names.count == 1 ? "" : "s") (\(names.joined(separator: ", ")))"
+    return "\(file): ok: scenario '\(scenario.name)', \(invocations) invocation\(invocations == 1 ? "" : "s"), \(steps) handler step\(steps == 1 ? "" : "s")\(variants)\n"
   }
 }

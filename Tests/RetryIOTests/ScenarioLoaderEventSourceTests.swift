@@ -597,9 +597,7 @@ import Testing
   /// The examples of "Event sources" in docs/scenario-format.md load (with a handler added), so
   /// the documentation cannot drift from the loader.
   @Test func documentedExamplesLoad() throws {
-    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("docs/scenario-format.md")
-    let text = try String(contentsOf: docs, encoding: .utf8)
+    let text = try documentation("scenario-format.md")
     let start = try #require(text.range(of: "## Event sources\n"))
     let end = try #require(text.range(of: "\n## faults\n", range: start.upperBound..<text.endIndex))
     let section = text[start.upperBound..<end.lowerBound]

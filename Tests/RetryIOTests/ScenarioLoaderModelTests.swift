@@ -358,9 +358,7 @@ import Testing
 extension ScenarioLoaderModelTests {
   /// The example at the top of docs/scenario-format.md loads, so the documentation cannot drift.
   @Test func documentedExampleLoads() throws {
-    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("docs/scenario-format.md")
-    let text = try String(contentsOf: docs, encoding: .utf8)
+    let text = try documentation("scenario-format.md")
     let start = try #require(text.range(of: "```yaml\n"))
     let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
     let scenario = try loadScenario(String(text[start.upperBound..<end.lowerBound]), file: "scenario-format.md")

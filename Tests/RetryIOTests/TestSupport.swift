@@ -1,7 +1,14 @@
+import Foundation
 import RetryCore
 import Testing
 
 @testable import RetryIO
+
+/// The text of `docs/<name>`, for the tests that keep the documentation's examples loading.
+func documentation(_ name: String) throws -> String {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  return try String(contentsOf: root.appendingPathComponent("docs/\(name)"), encoding: .utf8)
+}
 
 /// The one-line description of the error loading `yaml` gives, or nil when it loads.
 func loadError(_ yaml: String, file: String = "test.yaml") -> String? {

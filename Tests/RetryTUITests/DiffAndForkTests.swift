@@ -15,17 +15,6 @@ import Testing
       Fixtures.frame(state), named: "\(name).frame.txt", in: FrameSnapshotTests.directory, sourceLocation: sourceLocation)
   }
 
-  /// The index of `choice` in the fork menu at this state.
-  func menuIndex(_ state: AppState, _ choice: ForkChoice) throws -> Int {
-    try #require(ForkPlanner.options(state).firstIndex { $0.choice == choice })
-  }
-
-  func forked(_ state: AppState, _ choice: ForkChoice) throws -> AppState {
-    var state = Fixtures.after([.character("F")], from: state)
-    state.mode = .fork(selection: try menuIndex(state, choice))
-    return Fixtures.after([.enter], from: state)
-  }
-
   @Test func dComparesWithTheNextSeedAndClosesWithDOrEscape() throws {
     let start = try Fixtures.state("create-user")
     let open = Fixtures.after([.character("G"), .character("d")], from: start)
@@ -64,7 +53,7 @@ import Testing
       return
     }
     #expect(Fixtures.after([.escape], from: menu).mode == .normal)
-    let fork = try forked(start, .fault(.crash))
+    let fork = try Fixtures.forked(start, .fault(.crash))
     #expect(fork.forkParents.count == 1)
     #expect(fork.forkParents[0].change == "crash A#2")
     #expect(fork.session !== start.session)
@@ -86,13 +75,13 @@ import Testing
   @Test func unavailableChoicesSayWhy() throws {
     let end = Fixtures.after([.character("G")], from: try Fixtures.state("create-user"))
     var menu = Fixtures.after([.character("F")], from: end)
-    menu.mode = .fork(selection: try menuIndex(end, .fault(.error)))
+    menu.mode = .fork(selection: try Fixtures.menuIndex(end, .fault(.error)))
     let after = Fixtures.after([.enter], from: menu)
     #expect(after.message == "no execution starts after the playhead")
     #expect(after.forkParents.isEmpty)
     var variant = menu
-    variant.mode = .fork(selection: try menuIndex(end, .handlerVariant))
-    #expect(Fixtures.after([.enter], from: variant).message?.hasPrefix("scenarios have no variants") == true)
+    variant.mode = .fork(selection: try Fixtures.menuIndex(end, .handlerVariant(nil)))
+    #expect(Fixtures.after([.enter], from: variant).message?.hasPrefix("this scenario has no handler variants") == true)
   }
 
   /// The past of a fork is its parent's, event for event, for every choice at several moments.
@@ -123,7 +112,7 @@ import Testing
     var state = try Fixtures.state("async-retries-dlq")
     // After A#1's retry was decided, before A#2 ends.
     state.playhead = try GotoTarget.attempt(invocation: "A", number: 2).eventIndex(in: state.trace).get()
-    let fork = try forked(state, .maximumRetryAttempts(1))
+    let fork = try Fixtures.forked(state, .maximumRetryAttempts(1))
     #expect(fork.forkParents.last?.change == "maximumRetryAttempts 1")
     #expect(state.trace.attempts.count == 3)
     #expect(fork.trace.attempts.count == 2)
@@ -133,7 +122,7 @@ import Testing
     var state = try Fixtures.state("create-user", size: Self.small)
     state.theme = .mono
     state.playhead = 5
-    let fork = try forked(state, .fault(.crash))
+    let fork = try Fixtures.forked(state, .fault(.crash))
     try check(Fixtures.after([.character("G")], from: fork), "fork-create-user-80x24")
     try check(Fixtures.after([.character("G"), .character("d")], from: fork), "diff-fork-create-user-80x24")
     try check(Fixtures.after([.character("F")], from: state), "fork-menu-create-user-80x24")

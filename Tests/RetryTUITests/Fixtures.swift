@@ -1,6 +1,7 @@
 import RetryCore
 import RetryIO
 import RetryTUI
+import Testing
 
 @testable import RetryScopeCLI
 
@@ -19,6 +20,18 @@ enum Fixtures {
     var state = state
     for key in keys { AppReducer.reduce(&state, .key(key), environment) }
     return state
+  }
+
+  /// The index of `choice` in the fork menu at this state.
+  static func menuIndex(_ state: AppState, _ choice: ForkChoice) throws -> Int {
+    try #require(ForkPlanner.options(state).firstIndex { $0.choice == choice })
+  }
+
+  /// The state after `F`, choosing `choice` and Enter.
+  static func forked(_ state: AppState, _ choice: ForkChoice) throws -> AppState {
+    var state = after([.character("F")], from: state)
+    state.mode = .fork(selection: try menuIndex(state, choice))
+    return after([.enter], from: state)
   }
 
   static func frame(_ state: AppState) -> String {

@@ -114,7 +114,7 @@ public struct IdempotenceChecker: Sendable {
   // MARK: - The search
 
   public func check() -> CheckReport {
-    var report = CheckReport(scenario: scenario.name, options: options)
+    var report = CheckReport(scenario: scenario.runName, options: options)
     let clean = run(CheckSchedule())
     var references: [CheckSchedule.Shift?: Run] = [nil: clean]
     var seen: Set<Signature> = [Self.signature(clean)]
@@ -218,15 +218,9 @@ public struct IdempotenceChecker: Sendable {
   // MARK: - Where a schedule can grow
 
   /// Step boundaries a fault can be placed at: every step of the handler (flattened), and just
-  /// before returning.
-  var stepLimit: Int { Self.stepCount(base.handler.steps) + 1 }
-
-  static func stepCount(_ steps: [Step]) -> Int {
-    steps.reduce(0) { total, step in
-      if case .branch(_, let then, let otherwise) = step.action { return total + 1 + stepCount(then) + stepCount(otherwise) }
-      return total + 1
-    }
-  }
+  /// before returning. With a settings change to a variant, the longer of the two handlers: a
+  /// `beforeStep(k)` fault counts the steps of whichever handler the execution runs.
+  var stepLimit: Int { max(base.handler.stepCount, base.changedHandler?.stepCount ?? 0) + 1 }
 
   /// The schedules one fault or one duplicate delivery away from `parent`, in a fixed order.
   /// A change on lanes that share nothing with the lanes of the parent's changes, in the

@@ -10,6 +10,9 @@ final class ExecutionState {
   let requestId: String
   let origin: ExecutionOrigin
   let start: Milliseconds
+  /// The handler's top-level steps, picked when the execution started (`SimulationRun.handler(startingAt:)`);
+  /// a batch runs them again for each record.
+  let handler: [CompiledStep]
   var isRunning = true
   /// The handler's call stack of step lists (an `if` pushes its branch).
   var frames: SmallList<Frame>
@@ -25,14 +28,15 @@ final class ExecutionState {
   var completedStep: CompiledStep?
 
   init(invocation: InvocationState, attemptIndex: Int, attemptNumber: Int, requestId: String, origin: ExecutionOrigin,
-       start: Milliseconds, frames: SmallList<Frame>) {
+       start: Milliseconds, handler: [CompiledStep]) {
     self.invocation = invocation
     self.attemptIndex = attemptIndex
     self.attemptNumber = attemptNumber
     self.requestId = requestId
     self.origin = origin
     self.start = start
-    self.frames = frames
+    self.handler = handler
+    self.frames = SmallList(Frame(steps: handler, next: 0))
   }
 
   /// `A#2`: built once, on the first effect, rather than interpolated for each one.
@@ -87,17 +91,23 @@ final class CompiledStep {
     self.otherwise = otherwise
   }
 
-  /// Compiles a list of steps, numbering paths depth-first.
-  static func compile(_ steps: [Step], prefix: String = "", counter: inout Int) -> [CompiledStep] {
+  /// Compiles a list of steps, numbering paths depth-first. A named step found in `sharing`
+  /// takes that `pathID` (the same step of another handler); every other step a new one.
+  static func compile(_ steps: [Step], prefix: String = "", counter: inout Int, sharing: [String: Int] = [:]) -> [CompiledStep] {
     steps.enumerated().map { offset, step in
       let path = prefix + String(offset + 1)
-      counter += 1
-      let id = counter
+      let id: Int
+      if let name = step.name, let shared = sharing[name] {
+        id = shared
+      } else {
+        counter += 1
+        id = counter
+      }
       var then: [CompiledStep] = []
       var otherwise: [CompiledStep] = []
       if case .branch(_, let thenSteps, let elseSteps) = step.action {
-        then = compile(thenSteps, prefix: path + ".then.", counter: &counter)
-        otherwise = compile(elseSteps, prefix: path + ".else.", counter: &counter)
+        then = compile(thenSteps, prefix: path + ".then.", counter: &counter, sharing: sharing)
+        otherwise = compile(elseSteps, prefix: path + ".else.", counter: &counter, sharing: sharing)
       }
       return CompiledStep(step: step, path: path, pathID: id, then: then, otherwise: otherwise)
     }

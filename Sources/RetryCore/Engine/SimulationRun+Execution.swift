@@ -16,7 +16,7 @@ extension SimulationRun {
     executions.append(
       ExecutionState(
         invocation: invocation, attemptIndex: trace.attempts.count - 1, attemptNumber: number, requestId: requestId,
-        origin: origin, start: now, frames: SmallList(Frame(steps: compiledSteps, next: 0))))
+        origin: origin, start: now, handler: handler(startingAt: now)))
     let execution = executions.count - 1
     executions[execution]!.batch = batch
     record(.attemptStart, invocation: invocation.id, attempt: number)
@@ -76,7 +76,7 @@ extension SimulationRun {
       x.last = .none
       // `beforeStep(k)` faults count the steps of each record's run.
       x.executedSteps = 0
-      x.frames = SmallList(Frame(steps: compiledSteps, next: 0))
+      x.frames = SmallList(Frame(steps: x.handler, next: 0))
     }
   }
 

@@ -91,6 +91,9 @@ final class SimulationRun {
   var trace: Trace
   /// The handler, compiled once: step paths, branches and the faults aimed at each step.
   let compiledSteps: [CompiledStep]
+  /// The handler variant a settings change switches to, compiled the same way; nil without one.
+  /// `handler(startingAt:)` picks between the two.
+  let variantSteps: [CompiledStep]?
   /// Indexes into `scenario.faults` of the `beforeStep(k)` faults, by k.
   let faultsByStepNumber: [Int: [Int]]
   // Settings read on every event, copied out of the scenario once.
@@ -111,8 +114,20 @@ final class SimulationRun {
     world = WorldState(tables: scenario.tables, endpoints: scenario.endpoints)
     var counter = 0
     compiledSteps = CompiledStep.compile(scenario.handler.steps, counter: &counter)
+    var allSteps = CompiledStep.flatten(compiledSteps)
+    if let changed = scenario.changedHandler {
+      // A variant's step with the name of one of the handler's is the same step for duplicates
+      // (the same POST made again by a later execution is a duplicate whichever handler made it);
+      // its other steps are steps of their own.
+      var ids: [String: Int] = [:]
+      for step in allSteps { if let name = step.step.name { ids[name] = step.pathID } }
+      let steps = CompiledStep.compile(changed.steps, counter: &counter, sharing: ids)
+      variantSteps = steps
+      allSteps += CompiledStep.flatten(steps)
+    } else {
+      variantSteps = nil
+    }
     var byNumber: [Int: [Int]] = [:]
-    let allSteps = CompiledStep.flatten(compiledSteps)
     for (index, fault) in scenario.faults.enumerated() {
       switch fault.point {
       case .beforeStep(let number): byNumber[number, default: []].append(index)
@@ -141,7 +156,7 @@ final class SimulationRun {
     ])
     trace = Trace(
       meta: TraceMeta(
-        source: "scenario", scenario: scenario.name, title: scenario.title, lesson: scenario.lesson, seed: seed,
+        source: "scenario", scenario: scenario.runName, title: scenario.title, lesson: scenario.lesson, seed: seed,
         origin: scenario.origin, functionName: scenario.function.functionName,
         functionTimeout: scenario.function.timeout))
   }
@@ -205,6 +220,15 @@ final class SimulationRun {
 
   /// A fresh request id (a version-4 UUID from the ids stream).
   func newRequestId() -> String { idRandom.uuid() }
+
+  /// The handler an execution starting at `time` runs, for its whole life: the variant of the
+  /// settings change when it starts strictly after the change's `from`, else the scenario's. The
+  /// one place the choice is made, so an execution already running keeps its handler and the
+  /// run up to `from` is the unchanged scenario's, event for event.
+  func handler(startingAt time: Milliseconds) -> [CompiledStep] {
+    if let variantSteps, let change = scenario.settingsChange, time > change.from { return variantSteps }
+    return compiledSteps
+  }
 
   func finishTrace() {
     // Executions still running cannot exist (every one has a timeout), but be explicit if they do.

@@ -4,6 +4,17 @@ public struct Handler: Sendable {
   public var steps: [Step]
 
   public init(steps: [Step]) { self.steps = steps }
+
+  /// Every step, both branches of each `if` included: what `validate` reports, and the bound of
+  /// the step boundaries `retryscope check` places faults at.
+  public var stepCount: Int { Self.count(steps) }
+
+  private static func count(_ steps: [Step]) -> Int {
+    steps.reduce(0) { total, step in
+      if case .branch(_, let then, let otherwise) = step.action { return total + 1 + count(then) + count(otherwise) }
+      return total + 1
+    }
+  }
 }
 
 /// One statement of a handler.

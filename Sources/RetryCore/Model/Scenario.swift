@@ -24,6 +24,11 @@ public struct Scenario: Sendable {
   public var tables: [TableDefinition]
   public var endpoints: [EndpointDefinition]
   public var handler: Handler
+  /// Other handlers for the same story (`variants:` in the file), in file order.
+  public var variants: [HandlerVariant]
+  /// The variant whose handler this scenario now runs for every execution, after
+  /// `applyingVariant(named:)`; nil: the scenario's own handler.
+  public var variant: String? = nil
   public var invocations: [InvocationDefinition]
   public var schedules: [ScheduleDefinition]
   public var faults: [Fault]
@@ -44,7 +49,7 @@ public struct Scenario: Sendable {
     name: String, title: String = "", lesson: String = "", source: String? = nil, seed: UInt64 = 1,
     origin: Milliseconds = Scenario.defaultOrigin, function: FunctionConfiguration = .init(),
     client: ClientConfiguration = .preset(.boto3Standard), tables: [TableDefinition] = [],
-    endpoints: [EndpointDefinition] = [], handler: Handler = .init(steps: []),
+    endpoints: [EndpointDefinition] = [], handler: Handler = .init(steps: []), variants: [HandlerVariant] = [],
     invocations: [InvocationDefinition] = [], schedules: [ScheduleDefinition] = [], faults: [Fault] = [],
     throttles: [Throttle] = [], duplicateDeliveries: [DuplicateDelivery] = [], externalWrites: [ExternalWrite] = [],
     eventSource: EventSourceMapping? = nil, records: [SourceRecord] = []
@@ -60,6 +65,7 @@ public struct Scenario: Sendable {
     self.tables = tables
     self.endpoints = endpoints
     self.handler = handler
+    self.variants = variants
     self.invocations = invocations
     self.schedules = schedules
     self.faults = faults
@@ -134,8 +140,9 @@ public struct ScheduleDefinition: Sendable {
 }
 
 /// New values of settings from a moment on: decisions Lambda or the client make after `from`
-/// (a retry decision when an attempt ends, a client's retry when a request fails) use them;
-/// earlier ones keep the scenario's, so the run's past stays exactly as it was.
+/// (a retry decision when an attempt ends, a client's retry when a request fails) use them, and
+/// executions that start after `from` run the handler variant; earlier ones keep the scenario's,
+/// so the run's past stays exactly as it was.
 public struct SettingsChange: Sendable, Hashable {
   /// Decisions made strictly after this time use the new values.
   public var from: Milliseconds
@@ -143,10 +150,18 @@ public struct SettingsChange: Sendable, Hashable {
   public var maximumRetryAttempts: Int?
   /// The SDK client's `maxAttempts` (requests in all, the first included).
   public var clientMaxAttempts: Int?
+  /// The name of one of the scenario's variants: executions that start strictly after `from` run
+  /// its handler, executions already running finish the one they started with. A handler is
+  /// picked when an execution starts, as Lambda runs a request on the code it was invoked with. A
+  /// name the scenario does not have changes nothing (the fork menu offers only its own).
+  public var handlerVariant: String?
 
-  public init(from: Milliseconds, maximumRetryAttempts: Int? = nil, clientMaxAttempts: Int? = nil) {
+  public init(
+    from: Milliseconds, maximumRetryAttempts: Int? = nil, clientMaxAttempts: Int? = nil, handlerVariant: String? = nil
+  ) {
     self.from = from
     self.maximumRetryAttempts = maximumRetryAttempts
     self.clientMaxAttempts = clientMaxAttempts
+    self.handlerVariant = handlerVariant
   }
 }

@@ -16,8 +16,9 @@ public enum ForkChoice: Equatable, Sendable {
   case maximumRetryAttempts(Int)
   /// The SDK client's `maxAttempts` for retry decisions after the playhead.
   case clientMaxAttempts(Int)
-  /// A handler variant: scenarios have none (listed, disabled, to say so).
-  case handlerVariant
+  /// One of the scenario's handler variants for executions that start after the playhead; nil
+  /// for the disabled line of a scenario without variants (listed to say so).
+  case handlerVariant(String?)
 }
 
 /// One line of the fork menu: what it does, or why it cannot here.
@@ -30,7 +31,8 @@ public struct ForkOption: Equatable, Sendable {
 
 /// Builds forks: the scenario changed for the future of the run, simulated again from the start
 /// with the same seed. Changes aim only at what happens after the playhead (a fault in an
-/// execution that has not started, a setting read by decisions after the playhead's time), and
+/// execution that has not started, a setting read by decisions after the playhead's time, a
+/// handler variant for the executions that start after it), and
 /// the fork is kept only if its events up to the playhead equal the parent's.
 public enum ForkPlanner {
   /// The menu for this state, in order.
@@ -38,7 +40,7 @@ public enum ForkPlanner {
     guard let scenario = state.session.scenario else {
       return [
         ForkOption(
-          choice: .handlerVariant, label: "nothing to fork", unavailable: "an imported trace has no scenario to replay")
+          choice: .handlerVariant(nil), label: "nothing to fork", unavailable: "an imported trace has no scenario to replay")
       ]
     }
     var options: [ForkOption] = []
@@ -78,10 +80,16 @@ public enum ForkPlanner {
           choice: .clientMaxAttempts(value), label: "client maxAttempts \(client.maxAttempts) -> \(value)",
           unavailable: hasSync ? nil : "no RequestResponse invocation"))
     }
-    options.append(
-      ForkOption(
-        choice: .handlerVariant, label: "handler variant",
-        unavailable: "scenarios have no variants: :diff client-token compares a fixed handler"))
+    for variant in scenario.variants {
+      options.append(
+        ForkOption(
+          choice: .handlerVariant(variant.name), label: "handler variant \(variant.name)",
+          unavailable: scenario.variant == variant.name
+            ? "this run already runs \(variant.name)" : next == nil ? "no execution starts after the playhead" : nil))
+    }
+    if scenario.variants.isEmpty {
+      options.append(ForkOption(choice: .handlerVariant(nil), label: "handler variant", unavailable: Self.noVariants))
+    }
     return options
   }
 
@@ -117,19 +125,17 @@ public enum ForkPlanner {
       scenario.duplicateDeliveries.append(DuplicateDelivery(invocation: invocation.id, after: after))
       change = "\(invocation.id) delivered again"
     case .maximumRetryAttempts(let value):
-      var settings = scenario.settingsChange ?? SettingsChange(from: time)
-      settings.from = time
-      settings.maximumRetryAttempts = value
-      scenario.settingsChange = settings
+      changeSettings(&scenario, from: time) { $0.maximumRetryAttempts = value }
       change = "maximumRetryAttempts \(value)"
     case .clientMaxAttempts(let value):
-      var settings = scenario.settingsChange ?? SettingsChange(from: time)
-      settings.from = time
-      settings.clientMaxAttempts = value
-      scenario.settingsChange = settings
+      changeSettings(&scenario, from: time) { $0.clientMaxAttempts = value }
       change = "client maxAttempts \(value)"
-    case .handlerVariant:
-      return .failure(LoadFailure("scenarios have no handler variants: :diff client-token compares a fixed handler"))
+    case .handlerVariant(let name):
+      guard let name, scenario.variant(named: name) != nil else { return .failure(LoadFailure(Self.noVariants)) }
+      // Without an execution to come the variant would run nowhere: the fork would be its parent.
+      guard nextAttempt(state) != nil else { return .failure(LoadFailure("no execution starts after the playhead")) }
+      changeSettings(&scenario, from: time) { $0.handlerVariant = name }
+      change = "handler \(name)"
     }
     let session = TraceSession(scenario: scenario, seed: state.session.seed)
     if let step = firstDifference(state.trace, session.trace, through: state.playhead) {
@@ -137,6 +143,17 @@ public enum ForkPlanner {
     }
     return .success((session, change))
   }
+
+  /// The scenario's settings change (a fork of a fork keeps the earlier one's values), moved to
+  /// `time` and updated.
+  static func changeSettings(_ scenario: inout Scenario, from time: Milliseconds, _ update: (inout SettingsChange) -> Void) {
+    var settings = scenario.settingsChange ?? SettingsChange(from: time)
+    settings.from = time
+    update(&settings)
+    scenario.settingsChange = settings
+  }
+
+  static let noVariants = "this scenario has no handler variants ('variants:' in its file); :diff client-token compares a fixed handler"
 
   /// The first event index up to `playhead` at which the two traces differ, or nil.
   public static func firstDifference(_ a: Trace, _ b: Trace, through playhead: Int) -> Int? {
