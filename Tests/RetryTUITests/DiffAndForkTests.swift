@@ -132,4 +132,31 @@ import Testing
     ascii.ascii = true
     try check(ascii, "diff-create-user-seeds-80x24-ascii")
   }
+
+  /// On a stream, the fork delivers the current step's record again: the mapping's poller, at
+  /// least once. The past stays; the record's own batch comes after the playhead.
+  @Test func forkDeliversTheCurrentRecordAgainOnAStream() throws {
+    var start = try Fixtures.state("status-kinesis-ordered")
+    let trace = start.trace
+    let effect = try #require(trace.events.indices.first { trace.events[$0].kind == .effect })
+    start.playhead = effect
+    let record = try #require(trace.events[effect].effect.flatMap { trace.record(ofEffect: $0) })
+    let option = try #require(ForkPlanner.options(start).first { $0.choice == .duplicateDelivery })
+    #expect(option.label == "deliver \(record) again (duplicate delivery)")
+    #expect(option.unavailable == nil)
+    let fork = try Fixtures.forked(start, .duplicateDelivery)
+    #expect(fork.forkParents.map(\.change) == ["\(record) delivered again"])
+    let again = try #require(fork.trace.events.firstIndex { $0.kind == .duplicateDelivery })
+    #expect(again > effect && fork.trace.events[again].note == record)
+    #expect(fork.trace.attempts.last { $0.records == [record] } != nil)
+    #expect(ForkPlanner.firstDifference(trace, fork.trace, through: effect) == nil)
+
+    // A record's arrival names it too; a shard's retry decision names none, and the line says so.
+    start.playhead = 0
+    #expect(trace.events[0].kind == .recordArrived)
+    #expect(ForkPlanner.options(start).first { $0.choice == .duplicateDelivery }?.label == "deliver alice-1 again (duplicate delivery)")
+    start.playhead = try #require(trace.events.firstIndex { $0.kind == .retryScheduled })
+    let none = try #require(ForkPlanner.options(start).first { $0.choice == .duplicateDelivery })
+    #expect(none.unavailable == "the current step names no record")
+  }
 }

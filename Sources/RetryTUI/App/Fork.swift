@@ -59,11 +59,12 @@ public enum ForkPlanner {
       ForkOption(
         choice: .removePendingFaults, label: "remove the scenario's pending faults (\(pending))",
         unavailable: eventSource ? "event source batches: faults name records" : pending == 0 ? "no fault is pending" : nil))
-    let current = currentInvocation(state, scenario)
+    let current = duplicateTarget(state, scenario)
     options.append(
       ForkOption(
         choice: .duplicateDelivery, label: "deliver \(current?.id ?? "the current event") again (duplicate delivery)",
-        unavailable: current == nil ? "the current step is not an Event invocation's" : nil))
+        unavailable: current == nil
+          ? eventSource ? "the current step names no record" : "the current step is not an Event invocation's" : nil))
     let maximum = scenario.function.eventInvokeConfig.maximumRetryAttempts
     let hasEvent = scenario.invocations.contains { $0.type == .event } || !scenario.schedules.isEmpty
     for value in [0, 1, 2] where value != maximum {
@@ -114,16 +115,16 @@ public enum ForkPlanner {
       scenario.faults = pastFaults(state, scenario)
       change = "no pending faults"
     case .duplicateDelivery:
-      guard let invocation = currentInvocation(state, scenario) else {
-        return .failure(LoadFailure("the current step is not an Event invocation's"))
+      guard let target = duplicateTarget(state, scenario) else {
+        return .failure(LoadFailure(scenario.eventSource == nil
+          ? "the current step is not an Event invocation's" : "the current step names no record"))
       }
-      let firstDelivery = state.trace.events.first {
-        $0.invocation == invocation.id && ($0.kind == .attemptStart || $0.kind == .throttled)
-      }
-      // The delay counts from the first delivery: land just after the playhead.
-      let after = firstDelivery.map { $0.time <= time ? time + 1 - $0.time : 1_000 } ?? 1_000
-      scenario.duplicateDeliveries.append(DuplicateDelivery(invocation: invocation.id, after: after))
-      change = "\(invocation.id) delivered again"
+      // The delay counts from the first delivery: land just after the playhead (an event not yet
+      // delivered: a second later; a record not yet delivered: with its first delivery).
+      let after = target.firstDelivery.map { $0 <= time ? time + 1 - $0 : scenario.eventSource == nil ? 1_000 : 0 }
+        ?? (scenario.eventSource == nil ? 1_000 : 0)
+      scenario.duplicateDeliveries.append(DuplicateDelivery(invocation: target.id, after: after))
+      change = "\(target.id) delivered again"
     case .maximumRetryAttempts(let value):
       changeSettings(&scenario, from: time) { $0.maximumRetryAttempts = value }
       change = "maximumRetryAttempts \(value)"
@@ -175,6 +176,31 @@ public enum ForkPlanner {
       if let invocation = event.invocation, let attempt = event.attempt { return (invocation, attempt) }
     }
     return nil
+  }
+
+  /// What a duplicate delivery at the playhead would deliver again, and when it was first
+  /// delivered: the Event invocation of the current step, or in an event source scenario the
+  /// record the current step is about (its effect's record, its batch's first record, the record
+  /// that arrived).
+  static func duplicateTarget(_ state: AppState, _ scenario: Scenario) -> (id: String, firstDelivery: Milliseconds?)? {
+    let trace = state.trace
+    if scenario.eventSource == nil {
+      guard let invocation = currentInvocation(state, scenario) else { return nil }
+      let first = trace.events.first { $0.invocation == invocation.id && ($0.kind == .attemptStart || $0.kind == .throttled) }
+      return (invocation.id, first?.time)
+    }
+    guard trace.events.indices.contains(state.playhead) else { return nil }
+    let event = trace.events[state.playhead]
+    var record: String?
+    switch event.kind {
+    case .effect: record = event.effect.flatMap { trace.record(ofEffect: $0) }
+    case .recordArrived, .duplicateDelivery: record = event.note
+    case .attemptStart, .attemptEnd:
+      record = trace.attempts.first { $0.invocation == event.invocation && $0.number == event.attempt }?.records.first
+    default: record = nil
+    }
+    guard let record, scenario.records.contains(where: { $0.id == record }) else { return nil }
+    return (record, trace.attempts.first { $0.records.contains(record) }?.start)
   }
 
   /// The Event invocation of the step at the playhead, if it is one of the scenario's.
