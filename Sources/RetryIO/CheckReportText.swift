@@ -21,8 +21,7 @@ public enum CheckReportText {
     }
     for property in report.failures {
       let example = report.counterexamples[property]!
-      let faults = example.schedule.size
-      out += "\n\(property.title): smallest counterexample (\(count(faults, "fault")), \(count(example.trace.events.count, "step"))): \(example.schedule)\n"
+      out += "\n\(property.title): smallest counterexample (\(changes(example.schedule)), \(count(example.trace.events.count, "step"))): \(example.schedule)\n"
       let narrator = Narrator(trace: example.trace)
       let step = example.divergence
       if example.trace.events.indices.contains(step) {
@@ -35,6 +34,19 @@ public enum CheckReportText {
       if let path = saved[property] { out += "  saved: \(path) (retryscope tui \(path) opens it at step \(step + 1))\n" }
     }
     return out
+  }
+
+  /// `1 fault`, `1 duplicate delivery`, `1 fault and 1 client retry`: what a schedule changes.
+  static func changes(_ schedule: CheckSchedule) -> String {
+    var parts: [String] = []
+    if !schedule.faults.isEmpty { parts.append(count(schedule.faults.count, "fault")) }
+    if !schedule.duplicates.isEmpty {
+      parts.append(schedule.duplicates.count == 1 ? "1 duplicate delivery" : "\(schedule.duplicates.count) duplicate deliveries")
+    }
+    if !schedule.clientTimeouts.isEmpty {
+      parts.append(schedule.clientTimeouts.count == 1 ? "1 client retry" : "\(schedule.clientTimeouts.count) client retries")
+    }
+    return parts.isEmpty ? "no change" : parts.joined(separator: " and ")
   }
 
   public static func json(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {

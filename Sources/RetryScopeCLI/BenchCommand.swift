@@ -204,7 +204,7 @@ struct BenchCommand: TextCommand {
       ? "every one exhaustive" : "\(figure.bounded.joined(separator: ", ")) stopped at the 50,000-schedule bound"
     let rate = Int(Double(figure.schedules) / max(figure.seconds, 1e-9))
     let states = Int(Double(figure.distinctStates) / max(figure.seconds, 1e-9))
-    return "\ncheck        every built-in scenario (\(figure.scenarios)), up to \(figure.maxFaults) fault\(figure.maxFaults == 1 ? "" : "s") and 1 duplicate delivery: "
+    return "\ncheck        every built-in scenario (\(figure.scenarios)), up to \(figure.maxFaults) fault\(figure.maxFaults == 1 ? "" : "s") and 1 duplicate delivery or client retry: "
       + "\(figure.schedules) schedules, \(figure.distinctStates) distinct final states in \(Self.fixed(figure.seconds, 3)) s "
       + "(target: under 10 s); \(bounded)\ncheck rate   \(rate) schedules/s, \(states) distinct states/s\n"
   }

@@ -7,10 +7,11 @@ import RetryIO
 struct CheckCommand: StatusCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Explore every fault, duplicate delivery and interleaving of a scenario: is its handler idempotent?",
+    abstract: "Explore every fault, duplicate delivery, client retry and interleaving of a scenario: is its handler idempotent?",
     discussion: """
       Runs the scenario without its own faults (exactly once) as the reference, then every schedule of faults \
-      (an error, a timeout or a crash before each step of each execution), duplicate deliveries (async events) \
+      (an error, a timeout or a crash before each step of each execution), duplicate deliveries (async events, \
+      event source records), client retries (RequestResponse: the client gives up while the function runs) \
       and orders of concurrent invocations within the bounds, and compares each final world (tables, the requests \
       each endpoint took, each event's final answer) with the reference. Prints the verdict, what was explored, \
       and the smallest counterexample of each failing property. Exit 0: idempotent; 1: not; 2: bad input.
@@ -27,7 +28,7 @@ struct CheckCommand: StatusCommand {
   @Option(help: "Faults per schedule.")
   var maxFaults = 2
 
-  @Option(help: "Spontaneous duplicate deliveries per schedule (async invocations).")
+  @Option(help: "Duplicate deliveries (async events, event source records) and client retries (RequestResponse) per schedule.")
   var maxDuplicates = 1
 
   @Option(help: "Instead of the exhaustive search, this many random schedules within the bounds.")

@@ -164,4 +164,33 @@ import Testing
     #expect(bob.map(\.outcome) == [.crash, .success])
     #expect(retried.waits.map(\.reason) == [.shardBlocked])
   }
+
+  // MARK: Client retries for RequestResponse
+
+  /// The exactly-once caller waits; the search makes its client give up while the function runs
+  /// (sync-timeout-retry's own story), and the retry's second charge is a duplicate.
+  @Test func aClientThatGivesUpAndRetriesDuplicatesTheCharge() throws {
+    let scenario = try BuiltinScenarios.load(named: "sync-timeout-retry")
+    #expect(scenario.client.readTimeout == 60_000)
+    let report = Self.check(scenario)
+    #expect(report.failures.contains(.duplicateEffects), "\(report.verdict)")
+    let example = try #require(report.counterexamples[.duplicateEffects])
+    #expect(example.schedule.faults.isEmpty && example.schedule.duplicates.isEmpty)
+    #expect(example.schedule.clientTimeouts.map(\.invocation) == ["A"])
+    #expect(example.schedule.description.hasPrefix("A's client times out after "))
+    #expect(example.reference.attempts.count == 1)
+    #expect(example.trace.attempts.count > 1)
+    #expect(example.trace.events.contains { $0.kind == .clientTimeout })
+    #expect(CheckReportText.changes(example.schedule) == "1 client retry")
+  }
+
+  /// API Gateway gives up after its integration timeout but never retries: no second execution,
+  /// no duplicate, however early it gives up.
+  @Test func aCallerThatNeverRetriesOnlyStopsWaiting() throws {
+    var scenario = try BuiltinScenarios.load(named: "sync-timeout-retry")
+    scenario.client = .preset(.apiGateway)
+    let report = Self.check(scenario)
+    #expect(!report.failures.contains(.duplicateEffects), "\(report.verdict)")
+    #expect(report.schedulesRun > 1)
+  }
 }

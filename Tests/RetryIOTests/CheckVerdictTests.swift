@@ -46,7 +46,7 @@ import Testing
     ("create-user", CheckProperty.duplicateEffects), ("newsletter-post", .duplicateEffects),
     ("status-server-time", .duplicateEffects), ("slack-at-least-once", .duplicateEffects),
     ("slack-at-most-once", .lostEffects), ("async-retries-dlq", .duplicateEffects), ("sqs-redrive", .duplicateEffects),
-    ("sqs-redrive-partial", .duplicateEffects),
+    ("sqs-redrive-partial", .duplicateEffects), ("sync-timeout-retry", .duplicateEffects),
   ])
   func notIdempotent(_ name: String, _ property: CheckProperty) throws {
     let report = try Self.check(name)

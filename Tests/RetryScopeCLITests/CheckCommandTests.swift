@@ -11,7 +11,7 @@ import Testing
   @Test func anIdempotentHandlerExitsZero() {
     let result = RetryScope.execute(["check", "echo"])
     #expect(result.exitCode == 0)
-    #expect(result.stdout.hasPrefix("check echo: idempotent\nexplored: exhaustive, up to 2 faults and 1 duplicate delivery: "))
+    #expect(result.stdout.hasPrefix("check echo: idempotent\nexplored: exhaustive, up to 2 faults and 1 duplicate delivery or client retry: "))
     #expect(result.stdout.contains("lost events: none"))
   }
 
@@ -53,7 +53,7 @@ import Testing
 
   @Test func samplesAreSaidToBeSamples() {
     let result = RetryScope.execute(["check", "create-user", "--samples", "20", "--sample-seed", "3"])
-    #expect(result.stdout.contains("explored: sampled 20 random schedules (seed 3), up to 2 faults and 1 duplicate delivery"))
+    #expect(result.stdout.contains("explored: sampled 20 random schedules (seed 3), up to 2 faults and 1 duplicate delivery or client retry"))
   }
 
   @Test(arguments: [

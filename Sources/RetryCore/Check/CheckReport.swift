@@ -74,7 +74,7 @@ public struct CheckReport: Sendable {
 
   /// What was searched, in words: exhaustive within the bounds, stopped at the bound, sampled.
   public var mode: String {
-    let bounds = "up to \(options.maxFaults) fault\(options.maxFaults == 1 ? "" : "s") and \(options.maxDuplicates) duplicate deliver\(options.maxDuplicates == 1 ? "y" : "ies")"
+    let bounds = "up to \(options.maxFaults) fault\(options.maxFaults == 1 ? "" : "s") and \(options.maxDuplicates) duplicate deliver\(options.maxDuplicates == 1 ? "y or client retry" : "ies or client retries")"
     if let sampled { return "sampled \(sampled) random schedules (seed \(options.sampleSeed)), \(bounds)" }
     if stoppedAtBound { return "bounded: stopped after \(options.maxSchedules) schedules, \(bounds) (not exhaustive; try --samples)" }
     return "exhaustive, \(bounds)"

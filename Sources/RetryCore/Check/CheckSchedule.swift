@@ -36,6 +36,18 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
     }
   }
 
+  /// The client of RequestResponse invocation `invocation` gives up on each request `after` ms
+  /// after sending it and retries as its SDK does: a new Invoke beside the execution still
+  /// running ("client retries for RequestResponse").
+  public struct PlannedClientTimeout: Hashable, Sendable, Comparable {
+    public var invocation: String
+    public var after: Milliseconds
+
+    public static func < (lhs: PlannedClientTimeout, rhs: PlannedClientTimeout) -> Bool {
+      (lhs.invocation, lhs.after) < (rhs.invocation, rhs.after)
+    }
+  }
+
   /// `invocation` is invoked at `at` instead of its own time.
   public struct Shift: Hashable, Sendable {
     public var invocation: String
@@ -44,28 +56,40 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
 
   public var faults: [PlannedFault] = []
   public var duplicates: [PlannedDuplicate] = []
+  public var clientTimeouts: [PlannedClientTimeout] = []
   public var shift: Shift?
 
-  public init(faults: [PlannedFault] = [], duplicates: [PlannedDuplicate] = [], shift: Shift? = nil) {
+  public init(
+    faults: [PlannedFault] = [], duplicates: [PlannedDuplicate] = [], clientTimeouts: [PlannedClientTimeout] = [],
+    shift: Shift? = nil
+  ) {
     self.faults = faults.sorted()
     self.duplicates = duplicates.sorted()
+    self.clientTimeouts = clientTimeouts.sorted()
     self.shift = shift
   }
 
-  /// How far from exactly-once it is: faults and duplicate deliveries (a shift is an order the
-  /// scenario allows, not a fault).
-  public var size: Int { faults.count + duplicates.count }
+  /// How far from exactly-once it is: faults, duplicate deliveries and client retries (a shift
+  /// is an order the scenario allows, not a fault).
+  public var size: Int { faults.count + duplicates.count + clientTimeouts.count }
+
+  /// Duplicate deliveries and client retries: the changes that run an event once more.
+  public var repeatCount: Int { duplicates.count + clientTimeouts.count }
 
   public static func < (lhs: CheckSchedule, rhs: CheckSchedule) -> Bool {
     lhs.size != rhs.size ? lhs.size < rhs.size : lhs.description < rhs.description
   }
 
   public func adding(_ fault: PlannedFault) -> CheckSchedule {
-    CheckSchedule(faults: faults + [fault], duplicates: duplicates, shift: shift)
+    CheckSchedule(faults: faults + [fault], duplicates: duplicates, clientTimeouts: clientTimeouts, shift: shift)
   }
 
   public func adding(_ duplicate: PlannedDuplicate) -> CheckSchedule {
-    CheckSchedule(faults: faults, duplicates: duplicates + [duplicate], shift: shift)
+    CheckSchedule(faults: faults, duplicates: duplicates + [duplicate], clientTimeouts: clientTimeouts, shift: shift)
+  }
+
+  public func adding(_ timeout: PlannedClientTimeout) -> CheckSchedule {
+    CheckSchedule(faults: faults, duplicates: duplicates, clientTimeouts: clientTimeouts + [timeout], shift: shift)
   }
 
   /// `A#1 crash before step 2; A delivered again after 1.000s; B invoked at 0.350s`.
@@ -76,6 +100,9 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
     }
     for duplicate in duplicates {
       parts.append("\(duplicate.invocation) delivered again after \(DurationText.offset(duplicate.after))")
+    }
+    for timeout in clientTimeouts {
+      parts.append("\(timeout.invocation)'s client times out after \(DurationText.offset(timeout.after)) and retries")
     }
     if let shift { parts.append("\(shift.invocation) invoked at \(DurationText.offset(shift.at))") }
     return parts.isEmpty ? "no faults (exactly once)" : parts.joined(separator: "; ")
@@ -94,6 +121,12 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
       return Fault(invocation: fault.unit, attempt: fault.attempt, point: .beforeStep(fault.step), kind: kind)
     }
     scenario.duplicateDeliveries = duplicates.map { DuplicateDelivery(invocation: $0.invocation, after: $0.after) }
+    for timeout in clientTimeouts {
+      guard let index = scenario.invocations.firstIndex(where: { $0.id == timeout.invocation }) else { continue }
+      var client = scenario.invocations[index].client ?? scenario.client
+      client.readTimeout = timeout.after
+      scenario.invocations[index].client = client
+    }
     if let shift, let index = scenario.invocations.firstIndex(where: { $0.id == shift.invocation }) {
       scenario.invocations[index].at = shift.at
     }

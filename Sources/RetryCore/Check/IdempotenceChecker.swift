@@ -13,7 +13,8 @@ public struct IdempotenceChecker: Sendable {
   public struct Options: Sendable {
     /// Faults per schedule (error, timeout or crash before a step of an execution).
     public var maxFaults: Int
-    /// Spontaneous duplicate deliveries per schedule (async events, event source records).
+    /// Spontaneous duplicate deliveries (async events, event source records) and client retries
+    /// (RequestResponse) per schedule.
     public var maxDuplicates: Int
     /// Instead of the exhaustive search: this many random schedules within the bounds.
     public var samples: Int?
@@ -57,6 +58,10 @@ public struct IdempotenceChecker: Sendable {
     base.faults = []
     base.throttles = []
     base.duplicateDeliveries = []
+    // The exactly-once caller waits for its answer: a client that gives up while the function
+    // runs is one of the changes the search makes (`PlannedClientTimeout`), not the reference.
+    base.client.readTimeout = nil
+    for index in base.invocations.indices { base.invocations[index].client?.readTimeout = nil }
     for index in base.tables.indices { base.tables[index].writeFailures = ServiceFailures() }
     for index in base.endpoints.indices { base.endpoints[index].failures = ServiceFailures() }
     return base
@@ -229,7 +234,7 @@ public struct IdempotenceChecker: Sendable {
   func children(of parent: Run, singles: [CheckSchedule: CheckFootprint], skipped: inout Int) -> [CheckSchedule] {
     var children: [CheckSchedule] = []
     let schedule = parent.schedule
-    let units = schedule.faults.map(\.unit) + schedule.duplicates.map(\.invocation)
+    let units = schedule.faults.map(\.unit) + schedule.duplicates.map(\.invocation) + schedule.clientTimeouts.map(\.invocation)
     func apart(_ unit: String, alone: CheckSchedule) -> Bool {
       guard options.skipIndependentCombinations, !units.isEmpty, let single = singles[alone] else { return false }
       return parent.footprint.isApart(unit, from: units) && single.isApart(unit, from: units)
@@ -255,7 +260,14 @@ public struct IdempotenceChecker: Sendable {
     // Duplicates first, then faults: a duplicate's moment is chosen on a run without faults,
     // and faults then go on every execution of the run with the duplicate (its own included).
     // Both orders would reach each pair twice.
-    if schedule.duplicates.count < options.maxDuplicates && schedule.faults.isEmpty {
+    if schedule.repeatCount < options.maxDuplicates && schedule.faults.isEmpty {
+      for timeout in clientTimeoutCandidates(parent.trace) where !schedule.clientTimeouts.contains(where: { $0.invocation == timeout.invocation }) {
+        if apart(timeout.invocation, alone: CheckSchedule(clientTimeouts: [timeout], shift: schedule.shift)) {
+          skipped += 1
+          continue
+        }
+        children.append(schedule.adding(timeout))
+      }
       let candidates = base.eventSource == nil ? duplicateCandidates(parent.trace) : recordDuplicateCandidates(parent.trace)
       for duplicate in candidates where !schedule.duplicates.contains(duplicate) {
         if apart(duplicate.invocation, alone: CheckSchedule(duplicates: [duplicate], shift: schedule.shift)) {
@@ -299,6 +311,26 @@ public struct IdempotenceChecker: Sendable {
       var unique: [Milliseconds] = []
       for offset in offsets where !unique.contains(offset) { unique.append(offset) }
       candidates += unique.prefix(8).map { .init(invocation: invocation.id, after: $0) }
+    }
+    return candidates
+  }
+
+  /// Client retries of each RequestResponse invocation: its client gives up just after its
+  /// first execution starts, just after each of that execution's effects, and just before it
+  /// answers, and retries as its SDK does (a client that never retries only stops waiting).
+  func clientTimeoutCandidates(_ trace: Trace) -> [CheckSchedule.PlannedClientTimeout] {
+    var candidates: [CheckSchedule.PlannedClientTimeout] = []
+    for invocation in trace.invocations where invocation.type == .requestResponse && invocation.eventSource == nil {
+      guard let first = trace.attempts.first(where: { $0.invocation == invocation.id && $0.outcome != .throttled }) else { continue }
+      var moments = [first.start + 1]
+      moments += trace.effects.filter { $0.invocation == invocation.id && $0.attempt == first.number }.map { $0.time + 1 }
+      moments.append(first.end - 1)
+      var unique: [Milliseconds] = []
+      for moment in moments {
+        let after = moment - first.start
+        if after > 0 && !unique.contains(after) { unique.append(after) }
+      }
+      candidates += unique.prefix(6).map { .init(invocation: invocation.id, after: $0) }
     }
     return candidates
   }
