@@ -74,6 +74,8 @@ public struct IdempotenceChecker: Sendable {
     var state: CheckState
     var lostEvents: [String]
     var footprint: CheckFootprint
+    /// `unit#number` → the highest `beforeStep(k)` point the execution reached.
+    var faultPoints: [String: Int]
   }
 
   /// What makes two runs the same for the search: the state and how every execution ended.
@@ -91,11 +93,12 @@ public struct IdempotenceChecker: Sendable {
   }
 
   func run(_ schedule: CheckSchedule) -> Run {
-    let trace = Simulator(scenario: schedule.apply(to: base), seed: scenario.seed).run()
+    let (trace, faultPoints) = Simulator(scenario: schedule.apply(to: base), seed: scenario.seed).runNotingFaultPoints()
     // A batch's answer depends on which records it held: event sources are judged on the world.
     let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
     return Run(
-      schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), footprint: CheckFootprint(trace: trace))
+      schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), footprint: CheckFootprint(trace: trace),
+      faultPoints: faultPoints)
   }
 
   /// Invocations that never succeeded: their event went to a DLQ, a destination, nowhere, or
@@ -129,7 +132,7 @@ public struct IdempotenceChecker: Sendable {
     // The orders the scenario allows: each shift's clean run is a reference of its own.
     var roots: [Run] = [clean]
     if options.interleavings {
-      for shift in shifts(clean.trace) {
+      for shift in shifts(clean.trace, footprint: clean.footprint) {
         let shifted = run(CheckSchedule(shift: shift))
         report.schedulesRun += 1
         references[shift] = shifted
@@ -243,7 +246,11 @@ public struct IdempotenceChecker: Sendable {
       let taken = Set(schedule.faults.map { "\($0.unit)#\($0.attempt)" })
       let last = schedule.faults.max { $0.comesBefore($1) }
       for (unit, attempt) in executions(parent.trace) where !taken.contains("\(unit)#\(attempt)") {
-        for step in 1...stepLimit {
+        // Only where the execution got to: a fault before a later step never strikes, and its
+        // run would repeat the parent's.
+        let reached = min(stepLimit, parent.faultPoints["\(unit)#\(attempt)"] ?? 0)
+        guard reached >= 1 else { continue }
+        for step in 1...reached {
           for kind in CheckSchedule.FaultKind.allCases {
             let fault = CheckSchedule.PlannedFault(unit: unit, attempt: attempt, step: step, kind: kind)
             // Each set of faults once, in one order (`comesBefore`), not once per order.
@@ -360,13 +367,15 @@ public struct IdempotenceChecker: Sendable {
     return candidates
   }
 
-  /// Other orders of concurrent invocations' steps: an invocation whose execution overlaps
+  /// Other orders of concurrent invocations' steps. An invocation whose execution overlaps
   /// another's in the exactly-once run is invoked again just before and just after each moment
-  /// the other starts, touches the world or ends. Invocations that do not overlap keep their
-  /// order: it is the scenario's, not a race. (Counting invocations a function timeout apart as
-  /// concurrent too was tried: the four-invocation status scenarios then stopped at the bound
-  /// even with one fault.)
-  func shifts(_ trace: Trace) -> [CheckSchedule.Shift] {
+  /// the other starts, touches the world or ends. Two Event invocations that touch the same items
+  /// and were invoked closer together than the async queue's delivery delay varies (its range's
+  /// width) may also be delivered the other way round: the later one is invoked just before the
+  /// earlier one starts. Other invocations keep their order: it is the scenario's, not a race.
+  /// (Counting invocations a function timeout apart as concurrent too was tried: the
+  /// four-invocation status scenarios then stopped at the bound even with one fault.)
+  func shifts(_ trace: Trace, footprint: CheckFootprint) -> [CheckSchedule.Shift] {
     guard base.eventSource == nil, base.invocations.count >= 2 else { return [] }
     var shifts: [CheckSchedule.Shift] = []
     let invocations = Array(base.invocations.prefix(4))
@@ -381,7 +390,18 @@ public struct IdempotenceChecker: Sendable {
       }
       let lead = start - moved.at
       for other in invocations where other.id != moved.id {
-        guard let otherSpan = span(other.id), movedSpan.overlaps(otherSpan) else { continue }
+        guard let otherSpan = span(other.id) else { continue }
+        if !movedSpan.overlaps(otherSpan) {
+          // Delivered the other way round: the queue's delivery delay could swap them.
+          let window = base.function.asyncQueue.deliveryDelay.upperBound - base.function.asyncQueue.deliveryDelay.lowerBound
+          guard moved.type == .event, other.type == .event, moved.at >= other.at, moved.at - other.at <= window,
+            footprint.group(ofUnit: moved.id) == footprint.group(ofUnit: other.id),
+            let otherStart = trace.attempts.first(where: { $0.invocation == other.id })?.start
+          else { continue }
+          let shift = CheckSchedule.Shift(invocation: moved.id, at: max(0, otherStart - 1 - lead))
+          if shift.at != moved.at && !shifts.contains(shift) { shifts.append(shift) }
+          continue
+        }
         var moments: [Milliseconds] = []
         for attempt in trace.attempts where attempt.invocation == other.id && attempt.outcome != .throttled {
           moments += [attempt.start, attempt.end]

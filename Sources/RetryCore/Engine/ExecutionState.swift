@@ -20,6 +20,9 @@ final class ExecutionState {
   var last: StepResult = .none
   /// Steps started so far (what `Fault.Point.beforeStep` counts).
   var executedSteps = 0
+  /// The highest `beforeStep(k)` point this execution (in a batch: this record's run) reached,
+  /// for `SimulationRun.faultPoints`.
+  var reachedPoint = 0
   /// The call in flight to a table or endpoint, and its result once the service answered.
   var pending: PendingCall?
   /// An event source batch: the handler runs once per record.

@@ -71,11 +71,13 @@ extension SimulationRun {
         x.frames.removeLast()
       }
       guard var batch = x.batch, batch.position + 1 < batch.records.count else { return nil }
+      noteFaultPoints(x)
       batch.position += 1
       x.batch = batch
       x.last = .none
       // `beforeStep(k)` faults count the steps of each record's run.
       x.executedSteps = 0
+      x.reachedPoint = 0
       x.frames = SmallList(Frame(steps: x.handler, next: 0))
     }
   }
@@ -255,6 +257,7 @@ extension SimulationRun {
     guard x.isRunning else { return }
     x.isRunning = false
     running -= 1
+    noteFaultPoints(x)
     let index = x.attemptIndex
     let attempt = AttemptEnd(
       outcome: outcome, start: trace.attempts[index].start, end: now, response: outcome == .success ? response : nil,
@@ -290,8 +293,18 @@ extension SimulationRun {
            message: "RequestId: \(x.requestId) Error: Task timed out after \(text) seconds")
   }
 
+  /// Keeps how far the execution (in a batch, the current record's run) got, when asked to
+  /// (`faultPoints`): `unit#number` as faults name them.
+  func noteFaultPoints(_ x: ExecutionState) {
+    guard faultPoints != nil else { return }
+    let subject = x.batch.map { eventSource!.records[$0.currentRecord].id } ?? x.invocation.id
+    let number = x.batch.map { eventSource!.records[$0.currentRecord].deliveries } ?? x.attemptNumber
+    faultPoints!["\(subject)#\(number)", default: 0] = max(faultPoints!["\(subject)#\(number)"] ?? 0, x.reachedPoint)
+  }
+
   /// Applies a `beforeStep(k)` fault for the step about to start, if any.
   func applyStepNumberFault(_ e: Int, _ x: ExecutionState) -> Bool {
+    if x.reachedPoint <= x.executedSteps { x.reachedPoint = x.executedSteps + 1 }
     // Checked before every step: skip hashing the step number when no such fault exists.
     guard !faultsByStepNumber.isEmpty, let candidates = faultsByStepNumber[x.executedSteps + 1] else { return false }
     return applyFault(e, x, candidates: candidates)

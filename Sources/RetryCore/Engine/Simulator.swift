@@ -17,6 +17,16 @@ public struct Simulator: Sendable {
     let run = SimulationRun(scenario: scenario, seed: seed)
     return run.execute()
   }
+
+  /// The trace, and how far each execution got: `unit#number` (an invocation and attempt, or a
+  /// record and delivery) → the highest `beforeStep(k)` point it reached. A fault before a later
+  /// step could not have struck; `retryscope check` does not try it.
+  public func runNotingFaultPoints() -> (trace: Trace, faultPoints: [String: Int]) {
+    let run = SimulationRun(scenario: scenario, seed: seed)
+    run.faultPoints = [:]
+    let trace = run.execute()
+    return (trace, run.faultPoints ?? [:])
+  }
 }
 
 /// Something the event loop will do at a given time.
@@ -96,6 +106,8 @@ final class SimulationRun {
   let variantSteps: [CompiledStep]?
   /// Indexes into `scenario.faults` of the `beforeStep(k)` faults, by k.
   let faultsByStepNumber: [Int: [Int]]
+  /// How far each execution got (`Simulator.runNotingFaultPoints`); nil when nobody asked.
+  var faultPoints: [String: Int]?
   // Settings read on every event, copied out of the scenario once.
   let asyncModel: AsyncQueueModel
   let invokeConfig: EventInvokeConfig
