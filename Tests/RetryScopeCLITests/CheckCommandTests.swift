@@ -40,6 +40,9 @@ import Testing
     let state = try TUISetup.initialState(scenario: path, seed: nil, theme: .mono, ascii: false, size: Size(width: 80, height: 24))
     #expect(state.playhead == focus)
     #expect(focus > 0)
+    // The command printed on quitting opens the file again: a recorded trace has no seed to give.
+    #expect(state.reproduceCommand == "retryscope tui \(path)")
+    #expect(RetryScope.execute(["run", path, "--format", "text"]).exitCode == 0)
   }
 
   @Test func jsonSaysWhatWasExploredAndFound() {

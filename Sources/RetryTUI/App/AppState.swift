@@ -132,7 +132,9 @@ public struct AppState: Equatable {
   /// The command that reproduces this run: printed on exit, so a run seen on screen can be
   /// shared in a bug report or replayed after the talk.
   public var reproduceCommand: String {
-    let seed = session.seed.map { " --seed \($0)" } ?? ""
+    // A recorded trace (a file, logs) has a seed in its meta but nothing to reseed: `--seed` is
+    // refused for it.
+    let seed = session.scenario == nil ? "" : session.seed.map { " --seed \($0)" } ?? ""
     let extra = reproduceOptions.isEmpty ? "" : " " + reproduceOptions.joined(separator: " ")
     return "retryscope tui \(scenarioName)\(seed)\(extra)"
   }
