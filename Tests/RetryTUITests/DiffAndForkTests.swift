@@ -159,4 +159,23 @@ import Testing
     let none = try #require(ForkPlanner.options(start).first { $0.choice == .duplicateDelivery })
     #expect(none.unavailable == "the current step names no record")
   }
+
+  /// The diff view's comparison is kept between frames, and computed again when a playhead
+  /// moves or the other run changes.
+  @Test func theComparisonIsKeptUntilAPlayheadOrTheOtherRunChanges() throws {
+    let scenario = try BuiltinScenarios.load(named: "create-user")
+    let a = TraceSession(scenario: scenario, seed: 1)
+    let b = TraceSession(scenario: scenario, seed: 2), c = TraceSession(scenario: scenario, seed: 7)
+    func text(_ diff: TraceDiff) -> String { "\(diff.targets.flatMap(\.rows))|\(String(describing: diff.divergence))" }
+    func fresh(_ other: TraceSession, _ asOf: Int, _ otherAsOf: Int) -> String {
+      text(TraceDiff(a.trace, label: "a", other.trace, label: "b", asOfA: asOf, asOfB: otherAsOf))
+    }
+    let early = a.diff(label: "a", with: b, label: "b", asOf: 2, otherAsOf: 2)
+    #expect(text(early) == fresh(b, 2, 2))
+    let end = a.lastEvent
+    #expect(text(a.diff(label: "a", with: b, label: "b", asOf: end, otherAsOf: b.lastEvent)) == fresh(b, end, b.lastEvent))
+    #expect(fresh(b, 2, 2) != fresh(b, end, b.lastEvent))
+    #expect(text(a.diff(label: "a", with: c, label: "b", asOf: end, otherAsOf: c.lastEvent)) == fresh(c, end, c.lastEvent))
+    #expect(fresh(b, end, b.lastEvent) != fresh(c, end, c.lastEvent))
+  }
 }

@@ -13,6 +13,24 @@ public final class TraceSession {
   public let model: TimelineModel
   public let ledger: StateLedger
   private var axes: [AxisKey: TimeAxis] = [:]
+  /// The last comparison with another run (`d`): a frame asks for it several times, and a step
+  /// only changes it when a playhead moves; a million-effect trace would pay for every frame.
+  private var lastDiff: DiffMemo?
+
+  struct DiffKey: Equatable {
+    var label: String
+    var otherLabel: String
+    var asOf: Int
+    var otherAsOf: Int
+  }
+
+  /// Weak: the memo must not keep a closed comparison's run alive, nor mistake a new run at
+  /// the same address for it.
+  struct DiffMemo {
+    weak var other: TraceSession?
+    var key: DiffKey
+    var diff: TraceDiff
+  }
 
   struct AxisKey: Hashable {
     var mode: TimeAxis.Mode
@@ -34,6 +52,16 @@ public final class TraceSession {
   }
 
   public var seed: UInt64? { trace.meta.seed }
+
+  /// This run's effect ledger against `other`'s, each as of its playhead (`TraceDiff`), kept
+  /// until a playhead or the other run changes.
+  public func diff(label: String, with other: TraceSession, label otherLabel: String, asOf: Int, otherAsOf: Int) -> TraceDiff {
+    let key = DiffKey(label: label, otherLabel: otherLabel, asOf: asOf, otherAsOf: otherAsOf)
+    if let lastDiff, lastDiff.other === other, lastDiff.key == key { return lastDiff.diff }
+    let diff = TraceDiff(trace, label: label, other.trace, label: otherLabel, asOfA: asOf, asOfB: otherAsOf)
+    lastDiff = DiffMemo(other: other, key: key, diff: diff)
+    return diff
+  }
   public var eventCount: Int { trace.events.count }
   public var lastEvent: Int { max(0, trace.events.count - 1) }
 

@@ -30,9 +30,9 @@ enum DiffView {
   }
 
   static func diff(_ state: AppState, _ comparison: AppState.Comparison) -> TraceDiff {
-    TraceDiff(
-      state.trace, label: state.runLabel, comparison.session.trace, label: comparison.label, asOfA: state.playhead,
-      asOfB: otherPlayhead(state, comparison.session))
+    state.session.diff(
+      label: state.runLabel, with: comparison.session, label: comparison.label, asOf: state.playhead,
+      otherAsOf: otherPlayhead(state, comparison.session))
   }
 
   static func lines(_ diff: TraceDiff) -> [Line] {
