@@ -22,7 +22,7 @@ import Testing
   /// The scenario with the variant for executions that start after `from`.
   static func switched(_ scenario: Scenario = scenario(), from: Milliseconds, to name: String = "notify-first") -> Scenario {
     var scenario = scenario
-    scenario.settingsChange = SettingsChange(from: from, handlerVariant: name)
+    scenario.settingsChanges = [SettingsChange(from: from, handlerVariant: name)]
     return scenario
   }
 
@@ -151,7 +151,7 @@ import Testing
     ]
     let plain = Simulator(scenario: scenario).run()
     #expect(plain.attempts.map(\.records) == [["r1"], ["r2", "r3"]])
-    scenario.settingsChange = SettingsChange(from: plain.attempts[0].end, handlerVariant: "log-only")
+    scenario.settingsChanges = [SettingsChange(from: plain.attempts[0].end, handlerVariant: "log-only")]
     let switched = Simulator(scenario: scenario).run()
     #expect(switched.attempts.map(\.records) == [["r1"], ["r2", "r3"]])
     #expect(switched.effects.map(\.target) == ["orders", "logs", "logs"])
@@ -163,7 +163,7 @@ import Testing
     #expect(IdempotenceChecker(scenario: scenario).stepLimit == 3)
     let long = Handler(steps: (1...4).map { Step(name: "work-\($0)", action: .compute) })
     scenario.variants.append(HandlerVariant(name: "long", handler: long))
-    scenario.settingsChange = SettingsChange(from: 0, handlerVariant: "long")
+    scenario.settingsChanges = [SettingsChange(from: 0, handlerVariant: "long")]
     #expect(IdempotenceChecker(scenario: scenario).stepLimit == 5)
     #expect(long.stepCount == 4)
   }

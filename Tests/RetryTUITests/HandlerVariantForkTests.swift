@@ -39,7 +39,8 @@ import Testing
     #expect(Fixtures.frame(fork).hasPrefix(" ❚❚ pause  fork of slack-at-least-once (handler mark-first)"))
     #expect(fork.playhead == start.playhead)
     #expect(ForkPlanner.firstDifference(start.trace, fork.trace, through: start.playhead) == nil)
-    let settings = try #require(fork.session.scenario?.settingsChange)
+    let settings = try #require(fork.session.scenario?.settingsChanges.last)
+    #expect(fork.session.scenario?.settingsChanges.count == 1)
     #expect(settings.handlerVariant == "mark-first")
     #expect(settings.from == start.trace.events[start.playhead].time)
     // A#1 posted and crashed with the scenario's handler; A#2 marks first, finds no row and posts
@@ -143,5 +144,53 @@ extension Result<(TraceSession, change: String), LoadFailure> {
   var failureMessage: String? {
     if case .failure(let failure) = self { return failure.message }
     return nil
+  }
+}
+
+/// Forks of forks: each keeps the changes made before it, at their own moments, so a second
+/// fork no longer moves the first one's moment (and is no longer refused for changing the past).
+@Suite struct NestedForkTests {
+  @Test func aForkOfAForkKeepsTheFirstChangeAtItsMoment() throws {
+    var scenario = try BuiltinScenarios.load(named: "slack-at-least-once")
+    scenario.invocations.append(
+      InvocationDefinition(id: "B", type: .event, at: 300_000, payload: ["id": "msg-2", "text": "Rollback"]))
+    var start = TUISetup.state(named: "slack-at-least-once", scenario, seed: nil, theme: .dark, ascii: false, size: Size(width: 80, height: 24))
+    start.playhead = try #require(start.trace.events.firstIndex { $0.kind == .attemptEnd && $0.invocation == "A" && $0.attempt == 1 })
+    let first = try Fixtures.forked(start, .handlerVariant("mark-first"))
+    #expect(first.forkParents.map(\.change) == ["handler mark-first"])
+
+    // In the fork, after A#2 and before B: the variant is what runs now, and the menu offers the
+    // scenario's own handler back.
+    var child = first
+    child.playhead = try #require(child.trace.events.firstIndex { $0.kind == .attemptEnd && $0.invocation == "A" && $0.attempt == 2 })
+    let options = ForkPlanner.options(child)
+    #expect(options.first { $0.choice == .handlerVariant("mark-first") }?.unavailable == "this run already runs mark-first")
+    let back = try #require(options.first { $0.choice == .handlerVariant("") })
+    #expect(back.label == "handler: slack-at-least-once's own again (instead of mark-first)")
+    #expect(back.unavailable == nil)
+
+    let second = try Fixtures.forked(child, .handlerVariant(""))
+    #expect(second.forkParents.map(\.change) == ["handler mark-first", "handler slack-at-least-once's own"])
+    #expect(second.session.scenario?.settingsChanges.map(\.handlerVariant) == ["mark-first", ""])
+    #expect(ForkPlanner.firstDifference(child.trace, second.trace, through: child.playhead) == nil)
+    // A#2 kept the first fork's handler (mark first); B, later, runs the scenario's own (read first).
+    let a2 = second.trace.effects.filter { $0.invocation == "A" && $0.attempt == 2 }.map(\.kind)
+    #expect(a2 == [.insert, .post])
+    let b1 = second.trace.effects.filter { $0.invocation == "B" }.map(\.kind)
+    #expect(b1 == [.read, .post, .insert])
+  }
+
+  /// The latest change wins after its moment; before it, the earlier ones still hold.
+  @Test func theLatestChangeWinsFromItsMomentOn() throws {
+    var scenario = try BuiltinScenarios.load(named: "echo")
+    scenario.settingsChanges = [
+      SettingsChange(from: 100, maximumRetryAttempts: 0, clientMaxAttempts: 1),
+      SettingsChange(from: 50, maximumRetryAttempts: 1),
+    ]
+    #expect(scenario.changed(\.maximumRetryAttempts, at: 50) == nil)
+    #expect(scenario.changed(\.maximumRetryAttempts, at: 51) == 1)
+    #expect(scenario.changed(\.maximumRetryAttempts, at: 101) == 1)
+    #expect(scenario.changed(\.clientMaxAttempts, at: 101) == 1)
+    #expect(scenario.changed(\.clientMaxAttempts, at: 100) == nil)
   }
 }

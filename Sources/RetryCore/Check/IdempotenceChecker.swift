@@ -228,7 +228,7 @@ public struct IdempotenceChecker: Sendable {
   /// Step boundaries a fault can be placed at: every step of the handler (flattened), and just
   /// before returning. With a settings change to a variant, the longer of the two handlers: a
   /// `beforeStep(k)` fault counts the steps of whichever handler the execution runs.
-  var stepLimit: Int { max(base.handler.stepCount, base.changedHandler?.stepCount ?? 0) + 1 }
+  var stepLimit: Int { base.changedHandlers.map(\.handler.stepCount).reduce(base.handler.stepCount, max) + 1 }
 
   /// The schedules one fault or one duplicate delivery away from `parent`, in a fixed order.
   /// A change on lanes that share nothing with the lanes of the parent's changes, in the

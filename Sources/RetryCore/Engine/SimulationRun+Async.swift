@@ -104,9 +104,7 @@ extension SimulationRun {
     invocations[index].chains[chain].lastErrorMessage = attempt.errorMessage
     let used = invocations[index].chains[chain].retriesUsed
     var maximumRetries = invokeConfig.maximumRetryAttempts
-    if let change = scenario.settingsChange, now > change.from, let changed = change.maximumRetryAttempts {
-      maximumRetries = changed
-    }
+    if let changed = scenario.changed(\.maximumRetryAttempts, at: now) { maximumRetries = changed }
     guard used < maximumRetries else {
       failEvent(index, chain: chain, condition: "RetriesExhausted", errorCode: asyncModel.deadLetterErrorCode, functionFailed: true)
       return

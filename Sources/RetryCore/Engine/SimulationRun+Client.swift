@@ -55,7 +55,7 @@ extension SimulationRun {
   func retryOrGiveUp(_ index: Int, after request: Int, error: String, statusCode: Int?) {
     let client = invocations[index].client
     var maxAttempts = client.maxAttempts
-    if let change = scenario.settingsChange, now > change.from, let changed = change.clientMaxAttempts { maxAttempts = changed }
+    if let changed = scenario.changed(\.clientMaxAttempts, at: now) { maxAttempts = changed }
     if request < maxAttempts {
       let delay = client.backoff.delay(afterAttempt: request, using: &delayRandom)
       let wait = addWait(index, from: now, to: now + delay, reason: .clientBackoff)

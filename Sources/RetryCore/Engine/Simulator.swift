@@ -101,9 +101,9 @@ final class SimulationRun {
   var trace: Trace
   /// The handler, compiled once: step paths, branches and the faults aimed at each step.
   let compiledSteps: [CompiledStep]
-  /// The handler variant a settings change switches to, compiled the same way; nil without one.
-  /// `handler(startingAt:)` picks between the two.
-  let variantSteps: [CompiledStep]?
+  /// The handler variants settings changes switch to, by name, compiled the same way (empty
+  /// without any). `handler(startingAt:)` picks one.
+  let variantSteps: [String: [CompiledStep]]
   /// Indexes into `scenario.faults` of the `beforeStep(k)` faults, by k.
   let faultsByStepNumber: [Int: [Int]]
   /// How far each execution got (`Simulator.runNotingFaultPoints`); nil when nobody asked.
@@ -127,18 +127,18 @@ final class SimulationRun {
     var counter = 0
     compiledSteps = CompiledStep.compile(scenario.handler.steps, counter: &counter)
     var allSteps = CompiledStep.flatten(compiledSteps)
-    if let changed = scenario.changedHandler {
-      // A variant's step with the name of one of the handler's is the same step for duplicates
-      // (the same POST made again by a later execution is a duplicate whichever handler made it);
-      // its other steps are steps of their own.
-      var ids: [String: Int] = [:]
-      for step in allSteps { if let name = step.step.name { ids[name] = step.pathID } }
+    // A variant's step with the name of one of the handler's is the same step for duplicates
+    // (the same POST made again by a later execution is a duplicate whichever handler made it);
+    // its other steps are steps of their own.
+    var ids: [String: Int] = [:]
+    for step in allSteps { if let name = step.step.name { ids[name] = step.pathID } }
+    var variants: [String: [CompiledStep]] = [:]
+    for (name, changed) in scenario.changedHandlers {
       let steps = CompiledStep.compile(changed.steps, counter: &counter, sharing: ids)
-      variantSteps = steps
+      variants[name] = steps
       allSteps += CompiledStep.flatten(steps)
-    } else {
-      variantSteps = nil
     }
+    variantSteps = variants
     var byNumber: [Int: [Int]] = [:]
     for (index, fault) in scenario.faults.enumerated() {
       switch fault.point {
@@ -234,12 +234,13 @@ final class SimulationRun {
   func newRequestId() -> String { idRandom.uuid() }
 
   /// The handler an execution starting at `time` runs, for its whole life: the variant of the
-  /// settings change when it starts strictly after the change's `from`, else the scenario's. The
-  /// one place the choice is made, so an execution already running keeps its handler and the
-  /// run up to `from` is the unchanged scenario's, event for event.
+  /// latest settings change that names one and whose `from` is strictly before `time`, else the
+  /// scenario's. The one place the choice is made, so an execution already running keeps its
+  /// handler and the run up to `from` is the unchanged scenario's, event for event.
   func handler(startingAt time: Milliseconds) -> [CompiledStep] {
-    if let variantSteps, let change = scenario.settingsChange, time > change.from { return variantSteps }
-    return compiledSteps
+    guard !variantSteps.isEmpty, let name = scenario.changed(\.handlerVariant, at: time), let steps = variantSteps[name]
+    else { return compiledSteps }
+    return steps
   }
 
   func finishTrace() {

@@ -24,10 +24,24 @@ extension Scenario {
   /// a variant for the whole run `slack-at-least-once@mark-first` (what the command line takes).
   public var runName: String { variant.map { "\(name)@\($0)" } ?? name }
 
-  /// The handler that executions starting after `settingsChange.from` run, when the change names
-  /// one of the scenario's variants; nil otherwise (every execution runs `handler`).
-  public var changedHandler: Handler? {
-    guard let name = settingsChange?.handlerVariant else { return nil }
-    return variant(named: name)?.handler
+  /// The variants that settings changes switch to, by name (empty: every execution runs
+  /// `handler`). A name the scenario does not have is left out: it changes nothing.
+  public var changedHandlers: [(name: String, handler: Handler)] {
+    var seen: Set<String> = []
+    return settingsChanges.compactMap { change in
+      guard let name = change.handlerVariant, seen.insert(name).inserted, let variant = variant(named: name) else { return nil }
+      return (name, variant.handler)
+    }
+  }
+
+  /// The value a setting has for a decision made at `time`: from the last change (in the order
+  /// they were made) that sets it and whose moment is strictly before `time`; nil when none does.
+  /// The latest fork wins from its moment on, also over an earlier fork's later moment: a fork
+  /// replays the whole future with its change.
+  public func changed<Value>(_ setting: KeyPath<SettingsChange, Value?>, at time: Milliseconds) -> Value? {
+    for change in settingsChanges.reversed() where time > change.from {
+      if let value = change[keyPath: setting] { return value }
+    }
+    return nil
   }
 }

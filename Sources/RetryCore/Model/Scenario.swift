@@ -41,9 +41,10 @@ public struct Scenario: Sendable {
   public var eventSource: EventSourceMapping?
   /// The messages or stream records the event source delivers.
   public var records: [SourceRecord]
-  /// Settings that change part-way through the run: what a fork in the terminal UI switches for
-  /// the future of a run (`F`). Not a scenario file key; nil for every loaded scenario.
-  public var settingsChange: SettingsChange? = nil
+  /// Settings that change part-way through the run: what forks in the terminal UI switch for the
+  /// future of a run (`F`), in the order they were made (a fork of a fork adds one). Not a
+  /// scenario file key; empty for every loaded scenario. `changed(_:at:)` reads them.
+  public var settingsChanges: [SettingsChange] = []
 
   public init(
     name: String, title: String = "", lesson: String = "", source: String? = nil, seed: UInt64 = 1,

@@ -17,7 +17,8 @@ public enum ForkChoice: Equatable, Sendable {
   /// The SDK client's `maxAttempts` for retry decisions after the playhead.
   case clientMaxAttempts(Int)
   /// One of the scenario's handler variants for executions that start after the playhead; nil
-  /// for the disabled line of a scenario without variants (listed to say so).
+  /// for the disabled line of a scenario without variants (listed to say so). The empty name is
+  /// the scenario's own handler again, after a fork switched it.
   case handlerVariant(String?)
 }
 
@@ -65,7 +66,9 @@ public enum ForkPlanner {
         choice: .duplicateDelivery, label: "deliver \(current?.id ?? "the current event") again (duplicate delivery)",
         unavailable: current == nil
           ? eventSource ? "the current step names no record" : "the current step is not an Event invocation's" : nil))
-    let maximum = scenario.function.eventInvokeConfig.maximumRetryAttempts
+    // The values in effect for decisions after the playhead: a fork of a fork starts from them.
+    let after = (state.trace.events.isEmpty ? 0 : state.trace.events[state.playhead].time) + 1
+    let maximum = scenario.changed(\.maximumRetryAttempts, at: after) ?? scenario.function.eventInvokeConfig.maximumRetryAttempts
     let hasEvent = scenario.invocations.contains { $0.type == .event } || !scenario.schedules.isEmpty
     for value in [0, 1, 2] where value != maximum {
       options.append(
@@ -75,18 +78,27 @@ public enum ForkPlanner {
     }
     let hasSync = scenario.invocations.contains { $0.type == .requestResponse }
     let client = scenario.invocations.first { $0.type == .requestResponse }?.client ?? scenario.client
-    for value in [1, 3] where value != client.maxAttempts {
+    let attempts = scenario.changed(\.clientMaxAttempts, at: after) ?? client.maxAttempts
+    for value in [1, 3] where value != attempts {
       options.append(
         ForkOption(
-          choice: .clientMaxAttempts(value), label: "client maxAttempts \(client.maxAttempts) -> \(value)",
+          choice: .clientMaxAttempts(value), label: "client maxAttempts \(attempts) -> \(value)",
           unavailable: hasSync ? nil : "no RequestResponse invocation"))
     }
+    let forkedHandler = scenario.changed(\.handlerVariant, at: after).flatMap { $0.isEmpty ? nil : $0 }
+    let running = forkedHandler ?? scenario.variant
     for variant in scenario.variants {
       options.append(
         ForkOption(
           choice: .handlerVariant(variant.name), label: "handler variant \(variant.name)",
-          unavailable: scenario.variant == variant.name
+          unavailable: running == variant.name
             ? "this run already runs \(variant.name)" : next == nil ? "no execution starts after the playhead" : nil))
+    }
+    if let forkedHandler {
+      options.append(
+        ForkOption(
+          choice: .handlerVariant(""), label: "handler: \(scenario.runName)'s own again (instead of \(forkedHandler))",
+          unavailable: next == nil ? "no execution starts after the playhead" : nil))
     }
     if scenario.variants.isEmpty {
       options.append(ForkOption(choice: .handlerVariant(nil), label: "handler variant", unavailable: Self.noVariants))
@@ -132,11 +144,12 @@ public enum ForkPlanner {
       changeSettings(&scenario, from: time) { $0.clientMaxAttempts = value }
       change = "client maxAttempts \(value)"
     case .handlerVariant(let name):
-      guard let name, scenario.variant(named: name) != nil else { return .failure(LoadFailure(Self.noVariants)) }
+      // "" is the scenario's own handler again (no variant has that name, so none is picked).
+      guard let name, name.isEmpty || scenario.variant(named: name) != nil else { return .failure(LoadFailure(Self.noVariants)) }
       // Without an execution to come the variant would run nowhere: the fork would be its parent.
       guard nextAttempt(state) != nil else { return .failure(LoadFailure("no execution starts after the playhead")) }
       changeSettings(&scenario, from: time) { $0.handlerVariant = name }
-      change = "handler \(name)"
+      change = name.isEmpty ? "handler \(scenario.runName)'s own" : "handler \(name)"
     }
     let session = TraceSession(scenario: scenario, seed: state.session.seed)
     if let step = firstDifference(state.trace, session.trace, through: state.playhead) {
@@ -145,13 +158,12 @@ public enum ForkPlanner {
     return .success((session, change))
   }
 
-  /// The scenario's settings change (a fork of a fork keeps the earlier one's values), moved to
-  /// `time` and updated.
+  /// One more settings change, from `time` on: a fork of a fork keeps the earlier forks' changes
+  /// at their own moments, and the latest wins after its moment (`Scenario.changed(_:at:)`).
   static func changeSettings(_ scenario: inout Scenario, from time: Milliseconds, _ update: (inout SettingsChange) -> Void) {
-    var settings = scenario.settingsChange ?? SettingsChange(from: time)
-    settings.from = time
+    var settings = SettingsChange(from: time)
     update(&settings)
-    scenario.settingsChange = settings
+    scenario.settingsChanges.append(settings)
   }
 
   static let noVariants = "this scenario has no handler variants ('variants:' in its file); :diff client-token compares a fixed handler"
