@@ -34,6 +34,15 @@ import Testing
     #expect((skipping.lostEvents == nil) == (all.lostEvents == nil))
   }
 
+  /// Reserved concurrency ties the lanes together (one's retry can throttle another's): nothing
+  /// is skipped then.
+  @Test func reservedConcurrencyTurnsTheSkippingOff() throws {
+    var scenario = try BuiltinScenarios.load(named: "status-client-time")
+    #expect(Self.check(scenario).independentSkips > 0)
+    scenario.function.reservedConcurrency = 2
+    #expect(Self.check(scenario).independentSkips == 0)
+  }
+
   /// Lanes are grouped by what they touch: alice's two updates share her rows, bob's do not;
   /// someone else's write ties everything together.
   @Test func lanesThatShareAnItemAreOneGroup() throws {

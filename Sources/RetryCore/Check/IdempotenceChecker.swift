@@ -239,7 +239,10 @@ public struct IdempotenceChecker: Sendable {
     let schedule = parent.schedule
     let units = schedule.faults.map(\.unit) + schedule.duplicates.map(\.invocation) + schedule.clientTimeouts.map(\.invocation)
     func apart(_ unit: String, alone: CheckSchedule) -> Bool {
-      guard options.skipIndependentCombinations, !units.isEmpty, let single = singles[alone] else { return false }
+      // Reserved concurrency ties every lane to the others: a retry on one can throttle another.
+      guard options.skipIndependentCombinations, base.function.reservedConcurrency == nil, !units.isEmpty,
+        let single = singles[alone]
+      else { return false }
       return parent.footprint.isApart(unit, from: units) && single.isApart(unit, from: units)
     }
     if schedule.faults.count < options.maxFaults {
