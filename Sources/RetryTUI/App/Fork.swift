@@ -133,8 +133,8 @@ public enum ForkPlanner {
       }
       // The delay counts from the first delivery: land just after the playhead (an event not yet
       // delivered: a second later; a record not yet delivered: with its first delivery).
-      let after = target.firstDelivery.map { $0 <= time ? time + 1 - $0 : scenario.eventSource == nil ? 1_000 : 0 }
-        ?? (scenario.eventSource == nil ? 1_000 : 0)
+      let notYetDelivered: Milliseconds = scenario.eventSource == nil ? 1_000 : 0
+      let after = target.firstDelivery.flatMap { $0 <= time ? time + 1 - $0 : nil } ?? notYetDelivered
       scenario.duplicateDeliveries.append(DuplicateDelivery(invocation: target.id, after: after))
       change = "\(target.id) delivered again"
     case .maximumRetryAttempts(let value):
