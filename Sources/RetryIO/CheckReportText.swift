@@ -72,7 +72,9 @@ public enum CheckReportText {
       let example = report.counterexamples[property]!
       var entry: OrderedDictionary<String, Value> = [
         "schedule": .string(example.schedule.description),
-        "faults": .int(example.schedule.size),
+        "faults": .int(example.schedule.faults.count),
+        "duplicateDeliveries": .int(example.schedule.duplicates.count),
+        "clientRetries": .int(example.schedule.clientTimeouts.count),
         "steps": .int(example.trace.events.count),
         "divergenceStep": .int(example.divergence + 1),
       ]

@@ -191,6 +191,8 @@ import Testing
     #expect(example.trace.attempts.count > 1)
     #expect(example.trace.events.contains { $0.kind == .clientTimeout })
     #expect(CheckReportText.changes(example.schedule) == "1 client retry")
+    let json = CheckReportText.json(report)
+    #expect(json.contains(#""faults":0,"duplicateDeliveries":0,"clientRetries":1,"#))
   }
 
   /// API Gateway gives up after its integration timeout but never retries: no second execution,
