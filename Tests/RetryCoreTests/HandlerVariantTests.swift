@@ -158,13 +158,26 @@ import Testing
     #expect(switched.effects.indices.map { switched.record(ofEffect: $0) } == ["r1", "r2", "r3"])
   }
 
+  /// The checker places faults up to where each execution got, in the handler it ran: the
+  /// longer variant's last step and the point before it returns.
   @Test func theCheckerPlacesFaultsUpToTheEndOfTheLongerHandler() throws {
+    func lastFaultStep(_ scenario: Scenario) -> Int? {
+      let checker = IdempotenceChecker(scenario: scenario)
+      var skipped = 0
+      return checker.children(of: checker.run(CheckSchedule()), singles: [:], skipped: &skipped)
+        .compactMap { $0.faults.first?.step }.max()
+    }
     var scenario = Self.scenario(faults: [])
-    #expect(IdempotenceChecker(scenario: scenario).stepLimit == 3)
+    // Two steps, the second a return: nothing runs after it, so a fault "before step 3" would
+    // never strike (the old fixed bound tried it, and repeated the clean run).
+    #expect(lastFaultStep(scenario) == 2)
+    var beyond = scenario
+    beyond.faults = [Fault(invocation: nil, attempt: 1, point: .beforeStep(3), kind: .crash)]
+    #expect(Simulator(scenario: beyond).run().attempts.map(\.outcome) == Simulator(scenario: scenario).run().attempts.map(\.outcome))
     let long = Handler(steps: (1...4).map { Step(name: "work-\($0)", action: .compute) })
     scenario.variants.append(HandlerVariant(name: "long", handler: long))
     scenario.settingsChanges = [SettingsChange(from: 0, handlerVariant: "long")]
-    #expect(IdempotenceChecker(scenario: scenario).stepLimit == 5)
+    #expect(lastFaultStep(scenario) == 5)
     #expect(long.stepCount == 4)
   }
 }

@@ -73,7 +73,6 @@ public struct IdempotenceChecker: Sendable {
     var trace: Trace
     var state: CheckState
     var lostEvents: [String]
-    var footprint: CheckFootprint
     /// `unit#number` → the highest `beforeStep(k)` point the execution reached.
     var faultPoints: [String: Int]
   }
@@ -97,8 +96,7 @@ public struct IdempotenceChecker: Sendable {
     // A batch's answer depends on which records it held: event sources are judged on the world.
     let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
     return Run(
-      schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), footprint: CheckFootprint(trace: trace),
-      faultPoints: faultPoints)
+      schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), faultPoints: faultPoints)
   }
 
   /// Invocations that never succeeded: their event went to a DLQ, a destination, nowhere, or
@@ -132,7 +130,7 @@ public struct IdempotenceChecker: Sendable {
     // The orders the scenario allows: each shift's clean run is a reference of its own.
     var roots: [Run] = [clean]
     if options.interleavings {
-      for shift in shifts(clean.trace, footprint: clean.footprint) {
+      for shift in shifts(clean.trace, footprint: CheckFootprint(trace: clean.trace)) {
         let shifted = run(CheckSchedule(shift: shift))
         report.schedulesRun += 1
         references[shift] = shifted
@@ -162,7 +160,8 @@ public struct IdempotenceChecker: Sendable {
           }
           let child = run(schedule)
           report.schedulesRun += 1
-          if depth == 0 { singles[schedule] = child.footprint }
+          // Only the single changes and the runs expanded need a footprint: most runs are neither.
+          if depth == 0 && options.skipIndependentCombinations { singles[schedule] = CheckFootprint(trace: child.trace) }
           guard seen.insert(Self.signature(child)).inserted else {
             report.repeats += 1
             continue
@@ -225,11 +224,6 @@ public struct IdempotenceChecker: Sendable {
 
   // MARK: - Where a schedule can grow
 
-  /// Step boundaries a fault can be placed at: every step of the handler (flattened), and just
-  /// before returning. With a settings change to a variant, the longer of the two handlers: a
-  /// `beforeStep(k)` fault counts the steps of whichever handler the execution runs.
-  var stepLimit: Int { base.changedHandlers.map(\.handler.stepCount).reduce(base.handler.stepCount, max) + 1 }
-
   /// The schedules one fault or one duplicate delivery away from `parent`, in a fixed order.
   /// A change on lanes that share nothing with the lanes of the parent's changes, in the
   /// parent's run and in the run of that change alone (`singles`), is skipped and counted
@@ -238,20 +232,20 @@ public struct IdempotenceChecker: Sendable {
     var children: [CheckSchedule] = []
     let schedule = parent.schedule
     let units = schedule.faults.map(\.unit) + schedule.duplicates.map(\.invocation) + schedule.clientTimeouts.map(\.invocation)
+    // Reserved concurrency ties every lane to the others: a retry on one can throttle another.
+    let footprint = singles.isEmpty || units.isEmpty || base.function.reservedConcurrency != nil
+      ? nil : CheckFootprint(trace: parent.trace)
     func apart(_ unit: String, alone: CheckSchedule) -> Bool {
-      // Reserved concurrency ties every lane to the others: a retry on one can throttle another.
-      guard options.skipIndependentCombinations, base.function.reservedConcurrency == nil, !units.isEmpty,
-        let single = singles[alone]
-      else { return false }
-      return parent.footprint.isApart(unit, from: units) && single.isApart(unit, from: units)
+      guard let footprint, let single = singles[alone] else { return false }
+      return footprint.isApart(unit, from: units) && single.isApart(unit, from: units)
     }
     if schedule.faults.count < options.maxFaults {
       let taken = Set(schedule.faults.map { "\($0.unit)#\($0.attempt)" })
       let last = schedule.faults.max { $0.comesBefore($1) }
       for (unit, attempt) in executions(parent.trace) where !taken.contains("\(unit)#\(attempt)") {
-        // Only where the execution got to: a fault before a later step never strikes, and its
-        // run would repeat the parent's.
-        let reached = min(stepLimit, parent.faultPoints["\(unit)#\(attempt)"] ?? 0)
+        // Only where the execution got to (every step it ran, and just before returning if it got
+        // there): a fault before a later step never strikes, and its run would repeat the parent's.
+        let reached = parent.faultPoints["\(unit)#\(attempt)"] ?? 0
         guard reached >= 1 else { continue }
         for step in 1...reached {
           for kind in CheckSchedule.FaultKind.allCases {
@@ -318,11 +312,17 @@ public struct IdempotenceChecker: Sendable {
       var offsets: [Milliseconds] = [0]
       for moment in moments where moment >= first.start { offsets.append(moment - first.start + 1) }
       offsets.append(60_000)
-      var unique: [Milliseconds] = []
-      for offset in offsets where !unique.contains(offset) { unique.append(offset) }
-      candidates += unique.prefix(8).map { .init(invocation: invocation.id, after: $0) }
+      candidates += Self.firstDistinct(offsets, limit: 8).map { .init(invocation: invocation.id, after: $0) }
     }
     return candidates
+  }
+
+  /// The first `limit` distinct offsets, in order: the moments a duplicate or a client's timeout
+  /// is tried at, a handful per event, so that the search stays within its bound.
+  static func firstDistinct(_ offsets: [Milliseconds], limit: Int) -> [Milliseconds] {
+    var distinct: [Milliseconds] = []
+    for offset in offsets where distinct.count < limit && !distinct.contains(offset) { distinct.append(offset) }
+    return distinct
   }
 
   /// Client retries of each RequestResponse invocation: its client gives up just after its
@@ -335,12 +335,8 @@ public struct IdempotenceChecker: Sendable {
       var moments = [first.start + 1]
       moments += trace.effects.filter { $0.invocation == invocation.id && $0.attempt == first.number }.map { $0.time + 1 }
       moments.append(first.end - 1)
-      var unique: [Milliseconds] = []
-      for moment in moments {
-        let after = moment - first.start
-        if after > 0 && !unique.contains(after) { unique.append(after) }
-      }
-      candidates += unique.prefix(6).map { .init(invocation: invocation.id, after: $0) }
+      let offsets = moments.map { $0 - first.start }.filter { $0 > 0 }
+      candidates += Self.firstDistinct(offsets, limit: 6).map { .init(invocation: invocation.id, after: $0) }
     }
     return candidates
   }
@@ -363,9 +359,7 @@ public struct IdempotenceChecker: Sendable {
         offsets.append(attempt.end - first.start + 1)
       }
       offsets.append(60_000)
-      var unique: [Milliseconds] = []
-      for offset in offsets where !unique.contains(offset) { unique.append(offset) }
-      candidates += unique.prefix(5).map { .init(invocation: record.id, after: $0) }
+      candidates += Self.firstDistinct(offsets, limit: 5).map { .init(invocation: record.id, after: $0) }
     }
     return candidates
   }

@@ -297,9 +297,16 @@ extension SimulationRun {
   /// (`faultPoints`): `unit#number` as faults name them.
   func noteFaultPoints(_ x: ExecutionState) {
     guard faultPoints != nil else { return }
-    let subject = x.batch.map { eventSource!.records[$0.currentRecord].id } ?? x.invocation.id
-    let number = x.batch.map { eventSource!.records[$0.currentRecord].deliveries } ?? x.attemptNumber
+    let (subject, number) = faultSubject(x)
     faultPoints!["\(subject)#\(number)", default: 0] = max(faultPoints!["\(subject)#\(number)"] ?? 0, x.reachedPoint)
+  }
+
+  /// What faults name the running execution by: its invocation and attempt number, or in a
+  /// batch the current record and its delivery number.
+  func faultSubject(_ x: ExecutionState) -> (id: String, number: Int) {
+    guard let batch = x.batch, let source = eventSource else { return (x.invocation.id, x.attemptNumber) }
+    // Field by field: a copy of the whole record would retain each of its strings and values.
+    return (source.records[batch.currentRecord].id, source.records[batch.currentRecord].deliveries)
   }
 
   /// Applies a `beforeStep(k)` fault for the step about to start, if any.
@@ -316,8 +323,7 @@ extension SimulationRun {
     for index in candidates {
       // Field by field: a copy of the whole `Fault` would retain each of its strings.
       // In a batch, faults name records, and `attempt` counts the record's deliveries.
-      let subject = x.batch.map { eventSource!.records[$0.currentRecord].id } ?? x.invocation.id
-      let number = x.batch.map { eventSource!.records[$0.currentRecord].deliveries } ?? x.attemptNumber
+      let (subject, number) = faultSubject(x)
       if let target = scenario.faults[index].invocation, target != subject && !matches(target, subject) { continue }
       if let attempt = scenario.faults[index].attempt, attempt != number { continue }
       guard faultRandom.chance(scenario.faults[index].probability) else { continue }

@@ -154,7 +154,8 @@ public struct SettingsChange: Sendable, Hashable {
   /// The name of one of the scenario's variants: executions that start strictly after `from` run
   /// its handler, executions already running finish the one they started with. A handler is
   /// picked when an execution starts, as Lambda runs a request on the code it was invoked with. A
-  /// name the scenario does not have changes nothing (the fork menu offers only its own).
+  /// name that is no variant's (the fork menu uses the empty name; variant names are kebab-case)
+  /// runs the scenario's own handler: a later fork switching back from an earlier one's variant.
   public var handlerVariant: String?
 
   public init(
