@@ -23,8 +23,6 @@ final class EventSourceState {
     var returnWait: Int?
     /// Done: processed (deleted, checkpointed), moved to a DLQ or discarded.
     var done = false
-    /// Spontaneous second deliveries (`duplicateDeliveries`), each this long after the first.
-    var duplicateDelays: [Milliseconds] = []
     /// Duplicate detection: the first mutation of each handler step, and which execution made it.
     var firstMutations = SmallList<(step: Int, effect: Int, execution: Int)>()
   }
@@ -65,6 +63,10 @@ final class EventSourceState {
   }
 
   var records: [Record] = []
+  /// Record index → spontaneous second deliveries (`duplicateDeliveries`), each this long after
+  /// its first delivery; taken when that delivery starts. Beside the records, not in them: almost
+  /// no record has one, and a million-record stream should not carry the field.
+  var duplicateDelays: [Int: [Milliseconds]] = [:]
   var consumers: [Consumer] = []
   var batches: [Batch] = []
 

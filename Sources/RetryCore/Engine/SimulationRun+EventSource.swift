@@ -42,7 +42,7 @@ extension SimulationRun {
       let record = scenario.records[recordIndex]
       var state = EventSourceState.Record(
         id: record.id, at: record.at, data: record.data, partitionKey: record.partitionKey, group: record.messageGroupId)
-      if !duplicateDelays.isEmpty, let delays = duplicateDelays[record.id] { state.duplicateDelays = delays }
+      if !duplicateDelays.isEmpty, let delays = duplicateDelays[record.id] { source.duplicateDelays[source.records.count] = delays }
       switch mapping.kind {
       case .sqs where mapping.queue.fifo:
         let group = record.messageGroupId ?? "default"
@@ -252,9 +252,8 @@ extension SimulationRun {
     c.inFlight += 1
     for index in records {
       source.records[index].deliveries += 1
-      if source.records[index].deliveries == 1 && !source.records[index].duplicateDelays.isEmpty {
-        for delay in source.records[index].duplicateDelays { schedule(.recordRedelivered(index), at: now + delay) }
-        source.records[index].duplicateDelays = []
+      if !source.duplicateDelays.isEmpty, let delays = source.duplicateDelays.removeValue(forKey: index) {
+        for delay in delays { schedule(.recordRedelivered(index), at: now + delay) }
       }
       if source.mapping.kind == .sqs {
         // "Lambda ... hides [messages] for the length of the queue's visibility timeout."
