@@ -133,10 +133,16 @@ import Testing
     try pane.send("F")
     try pane.waitFor("the fork menu") { $0.text.contains("Fork at step 6") && $0.text.contains("crash in the next execution (A#2)") }
     try pane.send("Down", "Down", "Enter")
-    let fork = try pane.waitFor("a fork in the status line") { $0.statusLine.contains("fork of create-user (crash A#2)") }
+    // The whole frame, not its first line: a capture can land while the terminal is still
+    // painting the rows below a new status line (the menu still showing).
+    let fork = try pane.waitFor("a fork in the status line and its message") {
+      $0.statusLine.contains("fork of create-user (crash A#2)") && $0.text.contains("forked at step 6")
+    }
     #expect(fork.text.contains("forked at step 6: crash A#2"))
     try pane.send("G", "d")
-    let diff = try pane.waitFor("the diff view") { $0.statusLine.contains("diff: fork of create-user (crash A#2) | create-user seed 1") }
+    let diff = try pane.waitFor("the diff view, painted") {
+      $0.statusLine.contains("diff: fork of create-user (crash A#2) | create-user seed 1") && $0.text.contains("users (table)")
+    }
     #expect(diff.text.contains("3 exec"))
     #expect(diff.text.contains("x2 A#1+A#3"))
     try pane.send("Escape")
