@@ -70,14 +70,16 @@ struct LambdaLineParser {
     case UInt8(ascii: "["):
       readPython(text, time: time, stream: stream, line: line, into: collector)
     case UInt8(ascii: "0")...UInt8(ascii: "9"):
-      if let (millis, rest) = Self.platformLineAfterTimestamp(text) {
+      let stamp = TimestampParser.parse(text)
+      if let stamp, let rest = Self.lineAfterPrefix(text, timestampLength: stamp.length) {
+        let millis = stamp.millis
         // `2025-11-23 00:37:28.259000+00:00: START RequestId: ...` (a console copy): the line
         // after the prefix, at the prefix's time.
         let inner = LogMessage(
           text: UnsafeBufferPointer(rebasing: text[rest...]), timestamp: time ?? millis, stream: message.stream, line: line)
         return read(inner, stream: stream, into: collector)
       }
-      readTimestamped(text, time: time, stream: stream, line: line, into: collector)
+      readTimestamped(text, stamp: stamp, time: time, stream: stream, line: line, into: collector)
     default:
       unread(text, time: time, stream: stream, line: line, into: collector)
     }
@@ -107,8 +109,8 @@ struct LambdaLineParser {
   /// A prefix someone's copy put before Lambda's line: a timestamp then a colon and blanks
   /// (`2025-11-23 00:37:28.259000+00:00: ...`, whatever follows), or a timestamp and blanks
   /// before a platform line. Its time and where the line starts.
-  static func platformLineAfterTimestamp(_ text: UnsafeBufferPointer<UInt8>) -> (Milliseconds, Int)? {
-    guard let (millis, length) = TimestampParser.parse(text), length < text.count else { return nil }
+  static func lineAfterPrefix(_ text: UnsafeBufferPointer<UInt8>, timestampLength length: Int) -> Int? {
+    guard length < text.count, text[length] != 0x09 else { return nil }
     var index = length
     let colon = text[index] == UInt8(ascii: ":")
     if colon { index += 1 }
@@ -116,7 +118,7 @@ struct LambdaLineParser {
     while index < text.count, text[index] == 0x20 || text[index] == 0x09 { index += 1 }
     guard index > blanks, index < text.count else { return nil }
     let rest = UnsafeBufferPointer(rebasing: text[index...])
-    return colon || TextLogReader.startsLambdaLine(rest) ? (millis, index) : nil
+    return colon || TextLogReader.startsLambdaLine(rest) ? index : nil
   }
 
   private func malformed(_ collector: LogCollector, _ line: Int) {
@@ -127,10 +129,10 @@ struct LambdaLineParser {
 
   /// `<time>\t<id>\t<LEVEL>\t<text>` (Node), `<time> <id> Task timed out after 3.07 seconds`.
   private func readTimestamped(
-    _ text: UnsafeBufferPointer<UInt8>, time container: Milliseconds?, stream: Int32, line: Int,
-    into collector: LogCollector
+    _ text: UnsafeBufferPointer<UInt8>, stamp: (millis: Milliseconds, length: Int)?, time container: Milliseconds?,
+    stream: Int32, line: Int, into collector: LogCollector
   ) {
-    guard let (millis, length) = TimestampParser.parse(text), length < text.count, isBlank(text[length]) else {
+    guard let (millis, length) = stamp, length < text.count, isBlank(text[length]) else {
       return unread(text, time: container, stream: stream, line: line, into: collector)
     }
     let time = container ?? millis

@@ -42,7 +42,8 @@ final class LogDeduplicator {
   private var current: [Key: UInt32] = [:]
   /// The last time each stream had in this file.
   private var anchors: [Int32: Milliseconds] = [:]
-  private(set) var pending: [Pending] = []
+  /// Held messages, per stream.
+  private var pending: [Int32: [Pending]] = [:]
   private(set) var dropped = 0
 
   /// Whether a record with this container id was read before, and notes it. The time and text
@@ -78,18 +79,16 @@ final class LogDeduplicator {
     return duplicate
   }
 
-  func hold(_ entry: Pending) { pending.append(entry) }
+  func hold(_ entry: Pending) { pending[entry.stream, default: []].append(entry) }
 
   /// The held messages of `stream` (all of them for nil), to be decided now; they leave the list.
   func release(stream: Int32?) -> [Pending] {
     guard !pending.isEmpty else { return [] }
     guard let stream else {
-      defer { pending = [] }
-      return pending
+      defer { pending = [:] }
+      return pending.keys.sorted().flatMap { pending[$0]! }
     }
-    let released = pending.filter { $0.stream == stream }
-    if !released.isEmpty { pending.removeAll { $0.stream == stream } }
-    return released
+    return pending.removeValue(forKey: stream) ?? []
   }
 
   /// The file is read: its counts join the earlier files'.
