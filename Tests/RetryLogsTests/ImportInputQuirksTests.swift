@@ -70,6 +70,19 @@ import Testing
     #expect(summary.duplicatesDropped == 1)
   }
 
+  @Test func anInsightsCSVRowAppendedTwiceIsReadOnceByItsPointer() throws {
+    let header = "@timestamp,@message,@logStream,@ptr"
+    let start = "2024-03-01 12:00:00.000,START RequestId: \(Self.id) Version: $LATEST,s,CmAKJwojMDEyMzQ1Njc4OTAxOk"
+    let report = "2024-03-01 12:00:00.025,\"REPORT RequestId: \(Self.id)\tDuration: 25.00 ms\",s,CmAKJwojMDEyMzQ1Njc4OTAxOl"
+    // One file holds the REPORT row twice (two exports pasted together): same pointer, read once.
+    let (trace, summary) = try Self.load([
+      ("a.csv", Self.bytes([header, start, report, report])), ("b.csv", Self.bytes([header, report])),
+    ])
+    #expect(trace.attempts.map(\.duration) == [25])
+    #expect(summary.skipped.isEmpty, "a second REPORT would be an orphan")
+    #expect(summary.duplicatesDropped == 2)
+  }
+
   @Test func aLineTwiceInOneFileIsKeptAndStillMatchedAcrossFiles() throws {
     // The handler logged the same effect twice within one millisecond: two effects, in one file.
     let text = [
