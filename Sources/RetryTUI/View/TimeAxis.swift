@@ -89,6 +89,45 @@ public struct TimeAxis: Sendable {
     return times[low] + timeSpan * (column - columns[low]) / max(1, span)
   }
 
+  /// The round times between `first` and `last` (inclusive) where a linear ruler puts its labels:
+  /// at most `maxTicks` + 1 of them, whatever the span. The step is the first round length
+  /// (10ms, 50ms, ..., 1h, 2h, 6h, 12h, 24h, then 2, 5, 10, 20, 50... days) that fits, so that a
+  /// trace of a few seconds and one whose last event is years later (a bogus log timestamp, an
+  /// `at: 99999999999h`) both get a handful of labels: the loop never walks the span itself.
+  public static func ticks(from first: Milliseconds, to last: Milliseconds, maxTicks: Int) -> [Milliseconds] {
+    guard last >= first else { return [] }
+    let step = tickStep(span: max(1, last.subtractingSaturated(first)), maxTicks: max(1, maxTicks))
+    var ticks: [Milliseconds] = []
+    // The first multiple of the step at or after `first`.
+    var time = first / step * step
+    if time < first { time = time.addingSaturated(step) }
+    while time <= last, ticks.count <= maxTicks {
+      ticks.append(time)
+      let (next, overflow) = time.addingReportingOverflow(step)
+      if overflow { break }
+      time = next
+    }
+    return ticks
+  }
+
+  /// The smallest round step that cuts `span` into at most `maxTicks` pieces.
+  static func tickStep(span: Milliseconds, maxTicks: Int) -> Milliseconds {
+    let steps: [Milliseconds] = [
+      10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
+      7_200_000, 21_600_000, 43_200_000, 86_400_000,
+    ]
+    if let step = steps.first(where: { span / $0 <= maxTicks }) { return step }
+    // Days by 2, 5, 10, 20, 50...: ends, since the step grows past span / maxTicks (or saturates).
+    var decade: Milliseconds = 86_400_000
+    while true {
+      for factor in [2, 5, 10] {
+        let step = decade.multipliedSaturated(by: factor)
+        if span / step <= maxTicks || step == .max { return step }
+      }
+      decade = decade.multipliedSaturated(by: 10)
+    }
+  }
+
   private static func foldedColumns(trace: Trace, times: [Milliseconds], scale: Double) -> ([Int], [Fold]) {
     guard times.count > 1 else { return ([0], []) }
     // How many executions run during each interval between key times.
@@ -211,5 +250,23 @@ struct FenwickTree {
       i -= i & -i
     }
     return sum
+  }
+}
+
+extension Milliseconds {
+  /// `self + other`, held at `Int.max` / `Int.min` instead of trapping.
+  func addingSaturated(_ other: Milliseconds) -> Milliseconds {
+    let (sum, overflow) = addingReportingOverflow(other)
+    return overflow ? (other > 0 ? .max : .min) : sum
+  }
+
+  func subtractingSaturated(_ other: Milliseconds) -> Milliseconds {
+    let (difference, overflow) = subtractingReportingOverflow(other)
+    return overflow ? (other < 0 ? .max : .min) : difference
+  }
+
+  func multipliedSaturated(by factor: Int) -> Milliseconds {
+    let (product, overflow) = multipliedReportingOverflow(by: factor)
+    return overflow ? .max : product
   }
 }
