@@ -23,13 +23,20 @@ protocol StreamingCommand: TextCommand {
   func stream(to sink: (UnsafeRawBufferPointer) -> Void) throws(CLIError)
 }
 
-/// Bad input from the user: one line on stderr, exit code 2, never a stack trace.
+/// Bad input from the user: one line on stderr, exit code 2, never a stack trace. A file that
+/// could not be written for the disk's sake (full) is one line too, with exit code 74.
 public struct CLIError: Error, CustomStringConvertible, Equatable {
   public var message: String
+  public var exitCode: Int32 = 2
 
   public init(_ message: String) { self.message = message }
 
   public init(_ error: ScenarioError) { self.message = error.description }
+
+  public init(_ error: FileWriteError) {
+    self.message = error.message
+    self.exitCode = error.ioFailure ? RetryScope.outputFailedExitCode : 2
+  }
 
   public var description: String { message }
 }
@@ -74,7 +81,7 @@ public enum RetryScope {
         try streaming.stream(to: standardOutput)
         return CommandResult(stdout: "", stderr: "", exitCode: 0)
       } catch {
-        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: error.exitCode)
       }
     }
     if let status = textCommand as? any StatusCommand {
@@ -82,13 +89,13 @@ public enum RetryScope {
         let (text, code) = try status.outputAndStatus()
         return CommandResult(stdout: text, stderr: "", exitCode: code)
       } catch {
-        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: error.exitCode)
       }
     }
     do {
       return CommandResult(stdout: try textCommand.output(), stderr: "", exitCode: 0)
     } catch {
-      return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+      return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: error.exitCode)
     }
   }
 
