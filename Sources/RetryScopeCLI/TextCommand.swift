@@ -1,4 +1,5 @@
 import ArgumentParser
+import RetryCore
 import RetryIO
 
 /// A command whose whole result is text, so that tests can run it in-process and read what it says.
@@ -54,9 +55,26 @@ public enum RetryScope {
   ///
   /// With `standardOutput`, a command with large output streams it there instead of returning it
   /// in `stdout` (the executable passes one; tests read the strings).
+  ///
+  /// Everything printed passes through here, so this is where text from input files is made safe
+  /// for a terminal (`TerminalText`): an escape sequence in a log line or a scenario name is shown
+  /// (`^[`), never obeyed. JSON output is unchanged by it (its writers escape those characters).
   public static func execute(
     _ arguments: [String], environment: [String: String] = [:],
     standardOutput: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) -> CommandResult {
+    var filter = TerminalText.Filter()
+    let safeOutput = standardOutput.map { sink in { (chunk: UnsafeRawBufferPointer) in filter.process(chunk, to: sink) } }
+    var result = unfiltered(arguments, environment: environment, standardOutput: safeOutput)
+    if let standardOutput { filter.finish(to: standardOutput) }
+    result.stdout = TerminalText.sanitized(result.stdout)
+    result.stderr = TerminalText.sanitized(result.stderr)
+    return result
+  }
+
+  private static func unfiltered(
+    _ arguments: [String], environment: [String: String],
+    standardOutput: ((UnsafeRawBufferPointer) -> Void)?
   ) -> CommandResult {
     var command: ParsableCommand
     do {

@@ -454,6 +454,7 @@ public enum AppReducer {
       state.session = TraceSession(scenario: scenario, seed: seed)
       state.scenarioName = name
       state.reproduceOptions = []
+      state.reproduceInputs = nil
       state.tourPosition = tourPosition
       state.forkParents = []
       state.comparison = nil
