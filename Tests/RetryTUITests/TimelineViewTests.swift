@@ -113,6 +113,34 @@ import Testing
     }
   }
 
+  /// Zoomed in (25.6 screens wide), with the playhead anywhere, and on a trace read from a file
+  /// whose first time is -9e18 ms: the axis's arithmetic overflowed `Int` there.
+  @Test func zoomedAndNegativeSpansDrawToo() throws {
+    let scenario = try ScenarioLoader.load(yaml: Self.years, file: "years.yaml")
+    var trace = TraceSession(scenario: scenario, seed: nil).trace
+    for variant in 0..<2 {
+      if variant == 1 { trace.events[0].time = -9_000_000_000_000_000_000 }
+      var state = AppState(
+        tour: [], tourPosition: nil, scenarioName: "years", session: TraceSession(scenario: nil, trace: trace),
+        size: Size(width: 80, height: 24))
+      state.timeMode = .linear
+      state.zoom = 8
+      for playhead in [0, trace.events.count / 2, trace.events.count - 1] {
+        state.playhead = playhead
+        let lines = FrameRenderer.render(state, environment: Fixtures.environment).text.split(separator: "\n").map(String.init)
+        let ruler = try #require(lines.first { $0.hasPrefix("linear") })
+        #expect(ruler.split { "─▼│ ".contains($0) }.count - 1 <= 80 / 6)
+      }
+      let axis = TimeAxis(trace: trace, mode: .linear, scale: 25.6, available: 70)
+      var previous = Milliseconds.min
+      for column in stride(from: 0, through: axis.width, by: 7) {
+        let time = axis.time(atColumn: column)
+        #expect(time >= previous)
+        previous = time
+      }
+    }
+  }
+
   @Test func ticksAreBoundedByTheirCountWhateverTheSpan() {
     let span: Milliseconds = 99_999_999_999 * 3_600_000
     let ticks = TimeAxis.ticks(from: 0, to: span, maxTicks: 7)

@@ -56,9 +56,11 @@ public struct TimeAxis: Sendable {
     times = unique
     switch mode {
     case .linear:
-      let span = max(1, (unique.last ?? 0) - (unique.first ?? 0))
-      let columnsPerMs = Double(max(1, available - 1)) * scale / Double(span)
-      columns = unique.map { Int((Double($0 - unique[0]) * columnsPerMs).rounded()) }
+      // In Double: the span of a trace read from a file (a time at -9e18, another at +9e18)
+      // does not fit an Int.
+      let span = max(1, Double(unique.last ?? 0) - Double(unique.first ?? 0))
+      let columnsPerMs = Double(max(1, available - 1)) * scale / span
+      columns = unique.map { Int(((Double($0) - Double(unique[0])) * columnsPerMs).rounded()) }
       folds = []
     case .folded:
       (columns, folds) = Self.foldedColumns(trace: trace, times: unique, scale: scale)
@@ -72,9 +74,9 @@ public struct TimeAxis: Sendable {
     guard t < times[times.count - 1] else { return columns[columns.count - 1] }
     let low = times.partitioningIndex { $0 > t } - 1  // the last key time <= t
     if times[low] == t { return columns[low] }
-    let span = times[low + 1] - times[low]
+    let span = Double(times[low + 1]) - Double(times[low])
     let columnSpan = columns[low + 1] - columns[low]
-    return columns[low] + Int((Double(t - times[low]) / Double(span) * Double(columnSpan)).rounded(.down))
+    return columns[low] + Int(((Double(t) - Double(times[low])) / span * Double(columnSpan)).rounded(.down))
   }
 
   /// The earliest time drawn at `column` or right of it (the last key time for columns beyond
@@ -84,9 +86,14 @@ public struct TimeAxis: Sendable {
     guard column < columns[columns.count - 1] else { return times[times.count - 1] }
     let low = columns.partitioningIndex { $0 > column } - 1  // the last key column <= column
     if columns[low] == column || low + 1 >= columns.count { return times[low] }
-    let span = columns[low + 1] - columns[low]
-    let timeSpan = times[low + 1] - times[low]
-    return times[low] + timeSpan * (column - columns[low]) / max(1, span)
+    let span = max(1, columns[low + 1] - columns[low])
+    let (timeSpan, spanOverflow) = times[low + 1].subtractingReportingOverflow(times[low])
+    let (product, productOverflow) = timeSpan.multipliedReportingOverflow(by: column - columns[low])
+    if !spanOverflow && !productOverflow { return times[low] + product / span }
+    // A span of years on a zoomed linear axis: the product does not fit an Int; the time does.
+    let offset = (Double(times[low + 1]) - Double(times[low])) * Double(column - columns[low]) / Double(span)
+    let (time, overflow) = times[low].addingReportingOverflow(Milliseconds(min(offset.rounded(.down), 9.2e18)))
+    return overflow ? times[low + 1] : min(time, times[low + 1])
   }
 
   /// The round times between `first` and `last` (inclusive) where a linear ruler puts its labels:
