@@ -82,7 +82,7 @@ struct RunCommand: StreamingCommand {
   @Option(help: "With --format frame: the step to show: a number (1 is the first), A#2, 90s, start or end (default: end).")
   var at: String?
 
-  @Option(help: "With --format frame: the screen size, WIDTHxHEIGHT (default: 80x24).")
+  @Option(help: "With --format frame: the screen size, WIDTHxHEIGHT from 60x16 to 1000x500 (default: 80x24).")
   var size: String?
 
   @Flag(help: "Plain ASCII symbols instead of Unicode.")
