@@ -8,8 +8,9 @@ protocol TextCommand: ParsableCommand {
 }
 
 extension TextCommand {
+  /// ArgumentParser's entry point, unused by the executable (`RetryScope.main`); safe all the same.
   public mutating func run() throws {
-    print(try output(), terminator: "")
+    print(TerminalText.sanitized(try output()), terminator: "")
   }
 }
 
