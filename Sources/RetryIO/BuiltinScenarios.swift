@@ -53,7 +53,7 @@ public enum BuiltinScenarios {
       throw ScenarioError(file: nil, message: "\(quoted(argument)) already names a variant; give --variant or NAME@VARIANT, not both")
     }
     let scenario: Scenario
-    if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
+    if inputFile(of: nameOrPath) != nil {
       scenario = try ScenarioLoader.load(contentsOf: nameOrPath)
     } else {
       scenario = try load(named: nameOrPath)
@@ -64,6 +64,14 @@ public enum BuiltinScenarios {
     } catch {
       throw ScenarioError(file: nil, message: error.message)
     }
+  }
+
+  /// The file `argument` reads (`x.yaml`, `dir/x@v2`), nil for a built-in scenario: what an
+  /// output may not overwrite (`check x.yaml --save x.yaml`).
+  public static func inputFile(of argument: String) -> String? {
+    let nameOrPath = splitVariant(argument).scenario
+    let isPath = nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/")
+    return isPath ? nameOrPath : nil
   }
 
   /// `slack-at-least-once@mark-first` as the scenario and the variant. Only a kebab-case name

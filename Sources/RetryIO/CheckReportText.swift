@@ -31,7 +31,7 @@ public enum CheckReportText {
       for line in (report.timeline() + report.effectsTable()).split(separator: "\n", omittingEmptySubsequences: false) {
         out += line.isEmpty ? "\n" : "  " + line + "\n"
       }
-      if let path = saved[property] { out += "  saved: \(path) (retryscope tui \(path) opens it at step \(step + 1))\n" }
+      if let path = saved[property] { out += "  saved: \(path) (\(ShellQuoting.command(["retryscope", "tui", path])) opens it at step \(step + 1))\n" }
     }
     return out
   }

@@ -181,7 +181,8 @@ struct LogBuffer: ~Copyable {
   /// The bytes of `text` escaped for the inside of a JSON string literal, as `JSON.stringify`
   /// and Python's `json.dumps(ensure_ascii=False)` escape them: `"` and `\`, the short forms
   /// `\b \f \n \r \t`, `\u00XX` for the other control characters; everything else (UTF-8
-  /// included) as it is. Unescaped runs are copied whole.
+  /// included) as it is, except DEL and the C1 controls (U+0080-U+009F), escaped too so that the
+  /// JSON holds no character a terminal acts on (`TerminalText`). Unescaped runs are copied whole.
   mutating func appendJSONEscaped(_ text: UnsafeRawBufferPointer) {
     guard let start = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
     let end = text.count
@@ -189,12 +190,19 @@ struct LogBuffer: ~Copyable {
     var index = 0
     while index < end {
       let byte = start[index]
-      if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+      if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != 0x7F
+        && !(byte == 0xC2 && index + 1 < end && (0x80...0x9F).contains(start[index + 1]))
+      {
         index += 1
         continue
       }
       if index > runStart { append(UnsafeRawBufferPointer(start: start + runStart, count: index - runStart)) }
-      appendEscape(for: byte)
+      if byte == 0xC2 {
+        index += 1  // C2 xx is U+00xx: escaped as that code point
+        appendEscape(for: start[index])
+      } else {
+        appendEscape(for: byte)
+      }
       index += 1
       runStart = index
     }

@@ -1,4 +1,5 @@
 import Glibc
+import RetryCore
 
 /// One line on standard error that shows how far a long import has come:
 ///
@@ -41,7 +42,9 @@ public final class ProgressBar {
     title: String, total: Int?, isTerminal: Bool, terminalWidth: @escaping () -> Int, clock: @escaping () -> UInt64,
     write: @escaping (String) -> Void
   ) {
-    self.title = title
+    // The title names an input file: written to the terminal directly (not through the CLI's
+    // filter), so made safe here (`a\e[2J.log` is shown, not obeyed).
+    self.title = TerminalText.sanitized(title)
     self.total = total
     self.isEnabled = isTerminal && (total ?? 0) > 0
     self.terminalWidth = terminalWidth

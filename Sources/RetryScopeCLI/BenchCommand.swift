@@ -88,6 +88,9 @@ struct BenchCommand: TextCommand {
     guard Size(parsing: renderSize) != nil else {
       throw ValidationError("--render-size: expected WIDTHxHEIGHT such as 200x60, got '\(renderSize)'")
     }
+    if case .failure(let error) = FrameLayout.size(parsing: renderSize) {
+      throw ValidationError("--render-size: " + error.message)
+    }
   }
 
   func output() throws(CLIError) -> String {

@@ -73,7 +73,7 @@ struct CheckCommand: StatusCommand {
     if let save {
       for (position, property) in report.failures.enumerated() {
         let path = position == 0 ? save : Self.path(save, suffix: property.rawValue)
-        try Self.write(report.counterexamples[property]!, to: path)
+        try Self.write(report.counterexamples[property]!, to: path, inputs: BuiltinScenarios.inputFile(of: scenario).map { [$0] } ?? [])
         saved[property] = path
       }
     }
@@ -88,17 +88,18 @@ struct CheckCommand: StatusCommand {
   }
 
   /// The counterexample's trace, marked with the step where it leaves the reference.
-  static func write(_ counterexample: CheckReport.Counterexample, to path: String) throws(CLIError) {
+  /// Through `TextFileWriter`: whole or not at all, never through a link, never over `inputs`.
+  static func write(_ counterexample: CheckReport.Counterexample, to path: String, inputs: [String] = []) throws(CLIError) {
     var trace = counterexample.trace
     trace.meta.source = "check"
     trace.meta.focus = counterexample.divergence
     trace.meta.lesson = "retryscope check: \(counterexample.schedule)"
-    do {
-      let writer = try TextFileWriter(path: path)
+    do throws(FileWriteError) {
+      let writer = try TextFileWriter(path: path, inputs: inputs)
       TraceJSON.write(trace) { writer.write($0) }
-      try writer.close()
+      try writer.commit()
     } catch {
-      throw CLIError(error.description)
+      throw CLIError(error)
     }
   }
 }

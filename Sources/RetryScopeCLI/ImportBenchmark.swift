@@ -85,17 +85,16 @@ struct ImportBenchmark {
   private func generate(invocations: Int, to path: String) throws(CLIError) -> (bytes: Int, events: Int) {
     let scenario = BenchmarkWorkload.scenario(invocations: invocations, failureProbability: failureProbability, seed: seed)
     let trace = Simulator(scenario: scenario).run()
-    guard let file = fopen(path, "wb") else { throw CLIError("import bench: cannot write \(path)") }
-    var bytes = 0
-    var failed = false
-    CloudWatchLogWriter(trace: trace, options: .init(format: .events)).write { chunk in
-      guard let base = chunk.baseAddress, !failed else { return }
-      if fwrite(base, 1, chunk.count, file) != chunk.count { failed = true }
-      bytes += chunk.count
+    do throws(FileWriteError) {
+      let writer = try TextFileWriter(path: path)
+      CloudWatchLogWriter(trace: trace, options: .init(format: .events)).write { writer.write($0) }
+      try writer.commit()
+      return (writer.bytesWritten, trace.attempts.count)
+    } catch {
+      var failure = CLIError(error)
+      failure.message = "import bench: " + failure.message
+      throw failure
     }
-    fclose(file)
-    if failed { throw CLIError("import bench: writing \(path) failed (disk full?)") }
-    return (bytes, trace.attempts.count)
   }
 
   /// The summary's figures: `19 log messages, 3 executions in 1 invocation`, `duplicate effects: 2`.

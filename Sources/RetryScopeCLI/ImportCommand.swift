@@ -37,6 +37,10 @@ struct ImportCommand: TextCommand {
   func output() throws(CLIError) -> String {
     guard !files.isEmpty else { throw CLIError("import needs at least one log file: retryscope import app.log") }
     try ImportCommand.validate(correlate: correlate)
+    // Before the import (which can take a while): a refused --out is refused at once.
+    if let out {
+      do throws(FileWriteError) { try TextFileWriter.checkTarget(out, inputs: files) } catch { throw CLIError(error) }
+    }
     let loaded: TraceLoader.Loaded
     do {
       loaded = try TraceLoader.load(files, options: .init(format: format, correlate: correlate, lanes: lanes))
@@ -44,22 +48,22 @@ struct ImportCommand: TextCommand {
       throw CLIError(error.description)
     }
     guard let summary = loaded.summary else {
-      throw CLIError("\(files[0]): is already a RetryScope trace; open it with 'retryscope tui \(files[0])'")
+      throw CLIError("\(files[0]): is already a RetryScope trace; open it with '\(ShellQuoting.command(["retryscope", "tui", files[0]]))'")
     }
     var text = summary.text
     if let out {
-      do {
-        let writer = try TextFileWriter(path: out)
+      do throws(FileWriteError) {
+        let writer = try TextFileWriter(path: out, inputs: files)
         TraceJSON.write(loaded.trace) { writer.write($0) }
-        try writer.close()
+        try writer.commit()
         text += "wrote \(out) (\(ImportCommand.size(writer.bytesWritten)))\n"
       } catch {
-        throw CLIError(error.description)
+        throw CLIError(error)
       }
     }
     let options = LogOpenOptions(format: format, correlate: correlate, lanes: lanes).arguments
-    let reopen = (files + options).joined(separator: " ")
-    text += "open it: retryscope tui \(out ?? reopen)\n"
+    let reopen = out.map { [$0] } ?? files + options
+    text += "open it: \(ShellQuoting.command(["retryscope", "tui"] + reopen))\n"
     return text
   }
 

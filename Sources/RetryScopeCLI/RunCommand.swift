@@ -82,7 +82,7 @@ struct RunCommand: StreamingCommand {
   @Option(help: "With --format frame: the step to show: a number (1 is the first), A#2, 90s, start or end (default: end).")
   var at: String?
 
-  @Option(help: "With --format frame: the screen size, WIDTHxHEIGHT (default: 80x24).")
+  @Option(help: "With --format frame: the screen size, WIDTHxHEIGHT from 60x16 to 1000x500 (default: 80x24).")
   var size: String?
 
   @Flag(help: "Plain ASCII symbols instead of Unicode.")
@@ -165,17 +165,20 @@ struct RunCommand: StreamingCommand {
   private func frame(_ source: Source) throws(CLIError) -> String {
     let screen: Size
     if let size {
-      guard let parsed = Size(parsing: size) else { throw CLIError("--size: expected WIDTHxHEIGHT such as 80x24, got '\(size)'") }
-      screen = parsed
+      switch FrameLayout.size(parsing: size) {
+      case .success(let parsed): screen = parsed
+      case .failure(let error): throw CLIError("--size: " + error.message)
+      }
     } else {
       screen = Size(width: 80, height: 24)
     }
     let target: GotoTarget
     if let at {
-      guard let parsed = GotoTarget(parsing: at) else {
-        throw CLIError("--at: expected a step number, an attempt (A#2), a time (90s), start or end; got '\(at)'")
+      switch GotoTarget.parse(at) {
+      case .success(let parsed): target = parsed
+      case .failure(let failure):
+        throw CLIError("--at: " + (failure.message ?? "expected a step number, an attempt (A#2), a time (90s), start or end; got '\(at)'"))
       }
-      target = parsed
     } else {
       target = .end
     }

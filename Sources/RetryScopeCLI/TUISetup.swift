@@ -50,6 +50,7 @@ enum TUISetup {
         tour: BuiltinScenarios.talkTour, tourPosition: nil, scenarioName: paths.joined(separator: " "),
         session: TraceSession(scenario: nil, trace: trace), theme: theme, ascii: ascii, size: size)
       state.reproduceOptions = importOptions.arguments
+      if paths.count > 1 { state.reproduceInputs = paths }
       // A counterexample saved by `check` opens where it leaves the exactly-once run.
       if let focus = trace.meta.focus, trace.events.indices.contains(focus) { state.playhead = focus }
       return state

@@ -26,12 +26,12 @@ enum TerminalSession {
     } catch .notATerminal {
       return CommandResult(
         stdout: "",
-        stderr: "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run \(scenario ?? RetryScopeCommand.defaultScenario)'\n",
+        stderr: "error: the terminal UI needs a terminal (stdin and stdout); for text output use '\(ShellQuoting.command(["retryscope", "run", scenario ?? RetryScopeCommand.defaultScenario]))'\n",
         exitCode: 2)
     } catch {
       return CommandResult(
         stdout: "",
-        stderr: "error: \(error); for text output use 'retryscope run \(scenario ?? RetryScopeCommand.defaultScenario)'\n",
+        stderr: "error: \(error); for text output use '\(ShellQuoting.command(["retryscope", "run", scenario ?? RetryScopeCommand.defaultScenario]))'\n",
         exitCode: 2)
     }
     // A locale without UTF-8 cannot show box drawing: fall back to ASCII symbols.

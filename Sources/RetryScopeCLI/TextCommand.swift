@@ -1,4 +1,5 @@
 import ArgumentParser
+import RetryCore
 import RetryIO
 
 /// A command whose whole result is text, so that tests can run it in-process and read what it says.
@@ -7,8 +8,9 @@ protocol TextCommand: ParsableCommand {
 }
 
 extension TextCommand {
+  /// ArgumentParser's entry point, unused by the executable (`RetryScope.main`); safe all the same.
   public mutating func run() throws {
-    print(try output(), terminator: "")
+    print(TerminalText.sanitized(try output()), terminator: "")
   }
 }
 
@@ -23,13 +25,20 @@ protocol StreamingCommand: TextCommand {
   func stream(to sink: (UnsafeRawBufferPointer) -> Void) throws(CLIError)
 }
 
-/// Bad input from the user: one line on stderr, exit code 2, never a stack trace.
+/// Bad input from the user: one line on stderr, exit code 2, never a stack trace. A file that
+/// could not be written for the disk's sake (full) is one line too, with exit code 74.
 public struct CLIError: Error, CustomStringConvertible, Equatable {
   public var message: String
+  public var exitCode: Int32 = 2
 
   public init(_ message: String) { self.message = message }
 
   public init(_ error: ScenarioError) { self.message = error.description }
+
+  public init(_ error: FileWriteError) {
+    self.message = error.message
+    self.exitCode = error.ioFailure ? RetryScope.outputFailedExitCode : 2
+  }
 
   public var description: String { message }
 }
@@ -47,9 +56,26 @@ public enum RetryScope {
   ///
   /// With `standardOutput`, a command with large output streams it there instead of returning it
   /// in `stdout` (the executable passes one; tests read the strings).
+  ///
+  /// Everything printed passes through here, so this is where text from input files is made safe
+  /// for a terminal (`TerminalText`): an escape sequence in a log line or a scenario name is shown
+  /// (`^[`), never obeyed. JSON output is unchanged by it (its writers escape those characters).
   public static func execute(
     _ arguments: [String], environment: [String: String] = [:],
     standardOutput: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) -> CommandResult {
+    var filter = TerminalText.Filter()
+    let safeOutput = standardOutput.map { sink in { (chunk: UnsafeRawBufferPointer) in filter.process(chunk, to: sink) } }
+    var result = unfiltered(arguments, environment: environment, standardOutput: safeOutput)
+    if let standardOutput { filter.finish(to: standardOutput) }
+    result.stdout = TerminalText.sanitized(result.stdout)
+    result.stderr = TerminalText.sanitized(result.stderr)
+    return result
+  }
+
+  private static func unfiltered(
+    _ arguments: [String], environment: [String: String],
+    standardOutput: ((UnsafeRawBufferPointer) -> Void)?
   ) -> CommandResult {
     var command: ParsableCommand
     do {
@@ -74,7 +100,7 @@ public enum RetryScope {
         try streaming.stream(to: standardOutput)
         return CommandResult(stdout: "", stderr: "", exitCode: 0)
       } catch {
-        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: error.exitCode)
       }
     }
     if let status = textCommand as? any StatusCommand {
@@ -82,13 +108,13 @@ public enum RetryScope {
         let (text, code) = try status.outputAndStatus()
         return CommandResult(stdout: text, stderr: "", exitCode: code)
       } catch {
-        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+        return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: error.exitCode)
       }
     }
     do {
       return CommandResult(stdout: try textCommand.output(), stderr: "", exitCode: 0)
     } catch {
-      return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
+      return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: error.exitCode)
     }
   }
 

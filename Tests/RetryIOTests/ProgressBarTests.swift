@@ -1,3 +1,4 @@
+import Foundation
 import RetryLogs
 import Testing
 
@@ -7,6 +8,25 @@ import Testing
 /// never writes a byte when standard error is not a terminal.
 @Suite struct ProgressBarTests {
   static let title = "importing app.log.gz"
+
+  /// The title names the input file, and the bar writes to the terminal itself: an escape
+  /// sequence in a file name is shown (`^[`), and the only escapes written are the bar's own.
+  @Test func aFileNameCannotDriveTheTerminal() {
+    var written = ""
+    var now: UInt64 = 0
+    let bar = ProgressBar(
+      title: "importing a\u{1b}]52;c;SGVsbG8=\u{07}.log", total: 1_000, isTerminal: true, terminalWidth: { 80 },
+      clock: {
+        now += ProgressBar.redrawInterval
+        return now
+      }, write: { written += $0 })
+    bar.update(0)
+    bar.update(500)
+    bar.finish()
+    #expect(written.hasPrefix("\rimporting a^[]52;c;SGVsbG8=^G.log  ["))
+    #expect(written.components(separatedBy: "\u{1b}").count - 1 == 2)
+    #expect(written.hasSuffix("\r\u{1b}[K"))
+  }
 
   @Test func wideTerminalShowsEverything() {
     let line = ProgressBar.render(title: Self.title, done: 450_000_000, total: 1_000_000_000, bytesPerSecond: 120_300_000, width: 80)

@@ -40,10 +40,39 @@ import Testing
     #expect(result.stdout.unicodeScalars.allSatisfy { $0.isASCII })
   }
 
-  @Test func tooSmallIsAFrameToo() {
-    let result = RetryScope.execute(["run", "echo", "--format", "frame", "--size", "40x10"])
-    #expect(result.exitCode == 0)
-    #expect(result.stdout.contains("too small: have 40x10, need 60x16"))
+  /// A size below the UI's minimum is a usage error (it printed a "too small" frame, or a blank
+  /// line at 1x1), and so is one above the maximum (100000x100000 asked for 120 GB).
+  @Test(arguments: [
+    ("40x10", "40x10 is smaller than the smallest screen the UI draws on, 60x16"),
+    ("1x1", "1x1 is smaller than the smallest screen the UI draws on, 60x16"),
+    ("80x15", "80x15 is smaller than the smallest screen the UI draws on, 60x16"),
+    ("100000x100000", "100000x100000 is larger than the largest frame drawn, 1000x500"),
+    ("1001x24", "1001x24 is larger than the largest frame drawn, 1000x500"),
+    ("99999999999999999999x24", "expected WIDTHxHEIGHT such as 80x24, got '99999999999999999999x24'"),
+  ])
+  func sizesOutsideTheUIsRangeAreUsageErrors(size: String, message: String) {
+    let result = RetryScope.execute(["run", "echo", "--format", "frame", "--size", size])
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr == "error: --size: \(message)\n")
+  }
+
+  @Test func theSmallestAndTheLargestSizesAreDrawn() {
+    for (size, width, height) in [("60x16", 60, 16), ("1000x500", 1000, 500)] {
+      let result = RetryScope.execute(["run", "echo", "--format", "frame", "--size", size])
+      let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+      #expect(result.exitCode == 0)
+      #expect(lines.count == height)
+      #expect(lines.allSatisfy { $0.count <= width })
+      #expect(lines[0].contains("step 9/9"), "\(size)")
+    }
+  }
+
+  /// A time no trace can reach trapped (Double to Int); now it is one line and exit 2.
+  @Test func aHugeTimeIsNoSuchTime() {
+    let result = RetryScope.execute(["run", "create-user", "--format", "frame", "--at", "99999999999999999999s"])
+    #expect(result.exitCode == 2)
+    #expect(result.stderr == "error: --at: no such time: 99999999999999999999s is past the end of any trace\n")
   }
 
   @Test(arguments: [

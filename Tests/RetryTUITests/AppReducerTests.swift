@@ -310,6 +310,13 @@ import Testing
     #expect(command("goto soon") == what)
   }
 
+  /// `:goto` with a time no trace can reach: a status message, not a trap.
+  @Test func gotoAHugeTimeSaysNoSuchTime() {
+    var noTime = start
+    noTime.message = "no such time: 99999999999999999999s is past the end of any trace"
+    #expect(command("goto 99999999999999999999s") == noTime)
+  }
+
   @Test func seedCommandRerunsWithThatSeedAtTheSameStep() {
     var there = start
     there.playhead = 6

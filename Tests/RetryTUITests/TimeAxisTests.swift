@@ -107,4 +107,21 @@ import Testing
       #expect(GotoTarget(parsing: bad) == nil, "\(bad)")
     }
   }
+
+  /// A time too large for `Milliseconds` was converted from Double and trapped; now it is "no such
+  /// time", and the parse says so (a syntax error stays `unrecognized`).
+  @Test func aTimeBeyondAnyTraceIsNoSuchTime() {
+    for huge in ["99999999999999999999s", "9999999999999999999ms", "2562047788016h", "1" + String(repeating: "0", count: 400) + "s"] {
+      #expect(GotoTarget.parse(huge) == .failure(.noSuchTime(huge)), "\(huge)")
+      #expect(GotoTarget(parsing: huge) == nil)
+    }
+    #expect(GotoTarget.ParseFailure.noSuchTime("99999999999999999999s").message == "no such time: 99999999999999999999s is past the end of any trace")
+    #expect(GotoTarget.parse("soon") == .failure(.unrecognized))
+    // The largest time that fits still parses (and goes to the last step).
+    guard case .success(.time(let largest)) = GotoTarget.parse("2562047788015h") else {
+      Issue.record("2562047788015h (just below Int.max milliseconds) did not parse")
+      return
+    }
+    #expect(largest > 9_223_372_036_850_000_000)
+  }
 }

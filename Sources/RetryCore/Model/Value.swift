@@ -109,7 +109,9 @@ public enum JSONText {
     }
   }
 
-  /// Writes `text` as a JSON string literal with the escapes RFC 8259 requires.
+  /// Writes `text` as a JSON string literal with the escapes RFC 8259 requires, and `\u007f`,
+  /// `\u0080`-`\u009f` too (allowed, not required): the JSON then holds no character a terminal
+  /// acts on, so printing it changes nothing (`TerminalText`).
   public static func writeString(_ text: String, into out: inout String) {
     out += "\""
     for scalar in text.unicodeScalars {
@@ -119,7 +121,7 @@ public enum JSONText {
       case "\n": out += "\\n"
       case "\r": out += "\\r"
       case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
+      case _ where TerminalText.isControl(scalar):
         let hex = String(scalar.value, radix: 16)
         out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
       default: out.unicodeScalars.append(scalar)

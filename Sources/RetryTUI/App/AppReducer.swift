@@ -398,8 +398,11 @@ public enum AppReducer {
     let argument = words.count > 1 ? words[1].trimmingSpaces() : ""
     switch verb {
     case "goto", "g":
-      guard let target = GotoTarget(parsing: argument) else {
-        state.message = "goto what? :goto A#2, :goto 90s, :goto 12, :goto end"
+      let target: GotoTarget
+      switch GotoTarget.parse(argument) {
+      case .success(let parsed): target = parsed
+      case .failure(let failure):
+        state.message = failure.message ?? "goto what? :goto A#2, :goto 90s, :goto 12, :goto end"
         return
       }
       switch target.eventIndex(in: state.trace) {
@@ -451,6 +454,7 @@ public enum AppReducer {
       state.session = TraceSession(scenario: scenario, seed: seed)
       state.scenarioName = name
       state.reproduceOptions = []
+      state.reproduceInputs = nil
       state.tourPosition = tourPosition
       state.forkParents = []
       state.comparison = nil

@@ -69,6 +69,9 @@ public struct AppState: Equatable {
   /// Options the run was opened with that the reproduce command must repeat (an imported log's
   /// `--correlate event.orderId`, `--lanes streams`).
   public var reproduceOptions: [String] = []
+  /// The files the run was opened from, one argument each, when `scenarioName` joins several
+  /// (`a.log b.log`): the reproduce command quotes each on its own.
+  public var reproduceInputs: [String]?
   public var session: TraceSession
   /// Index into `session.trace.events`: the step the screen shows.
   public var playhead: Int = 0
@@ -134,14 +137,14 @@ public struct AppState: Equatable {
   public var reproduceCommand: String {
     // A recorded trace (a file, logs) has a seed in its meta but nothing to reseed: `--seed` is
     // refused for it.
-    let seed = session.scenario == nil ? "" : session.seed.map { " --seed \($0)" } ?? ""
-    let extra = reproduceOptions.isEmpty ? "" : " " + reproduceOptions.joined(separator: " ")
-    return "retryscope tui \(scenarioName)\(seed)\(extra)"
+    let seed = session.scenario == nil ? [] : session.seed.map { ["--seed", "\($0)"] } ?? []
+    // Quoted for the shell: a file named `a b;rm -rf x` is pasted back as one argument.
+    return ShellQuoting.command(["retryscope", "tui"] + (reproduceInputs ?? [scenarioName]) + seed + reproduceOptions)
   }
 
   public static func == (lhs: AppState, rhs: AppState) -> Bool {
     lhs.session === rhs.session && lhs.tour == rhs.tour && lhs.tourPosition == rhs.tourPosition
-      && lhs.scenarioName == rhs.scenarioName && lhs.reproduceOptions == rhs.reproduceOptions && lhs.playhead == rhs.playhead && lhs.playing == rhs.playing
+      && lhs.scenarioName == rhs.scenarioName && lhs.reproduceOptions == rhs.reproduceOptions && lhs.reproduceInputs == rhs.reproduceInputs && lhs.playhead == rhs.playhead && lhs.playing == rhs.playing
       && lhs.speed == rhs.speed && lhs.timeMode == rhs.timeMode && lhs.zoom == rhs.zoom && lhs.focus == rhs.focus
       && lhs.laneScroll == rhs.laneScroll && lhs.stateScroll == rhs.stateScroll && lhs.theme == rhs.theme
       && lhs.ascii == rhs.ascii && lhs.mode == rhs.mode && lhs.search == rhs.search && lhs.message == rhs.message

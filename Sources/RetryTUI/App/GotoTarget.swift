@@ -10,27 +10,45 @@ public enum GotoTarget: Equatable, Sendable {
   case time(Milliseconds)
   case start, end
 
-  /// Parses what the user typed; nil when it is none of the forms.
+  /// Why what the user typed names no target.
+  public enum ParseFailure: Error, Equatable, Sendable {
+    /// None of the forms.
+    case unrecognized
+    /// A time, but past anything a trace can hold (`99999999999999999999s`): times are `Int`
+    /// milliseconds, about 292 million years.
+    case noSuchTime(String)
+
+    /// The one line to show, for `noSuchTime` (`unrecognized` says what the forms are, in the
+    /// words of the place that asked).
+    public var message: String? {
+      guard case .noSuchTime(let text) = self else { return nil }
+      return "no such time: \(text) is past the end of any trace"
+    }
+  }
+
+  /// Parses what the user typed; nil when it is none of the forms or a time too large to hold.
   public init?(parsing text: String) {
+    guard case .success(let target) = Self.parse(text) else { return nil }
+    self = target
+  }
+
+  /// Parses what the user typed: a target, or why there is none.
+  public static func parse(_ text: String) -> Result<GotoTarget, ParseFailure> {
     let text = text.trimmingSpaces()
     switch text {
-    case "start", "begin", "first": self = .start; return
-    case "end", "last": self = .end; return
+    case "start", "begin", "first": return .success(.start)
+    case "end", "last": return .success(.end)
     default: break
     }
-    if let number = Int(text) {
-      self = .step(number)
-      return
-    }
+    if let number = Int(text) { return .success(.step(number)) }
     if let hash = text.lastIndex(of: "#"), let number = Int(text[text.index(after: hash)...]), hash != text.startIndex {
-      self = .attempt(invocation: String(text[..<hash]), number: number)
-      return
+      return .success(.attempt(invocation: String(text[..<hash]), number: number))
     }
-    if let time = Self.parseDuration(text) {
-      self = .time(time)
-      return
+    switch parseDuration(text) {
+    case .some(.some(let time)): return .success(.time(time))
+    case .some(.none): return .failure(.noSuchTime(text))
+    case .none: return .failure(.unrecognized)
     }
-    return nil
   }
 
   /// The event index this target names in `trace`, or a one-line reason why there is none.
@@ -61,8 +79,9 @@ public enum GotoTarget: Equatable, Sendable {
     }
   }
 
-  /// `90s`, `1m30s`, `250ms`, `2h`, `1.5s`.
-  static func parseDuration(_ text: String) -> Milliseconds? {
+  /// `90s`, `1m30s`, `250ms`, `2h`, `1.5s`: nil when it is not a duration, `.some(nil)` when it
+  /// is one too large for `Milliseconds` (converting it would trap).
+  static func parseDuration(_ text: String) -> Milliseconds?? {
     var total = 0.0
     var number = ""
     var unit = ""
@@ -95,7 +114,10 @@ public enum GotoTarget: Equatable, Sendable {
       }
     }
     guard !number.isEmpty, flush(), parts > 0 else { return nil }
-    return Milliseconds(total.rounded())
+    let rounded = total.rounded()
+    // Double(Int.max) is 2^63, one past Int.max: a value below it converts.
+    guard rounded.isFinite, rounded < Double(Milliseconds.max) else { return .some(nil) }
+    return Milliseconds(rounded)
   }
 }
 

@@ -1,15 +1,18 @@
+import RetryCore
+
 /// Makes text safe for a grid of one-column cells.
 ///
 /// Scenario files and logs can hold any Unicode: a CJK name or an emoji takes two columns on a
 /// terminal, a combining accent takes none, a control character moves the cursor. Any of them
 /// would shift the rest of the line on the real screen while the grid (and its diff) believed
-/// otherwise, so wide characters become `?`, zero-width ones disappear and controls become `?`.
-/// Every glyph RetryScope draws itself is one column wide.
+/// otherwise, so wide characters become `?`, zero-width ones disappear and controls (the same set
+/// as the CLI's text output, `TerminalText.isControl`) become `?`: a cell holds one column, where
+/// the CLI's `^[` takes two. Every glyph RetryScope draws itself is one column wide.
 public enum DisplayText {
   /// The scalar to put in a cell for `scalar`, or nil when it takes no column.
   public static func cell(for scalar: Unicode.Scalar) -> Unicode.Scalar? {
     let value = scalar.value
-    if value < 0x20 || (0x7F..<0xA0).contains(value) { return "?" }
+    if TerminalText.isControl(scalar) { return "?" }
     if value < 0x300 { return scalar }
     // Punctuation, arrows, box drawing, shapes, dingbats: no marks or format characters there,
     // so the (costly) category lookup is skipped for every glyph RetryScope draws.

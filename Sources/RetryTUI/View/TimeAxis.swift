@@ -56,9 +56,11 @@ public struct TimeAxis: Sendable {
     times = unique
     switch mode {
     case .linear:
-      let span = max(1, (unique.last ?? 0) - (unique.first ?? 0))
-      let columnsPerMs = Double(max(1, available - 1)) * scale / Double(span)
-      columns = unique.map { Int((Double($0 - unique[0]) * columnsPerMs).rounded()) }
+      // In Double: the span of a trace read from a file (a time at -9e18, another at +9e18)
+      // does not fit an Int.
+      let span = max(1, Double(unique.last ?? 0) - Double(unique.first ?? 0))
+      let columnsPerMs = Double(max(1, available - 1)) * scale / span
+      columns = unique.map { Int(((Double($0) - Double(unique[0])) * columnsPerMs).rounded()) }
       folds = []
     case .folded:
       (columns, folds) = Self.foldedColumns(trace: trace, times: unique, scale: scale)
@@ -72,9 +74,9 @@ public struct TimeAxis: Sendable {
     guard t < times[times.count - 1] else { return columns[columns.count - 1] }
     let low = times.partitioningIndex { $0 > t } - 1  // the last key time <= t
     if times[low] == t { return columns[low] }
-    let span = times[low + 1] - times[low]
+    let span = Double(times[low + 1]) - Double(times[low])
     let columnSpan = columns[low + 1] - columns[low]
-    return columns[low] + Int((Double(t - times[low]) / Double(span) * Double(columnSpan)).rounded(.down))
+    return columns[low] + Int(((Double(t) - Double(times[low])) / span * Double(columnSpan)).rounded(.down))
   }
 
   /// The earliest time drawn at `column` or right of it (the last key time for columns beyond
@@ -84,9 +86,53 @@ public struct TimeAxis: Sendable {
     guard column < columns[columns.count - 1] else { return times[times.count - 1] }
     let low = columns.partitioningIndex { $0 > column } - 1  // the last key column <= column
     if columns[low] == column || low + 1 >= columns.count { return times[low] }
-    let span = columns[low + 1] - columns[low]
-    let timeSpan = times[low + 1] - times[low]
-    return times[low] + timeSpan * (column - columns[low]) / max(1, span)
+    let span = max(1, columns[low + 1] - columns[low])
+    let (timeSpan, spanOverflow) = times[low + 1].subtractingReportingOverflow(times[low])
+    let (product, productOverflow) = timeSpan.multipliedReportingOverflow(by: column - columns[low])
+    if !spanOverflow && !productOverflow { return times[low] + product / span }
+    // A span of years on a zoomed linear axis: the product does not fit an Int; the time does.
+    let offset = (Double(times[low + 1]) - Double(times[low])) * Double(column - columns[low]) / Double(span)
+    let (time, overflow) = times[low].addingReportingOverflow(Milliseconds(min(offset.rounded(.down), 9.2e18)))
+    return overflow ? times[low + 1] : min(time, times[low + 1])
+  }
+
+  /// The round times between `first` and `last` (inclusive) where a linear ruler puts its labels:
+  /// at most `maxTicks` + 1 of them, whatever the span. The step is the first round length
+  /// (10ms, 50ms, ..., 1h, 2h, 6h, 12h, 24h, then 2, 5, 10, 20, 50... days) that fits, so that a
+  /// trace of a few seconds and one whose last event is years later (a bogus log timestamp, an
+  /// `at: 99999999999h`) both get a handful of labels: the loop never walks the span itself.
+  public static func ticks(from first: Milliseconds, to last: Milliseconds, maxTicks: Int) -> [Milliseconds] {
+    guard last >= first else { return [] }
+    let step = tickStep(span: max(1, last.subtractingSaturated(first)), maxTicks: max(1, maxTicks))
+    var ticks: [Milliseconds] = []
+    // The first multiple of the step at or after `first`.
+    var time = first / step * step
+    if time < first { time = time.addingSaturated(step) }
+    while time <= last, ticks.count <= maxTicks {
+      ticks.append(time)
+      let (next, overflow) = time.addingReportingOverflow(step)
+      if overflow { break }
+      time = next
+    }
+    return ticks
+  }
+
+  /// The smallest round step that cuts `span` into at most `maxTicks` pieces.
+  static func tickStep(span: Milliseconds, maxTicks: Int) -> Milliseconds {
+    let steps: [Milliseconds] = [
+      10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
+      7_200_000, 21_600_000, 43_200_000, 86_400_000,
+    ]
+    if let step = steps.first(where: { span / $0 <= maxTicks }) { return step }
+    // Days by 2, 5, 10, 20, 50...: ends, since the step grows past span / maxTicks (or saturates).
+    var decade: Milliseconds = 86_400_000
+    while true {
+      for factor in [2, 5, 10] {
+        let step = decade.multipliedSaturated(by: factor)
+        if span / step <= maxTicks || step == .max { return step }
+      }
+      decade = decade.multipliedSaturated(by: 10)
+    }
   }
 
   private static func foldedColumns(trace: Trace, times: [Milliseconds], scale: Double) -> ([Int], [Fold]) {
@@ -211,5 +257,23 @@ struct FenwickTree {
       i -= i & -i
     }
     return sum
+  }
+}
+
+extension Milliseconds {
+  /// `self + other`, held at `Int.max` / `Int.min` instead of trapping.
+  func addingSaturated(_ other: Milliseconds) -> Milliseconds {
+    let (sum, overflow) = addingReportingOverflow(other)
+    return overflow ? (other > 0 ? .max : .min) : sum
+  }
+
+  func subtractingSaturated(_ other: Milliseconds) -> Milliseconds {
+    let (difference, overflow) = subtractingReportingOverflow(other)
+    return overflow ? (other < 0 ? .max : .min) : difference
+  }
+
+  func multipliedSaturated(by factor: Int) -> Milliseconds {
+    let (product, overflow) = multipliedReportingOverflow(by: factor)
+    return overflow ? .max : product
   }
 }

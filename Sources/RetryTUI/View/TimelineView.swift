@@ -193,16 +193,7 @@ public struct TimelineView {
       }
       return labels
     case .linear:
-      let span = max(1, last - first)
-      let steps: [Milliseconds] = [10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000]
-      let step = steps.first { span / $0 <= max(1, canvas.track.width / 10) } ?? 7_200_000
-      var labels: [(Int, Milliseconds)] = []
-      var time = (first / step) * step
-      while time <= last {
-        if time >= first { labels.append((axis.column(of: time), time)) }
-        time += step
-      }
-      return labels
+      return TimeAxis.ticks(from: first, to: last, maxTicks: max(1, canvas.track.width / 10)).map { (axis.column(of: $0), $0) }
     }
   }
 
