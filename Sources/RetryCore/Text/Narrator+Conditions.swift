@@ -7,7 +7,7 @@ extension Narrator {
   func skipReason(_ position: Int) -> String {
     let effect = trace.effects[position]
     let place = "\(effect.target)[\(effect.key)]"
-    guard let writer = lastWrite(before: position) else {
+    guard let writer = lastWriters[position] else {
       return effect.before == nil
         ? "\(place) does not exist"
         : "\(place) was already there before the run: not a write of this event"
@@ -27,17 +27,27 @@ extension Narrator {
     return "already applied (\(last.actor), an earlier execution of the same event, \(last.kind == .delete ? "deleted" : "wrote") it)"
   }
 
-  /// The position of the last effect before `position` that wrote the same item (an external
-  /// write included), or nil when nothing in the trace did.
-  private func lastWrite(before position: Int) -> Int? {
-    let effect = trace.effects[position]
-    var candidate = position - 1
-    while candidate >= 0 {
-      let other = trace.effects[candidate]
-      if other.key == effect.key, other.target == effect.target, Self.writes(other) { return candidate }
-      candidate -= 1
+  /// For each skip, the position of the last effect before it that wrote the same item (an
+  /// external write included). One pass, and none at all for a trace without skips.
+  static func lastWriters(of effects: [TraceEffect]) -> [Int: Int] {
+    struct Item: Hashable {
+      var target: String
+      var key: String
     }
-    return nil
+    let skipped = Set(effects.lazy.filter { $0.kind == .skip }.map { Item(target: $0.target, key: $0.key) })
+    guard !skipped.isEmpty else { return [:] }
+    var last: [Item: Int] = [:]
+    var writers: [Int: Int] = [:]
+    for (position, effect) in effects.enumerated() where effect.kind == .skip || writes(effect) {
+      let item = Item(target: effect.target, key: effect.key)
+      guard skipped.contains(item) else { continue }
+      if effect.kind == .skip {
+        writers[position] = last[item]
+      } else {
+        last[item] = position
+      }
+    }
+    return writers
   }
 
   /// Whether an effect wrote the item: a change, or a write that found the same values (it

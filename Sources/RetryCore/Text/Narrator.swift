@@ -5,13 +5,18 @@
 public struct Narrator: Sendable {
   public let index: TraceIndex
   public var trace: Trace { index.trace }
+  /// For each skipped conditional write, the effect that last wrote its item before it (absent:
+  /// nothing in the trace did). Found in one pass when the narrator is made, so that a trace of
+  /// a million effects is not scanned back once per skip.
+  let lastWriters: [Int: Int]
 
   public init(trace: Trace) {
-    index = TraceIndex(trace)
+    self.init(index: TraceIndex(trace))
   }
 
   public init(index: TraceIndex) {
     self.index = index
+    lastWriters = Self.lastWriters(of: index.trace.effects)
   }
 
   public func attempt(_ invocation: String?, _ number: Int?) -> TraceAttempt? {
