@@ -58,12 +58,13 @@ import Testing
     #expect(Glyphs.unicode.destination != Glyphs.unicode.deadLetter)
     #expect(Glyphs.ascii.destination != Glyphs.ascii.deadLetter && Glyphs.ascii.destination.isASCII)
     let unicode = HelpOverlay.lines(glyphs: .unicode).map { $0.0 + " " + $0.1 }
-    #expect(unicode.contains("destinations ☠ dead letter queue (given up)  ✉ invocation record to onSuccess/onFailure"))
+    #expect(unicode.contains("destinations ☠ dead letter queue  ✉ invocation record to a destination"))
     let ascii = HelpOverlay.lines(glyphs: .ascii).map { $0.0 + " " + $0.1 }
-    #expect(ascii.contains("destinations D dead letter queue (given up)  @ invocation record to onSuccess/onFailure"))
-    var help = try Self.state("user-exists", size: Size(width: 120, height: 40))
+    #expect(ascii.contains("destinations D dead letter queue  @ invocation record to a destination"))
+    // Whole on a projector's 80 columns.
+    var help = try Self.state("user-exists", size: Size(width: 80, height: 24))
     help.mode = .help(scroll: 1_000)
-    #expect(Self.grid(help).text.contains("✉ invocation record to onSuccess/onFailure"))
+    #expect(Self.grid(help).text.contains("☠ dead letter queue  ✉ invocation record to a destination"))
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let docs = try String(contentsOf: root.appendingPathComponent("docs/terminal-ui.md"), encoding: .utf8)
     #expect(docs.contains("a destination's is `✉A`"))

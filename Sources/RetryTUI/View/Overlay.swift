@@ -42,7 +42,7 @@ enum HelpOverlay {
     lines.append(
       ("lanes", "\(glyphs.invoke) invoke  \(glyphs.response) answer  \(glyphs.timeout) client gave up waiting  \(glyphs.wait)\(glyphs.wait) wait"))
     lines.append(
-      ("destinations", "\(glyphs.deadLetter) dead letter queue (given up)  \(glyphs.destination) invocation record to onSuccess/onFailure"))
+      ("destinations", "\(glyphs.deadLetter) dead letter queue  \(glyphs.destination) invocation record to a destination"))
     lines.append(("effects", "x2 the same event did it twice  \(glyphs.duplicate) on a bar: it made a duplicate"))
     return lines
   }
