@@ -22,6 +22,11 @@ public final class GzipByteSource<Source: ByteSource>: ByteSource {
   private var memberOpen = false
   /// Whether any member has begun: an empty input is not a gzip stream either.
   private var anyMember = false
+  /// Zero bytes after the last member (a tape or disk image pads so; gzip(1) ignores them with
+  /// a warning): how many, for the caller's note.
+  public private(set) var trailingZeroBytes = 0
+  /// Past the last member, in its zero padding: nothing more is inflated.
+  private var inPadding = false
 
   public init(_ source: Source, name: String) throws(ByteSourceError) {
     stream = .allocate(capacity: 1)
@@ -60,6 +65,19 @@ public final class GzipByteSource<Source: ByteSource>: ByteSource {
         }
         stream.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_in = UInt32(count)
+      }
+      if anyMember, !memberOpen, inPadding || stream.pointee.next_in[0] == 0 {
+        // After a complete member a gzip header starts with 1f; a zero byte starts padding,
+        // which must run to the end.
+        inPadding = true
+        let count = Int(stream.pointee.avail_in)
+        for offset in 0..<count where stream.pointee.next_in[offset] != 0 {
+          throw ByteSourceError("\(name): corrupt gzip data (a byte other than zero in the padding after the last member)")
+        }
+        trailingZeroBytes += count
+        stream.pointee.next_in += count
+        stream.pointee.avail_in = 0
+        continue
       }
       // Input after the end of a member is the header of the next one.
       memberOpen = true

@@ -46,6 +46,9 @@ public final class LogInput: ByteSource {
     return LogInput(file: file, plain: peeking, gzip: nil)
   }
 
+  /// Zero bytes after the last gzip member, ignored (0 for a plain file).
+  public var trailingZeroBytes: Int { gzip?.trailingZeroBytes ?? 0 }
+
   /// The file's bytes, inflated when it is gzip.
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceError) -> Int {
     if let gzip { return try gzip.read(into: buffer) }

@@ -25,6 +25,18 @@ public struct PeekingByteSource<Source: ByteSource>: ByteSource {
     return Array(peeked[position..<min(peeked.count, position + count)])
   }
 
+  /// Passes over the next `count` bytes (already peeked at).
+  public mutating func skip(_ count: Int) throws(ByteSourceError) {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 1)
+    defer { buffer.deallocate() }
+    var left = count
+    while left > 0 {
+      let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<left]))
+      if got == 0 { return }
+      left -= got
+    }
+  }
+
   public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceError) -> Int {
     guard position < peeked.count else { return try source.read(into: buffer) }
     let count = min(buffer.count, peeked.count - position)

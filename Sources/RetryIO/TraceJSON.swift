@@ -117,6 +117,7 @@ public enum TraceJSON {
     if let status = report.status { fields["status"] = .string(status) }
     if let stream = report.logStream { fields["logStream"] = .string(stream) }
     if let version = report.version { fields["version"] = .string(version) }
+    if let initStatus = report.initStatus { fields["initStatus"] = .string(initStatus) }
     return .map(fields)
   }
 

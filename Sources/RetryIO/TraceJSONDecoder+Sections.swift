@@ -56,7 +56,8 @@ extension TraceJSONDecoder {
       durationMs: try object.optionalDouble("durationMs"), billedDurationMs: try object.optionalInt("billedDurationMs"),
       initDurationMs: try object.optionalDouble("initDurationMs"), memorySizeMB: try object.optionalInt("memorySizeMB"),
       maxMemoryUsedMB: try object.optionalInt("maxMemoryUsedMB"), status: try object.optionalString("status"),
-      logStream: try object.optionalString("logStream"), version: try object.optionalString("version"))
+      logStream: try object.optionalString("logStream"), version: try object.optionalString("version"),
+      initStatus: try object.optionalString("initStatus"))
   }
 
   static func wait(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceWait {

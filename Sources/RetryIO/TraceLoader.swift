@@ -15,6 +15,9 @@ public enum TraceLoader {
   /// Loads `paths` (several log files are one import; a trace file must come alone). A progress
   /// bar is drawn on standard error while logs are read, when it is a terminal.
   public static func load(_ paths: [String], options: LogImporter.Options = .init()) throws(ImportError) -> Loaded {
+    var options = options
+    // Several files may hold the same log events (the same file twice, overlapping exports).
+    options.deduplicate = paths.count > 1
     let importer = LogImporter(options: options)
     for path in paths {
       let input: LogInput
@@ -26,9 +29,14 @@ public enum TraceLoader {
       let bar = ProgressBar(title: "importing \(input.name)", total: input.fileSize)
       defer { bar.finish() }
       var source = PeekingByteSource(input.reportingProgress(to: bar))
-      let head: [UInt8]
+      var head: [UInt8]
       do {
         head = try source.peek(512)
+        // A UTF-8 byte order mark (an editor on Windows) is no part of a trace or a log.
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+          try source.skip(3)
+          head.removeFirst(3)
+        }
       } catch {
         throw ImportError.unreadable(error.message)
       }
@@ -39,14 +47,17 @@ public enum TraceLoader {
         return Loaded(trace: try decodeTrace(&source, name: input.name), summary: nil)
       }
       try importer.read(source, name: input.name)
+      if input.trailingZeroBytes > 0 {
+        importer.note("\(input.name): \(input.trailingZeroBytes) zero bytes after the gzip data, ignored")
+      }
     }
-    let (trace, summary) = importer.finish()
+    let (trace, summary) = try importer.finish()
     return Loaded(trace: trace, summary: summary)
   }
 
   /// Whether the first bytes are those `TraceJSON` writes.
   static func isTraceFile(_ head: [UInt8]) -> Bool {
-    let text = String(decoding: head, as: UTF8.self)
+    let text = String(decoding: head, as: UTF8.self).drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
     return text.hasPrefix("{") && text.contains("\"format\": \"\(TraceJSON.formatName)\"")
   }
 

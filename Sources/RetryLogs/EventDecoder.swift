@@ -10,6 +10,7 @@ import RetryCore
 final class EventDecoder {
   private var text = ScratchBuffer()
   private var stream = ScratchBuffer()
+  private var eventId = ScratchBuffer()
   /// Why the last `decode` returned nil.
   private(set) var failure = SkipReason.malformedRecord
 
@@ -25,8 +26,10 @@ final class EventDecoder {
     var timestamp: Milliseconds?
     var haveMessage = false
     var haveStream = false
+    var haveId = false
     text.count = 0
     stream.count = 0
+    eventId.count = 0
     while true {
       guard let key = walker.nextKey() else { break }
       if key.elementsEqual("message".utf8) || key.elementsEqual("@message".utf8) {
@@ -38,6 +41,9 @@ final class EventDecoder {
       } else if key.elementsEqual("logStreamName".utf8) || key.elementsEqual("@logStream".utf8) {
         guard walker.string(into: &stream) else { return fail(.malformedRecord) }
         haveStream = true
+      } else if key.elementsEqual("eventId".utf8) || key.elementsEqual("@ptr".utf8) {
+        guard walker.string(into: &eventId) else { return fail(.malformedRecord) }
+        haveId = true
       } else {
         guard walker.skipValue() else { return fail(.malformedRecord) }
       }
@@ -45,7 +51,8 @@ final class EventDecoder {
     guard walker.closed else { return fail(.malformedRecord) }
     guard haveMessage else { return fail(.malformedRecord) }
     return LogMessage(
-      text: text.trimmedBuffer, timestamp: timestamp, stream: haveStream ? stream.buffer : nil, line: line)
+      text: text.trimmedBuffer, timestamp: timestamp, stream: haveStream ? stream.buffer : nil, line: line,
+      eventId: haveId ? eventId.buffer : nil)
   }
 
   /// A `get-query-results` row: `[{"field": "@message", "value": "..."}, ...]`.
@@ -54,6 +61,7 @@ final class EventDecoder {
     var timestamp: Milliseconds?
     var message: String?
     var streamName: String?
+    var pointer: String?
     for field in fields {
       guard case .string(let name)? = field["field"], case .string(let value)? = field["value"] else { continue }
       switch name {
@@ -62,6 +70,7 @@ final class EventDecoder {
         var copy = value
         timestamp = copy.withUTF8 { TimestampParser.parse($0)?.millis }
       case "@logStream": streamName = value
+      case "@ptr": pointer = value
       default: break
       }
     }
@@ -70,8 +79,11 @@ final class EventDecoder {
     text.append(contentsOf: Array(message.utf8))
     stream.count = 0
     if let streamName { stream.append(contentsOf: Array(streamName.utf8)) }
+    eventId.count = 0
+    if let pointer { eventId.append(contentsOf: Array(pointer.utf8)) }
     return LogMessage(
-      text: text.trimmedBuffer, timestamp: timestamp, stream: streamName == nil ? nil : stream.buffer, line: line)
+      text: text.trimmedBuffer, timestamp: timestamp, stream: streamName == nil ? nil : stream.buffer, line: line,
+      eventId: pointer == nil ? nil : eventId.buffer)
   }
 
   private func fail(_ reason: SkipReason) -> LogMessage? {

@@ -61,6 +61,7 @@ struct ExecutionView {
     if report.initDurationMs == nil {
       report.initDurationMs = error(execution.initReport)?.initDurationMs ?? error(execution.invokeInitReport)?.initDurationMs
     }
+    if let status = error(execution.initReport)?.status, status.lowercased() != "success" { report.initStatus = status }
     return report
   }
 

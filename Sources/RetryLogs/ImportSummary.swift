@@ -13,6 +13,26 @@ public struct ImportSummary: Sendable {
     public var count: Int
     /// The first few line numbers (1-based), to go and look.
     public var firstLines: [Int]
+    /// For `notInFormat`: the format the file was read as.
+    public var format: LogFormat?
+
+    /// The summary's words for it.
+    public var explanation: String {
+      if reason == .notInFormat, let format { return "\(reason.explanation), \(format.displayName)" }
+      return reason.explanation
+    }
+  }
+
+  /// An init phase that did not succeed (`INIT_REPORT ... Phase: init Status: timeout`): the
+  /// execution environment's next START re-runs the init inside its invoke (a suppressed init).
+  public struct InitFailure: Sendable, Hashable {
+    /// `timeout`, `error`, `failure`.
+    public var status: String
+    public var durationMs: Double?
+    public var errorType: String?
+    public var line: Int
+    /// The execution whose START came next in that environment (`A#1`), if one did.
+    public var rerunBy: String?
   }
 
   public var inputs: [Input]
@@ -22,6 +42,13 @@ public struct ImportSummary: Sendable {
   public var hasTimestamps: Bool
   public var correlate: String?
   public var correlatedRequests: Int
+  /// Log events left out because another file (or the same id earlier) already held them.
+  public var duplicatesDropped: Int = 0
+  /// Inputs with nothing in them, skipped.
+  public var emptyInputs: [String] = []
+  /// Other lines about the inputs (`app.log.gz: 512 zero bytes after the gzip data, ignored`).
+  public var notes: [String] = []
+  public var initFailures: [InitFailure] = []
 
   public var invocations: Int
   public var executions: Int
@@ -81,6 +108,11 @@ public struct ImportSummary: Sendable {
   public var text: String {
     var lines: [String] = []
     for input in inputs { lines.append("read \(input.name) (\(input.format.displayName))") }
+    for name in emptyInputs { lines.append("note: \(name): empty file, skipped") }
+    for note in notes { lines.append("note: \(note)") }
+    if duplicatesDropped > 0 {
+      lines.append("duplicates dropped: \(Self.count(duplicatesDropped, "log event")) read twice (the same event in more than one file)")
+    }
     lines.append("\(Self.count(messages, "log message")), \(Self.count(executions, "execution")) in \(Self.count(invocations, "invocation"))")
     var retried = "\(Self.count(retriedInvocations, "invocation")) retried"
     var how: [String] = []
@@ -94,6 +126,18 @@ public struct ImportSummary: Sendable {
     let ended = kinds.compactMap { kind, word in (outcomes[kind] ?? 0) > 0 ? "\(outcomes[kind]!) \(word)" : nil }
     lines.append("executions: \(ended.isEmpty ? "none" : ended.joined(separator: ", ")); \(Self.count(coldStarts, "cold start"))")
     lines.append("timeouts: \(outcomes[.timeout] ?? 0)")
+    if !initFailures.isEmpty {
+      let shown = initFailures.prefix(3).map { failure in
+        var text = "init \(failure.status == "timeout" ? "timed out" : "failed")"
+        if let type = failure.errorType { text += " (\(type))" }
+        if let duration = failure.durationMs { text += " after \(Self.millis(duration))" }
+        text += " at line \(failure.line)"
+        text += failure.rerunBy.map { ", re-run by \($0)'s START" } ?? ", no START followed in that environment"
+        return text
+      }
+      let more = initFailures.count > 3 ? "; ..." : ""
+      lines.append("init failures: \(initFailures.count) (\(shown.joined(separator: "; "))\(more))")
+    }
     var effectLine = "effects: \(effects), duplicate effects: \(duplicateEffects)"
     if !duplicateExamples.isEmpty { effectLine += " (" + duplicateExamples.joined(separator: "; ") + ")" }
     lines.append(effectLine)
@@ -109,10 +153,17 @@ public struct ImportSummary: Sendable {
       lines.append("skipped lines: \(skippedLines)")
       for skip in skipped {
         let where_ = skip.firstLines.map(String.init).joined(separator: ", ")
-        lines.append("  \(skip.count) \(skip.reason.explanation) (line\(skip.firstLines.count == 1 ? "" : "s") \(where_)\(skip.count > skip.firstLines.count ? ", ..." : ""))")
+        lines.append("  \(skip.count) \(skip.explanation) (line\(skip.firstLines.count == 1 ? "" : "s") \(where_)\(skip.count > skip.firstLines.count ? ", ..." : ""))")
       }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `10000.04 ms`, `3000 ms`.
+  static func millis(_ value: Double) -> String {
+    let hundredths = Int((value * 100).rounded())
+    let fraction = hundredths % 100
+    return fraction == 0 ? "\(hundredths / 100) ms" : "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) ms"
   }
 
   static func count(_ value: Int, _ singular: String, _ plural: String? = nil) -> String {

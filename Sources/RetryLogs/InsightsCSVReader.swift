@@ -4,11 +4,12 @@
 struct InsightsCSVReader {
   func run(_ reader: LogReader, into sink: some LogMessageSink) throws(ByteSourceError) {
     var lineNumber = 1
-    var columns: (timestamp: Int?, message: Int?, stream: Int?)?
+    var columns: (timestamp: Int?, message: Int?, stream: Int?, pointer: Int?)?
     var fields: [Range<Int>] = []
     var text = ScratchBuffer()
     var stream = ScratchBuffer()
     var raw = ScratchBuffer()
+    var pointer = ScratchBuffer()
     while true {
       reader.keep = reader.position
       let recordLine = lineNumber
@@ -76,8 +77,16 @@ struct InsightsCSVReader {
         Self.unquote(record, fields[column], into: &stream)
         haveStream = stream.count > 0
       }
+      var havePointer = false
+      if let column = known.pointer, column < fields.count {
+        pointer.count = 0
+        Self.unquote(record, fields[column], into: &pointer)
+        havePointer = pointer.count > 0
+      }
       sink.receive(
-        LogMessage(text: text.trimmedBuffer, timestamp: timestamp, stream: haveStream ? stream.buffer : nil, line: recordLine))
+        LogMessage(
+          text: text.trimmedBuffer, timestamp: timestamp, stream: haveStream ? stream.buffer : nil, line: recordLine,
+          eventId: havePointer ? pointer.buffer : nil))
       if recordEnd < 0 { return }
     }
   }
@@ -121,9 +130,9 @@ struct InsightsCSVReader {
   }
 
   private static func columns(_ record: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>]) -> (
-    timestamp: Int?, message: Int?, stream: Int?
+    timestamp: Int?, message: Int?, stream: Int?, pointer: Int?
   ) {
-    var result: (timestamp: Int?, message: Int?, stream: Int?) = (nil, nil, nil)
+    var result: (timestamp: Int?, message: Int?, stream: Int?, pointer: Int?) = (nil, nil, nil, nil)
     for (index, range) in fields.enumerated() {
       var name = ScratchBuffer()
       unquote(record, range, into: &name)
@@ -132,6 +141,7 @@ struct InsightsCSVReader {
       case "@timestamp", "timestamp": result.timestamp = result.timestamp ?? index
       case "@message", "message": result.message = result.message ?? index
       case "@logStream", "logStreamName", "logStream": result.stream = result.stream ?? index
+      case "@ptr": result.pointer = result.pointer ?? index
       default: break
       }
     }

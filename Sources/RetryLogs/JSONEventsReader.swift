@@ -27,8 +27,9 @@ struct JSONEventsReader {
       case UInt8(ascii: "{"):
         try readDocument(&scanner, decoder, sink)
       default:
-        // Text between documents: skip the line.
-        sink.skip(.malformedRecord, line: scanner.line)
+        // Text between documents (a line of log text appended to the pages): not JSON, so not
+        // read; counted as a line not in the file's format.
+        sink.skip(.notInFormat, line: scanner.line)
         try scanner.skipLine()
       }
     }

@@ -70,10 +70,55 @@ struct LambdaLineParser {
     case UInt8(ascii: "["):
       readPython(text, time: time, stream: stream, line: line, into: collector)
     case UInt8(ascii: "0")...UInt8(ascii: "9"):
-      readTimestamped(text, time: time, stream: stream, line: line, into: collector)
+      let stamp = TimestampParser.parse(text)
+      if let stamp, let rest = Self.lineAfterPrefix(text, timestampLength: stamp.length) {
+        let millis = stamp.millis
+        // `2025-11-23 00:37:28.259000+00:00: START RequestId: ...` (a console copy): the line
+        // after the prefix, at the prefix's time.
+        let inner = LogMessage(
+          text: UnsafeBufferPointer(rebasing: text[rest...]), timestamp: time ?? millis, stream: message.stream, line: line)
+        return read(inner, stream: stream, into: collector)
+      }
+      readTimestamped(text, stamp: stamp, time: time, stream: stream, line: line, into: collector)
     default:
-      if let time { collector.observe(time: time, stream: stream) }
+      unread(text, time: time, stream: stream, line: line, into: collector)
     }
+  }
+
+  /// A line that says nothing this parser knows: ordinary output, unless a platform line hides
+  /// behind a prefix it cannot read (then it is counted, so that the summary and the error say
+  /// so rather than that there was none).
+  private func unread(
+    _ text: UnsafeBufferPointer<UInt8>, time: Milliseconds?, stream: Int32, line: Int, into collector: LogCollector
+  ) {
+    if Self.hasPlatformLineAfterPrefix(text) {
+      collector.skip(.unknownPrefix, line: line)
+    } else if let time {
+      collector.observe(time: time, stream: stream)
+    }
+  }
+
+  /// Whether one of Lambda's platform lines starts after some prefix in the first bytes.
+  static func hasPlatformLineAfterPrefix(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    let head = UnsafeBufferPointer(rebasing: text[0..<min(text.count, 112)])
+    return ByteSearch.find("START RequestId:", in: head, from: 1) != nil || ByteSearch.find("END RequestId:", in: head, from: 1) != nil
+      || ByteSearch.find("REPORT RequestId:", in: head, from: 1) != nil || ByteSearch.find("INIT_START ", in: head, from: 1) != nil
+      || ByteSearch.find("INIT_REPORT ", in: head, from: 1) != nil
+  }
+
+  /// A prefix someone's copy put before Lambda's line: a timestamp then a colon and blanks
+  /// (`2025-11-23 00:37:28.259000+00:00: ...`, whatever follows), or a timestamp and blanks
+  /// before a platform line. Its time and where the line starts.
+  static func lineAfterPrefix(_ text: UnsafeBufferPointer<UInt8>, timestampLength length: Int) -> Int? {
+    guard length < text.count, text[length] != 0x09 else { return nil }
+    var index = length
+    let colon = text[index] == UInt8(ascii: ":")
+    if colon { index += 1 }
+    let blanks = index
+    while index < text.count, text[index] == 0x20 || text[index] == 0x09 { index += 1 }
+    guard index > blanks, index < text.count else { return nil }
+    let rest = UnsafeBufferPointer(rebasing: text[index...])
+    return colon || TextLogReader.startsLambdaLine(rest) ? index : nil
   }
 
   private func malformed(_ collector: LogCollector, _ line: Int) {
@@ -84,17 +129,15 @@ struct LambdaLineParser {
 
   /// `<time>\t<id>\t<LEVEL>\t<text>` (Node), `<time> <id> Task timed out after 3.07 seconds`.
   private func readTimestamped(
-    _ text: UnsafeBufferPointer<UInt8>, time container: Milliseconds?, stream: Int32, line: Int,
-    into collector: LogCollector
+    _ text: UnsafeBufferPointer<UInt8>, stamp: (millis: Milliseconds, length: Int)?, time container: Milliseconds?,
+    stream: Int32, line: Int, into collector: LogCollector
   ) {
-    guard let (millis, length) = TimestampParser.parse(text), length < text.count, isBlank(text[length]) else {
-      if let container { collector.observe(time: container, stream: stream) }
-      return
+    guard let (millis, length) = stamp, length < text.count, isBlank(text[length]) else {
+      return unread(text, time: container, stream: stream, line: line, into: collector)
     }
     let time = container ?? millis
     guard let (id, after) = requestId(text, at: length + 1) else {
-      collector.observe(time: time, stream: stream)
-      return
+      return unread(text, time: time, stream: stream, line: line, into: collector)
     }
     let request = collector.intern(request: id)
     var rest = after
@@ -219,6 +262,10 @@ struct LambdaLineParser {
       return
     }
     guard case .map(let fields) = value else { return }
+    if case .list(let events)? = fields["events"] {
+      // A page of `get-log-events` / `filter-log-events` pasted into a text log: its events.
+      return readPage(events, stream: stream, line: line, into: collector)
+    }
     let time = container ?? Self.time(fields["time"] ?? fields["timestamp"])
     if case .string(let type)? = fields["type"], type.hasPrefix("platform.") {
       readPlatform(type, fields["record"] ?? .null, time: time, stream: stream, line: line, into: collector)
@@ -245,6 +292,29 @@ struct LambdaLineParser {
         detail: collector.errors.count - 1)
     }
     noteApplication(value, time: time, stream: stream, request: request, line: line, into: collector)
+  }
+
+  /// The events of an API page found inside another container, each read as the message it holds.
+  private func readPage(_ events: [Value], stream: Int32, line: Int, into collector: LogCollector) {
+    for event in events {
+      guard case .string(let text)? = event["message"] else {
+        collector.skip(.malformedRecord, line: line)
+        continue
+      }
+      let timestamp = Self.time(event["timestamp"])
+      var body = Array(text.utf8)
+      while let last = body.last, last == 0x0A || last == 0x0D { body.removeLast() }
+      let streamName: [UInt8]? = event["logStreamName"].map { Array($0.displayText.utf8) }
+      body.withUnsafeBufferPointer { bodyBytes in
+        if let streamName {
+          streamName.withUnsafeBufferPointer { nameBytes in
+            collector.receiveNested(LogMessage(text: bodyBytes, timestamp: timestamp, stream: nameBytes, line: line))
+          }
+        } else {
+          collector.receiveNested(LogMessage(text: bodyBytes, timestamp: timestamp, stream: nil, line: line))
+        }
+      }
+    }
   }
 
   /// A `platform.*` record of the JSON log format (telemetry-schema-reference).

@@ -34,8 +34,24 @@ final class LogCollector: LogMessageSink {
   private var untimedStart: [Int] = [-1]
 
   private(set) var messages = 0
-  private(set) var skipped: [SkipReason: (count: Int, lines: [Int])] = [:]
+  /// Skipped lines by reason (and, for lines in another format, the format they were not in).
+  private(set) var skipped: [SkipKey: (count: Int, lines: [Int])] = [:]
   let parser: LambdaLineParser
+  /// The container of the file being read: what a line in another format was not.
+  var format: LogFormat = .text
+  /// Set for a multi-file import: log events read twice are left out.
+  var deduplicator: LogDeduplicator?
+  /// While a message is parsed for the deduplicator: its skips, counted only if it is no repeat.
+  private var capturedSkips: [(SkipReason, Int)]?
+  /// The time the message being parsed carried (its container's or its line's), if any.
+  private var messageTime: Milliseconds?
+  /// Inside a message that holds messages (a page of API events pasted into a text log).
+  private var nesting = 0
+
+  struct SkipKey: Hashable {
+    var reason: SkipReason
+    var format: LogFormat?
+  }
 
   init(correlate: [String]?) {
     parser = LambdaLineParser(correlate: correlate)
@@ -43,15 +59,88 @@ final class LogCollector: LogMessageSink {
 
   func receive(_ message: LogMessage) {
     messages += 1
+    // A NUL byte is binary data, not log text: the line goes, the file stays (LogFormat.isBinary).
+    if ByteSearch.containsNUL(message.text) {
+      skip(.binaryLine, line: message.line)
+      return
+    }
     let stream = intern(stream: message.stream)
+    guard let deduplicator, nesting == 0 else {
+      parser.read(message, stream: stream, into: self)
+      return
+    }
+    let factStart = facts.count
+    if let id = message.eventId, !id.isEmpty {
+      guard deduplicator.isDuplicate(eventId: id, time: message.timestamp, text: message.text) else { return parser.read(message, stream: stream, into: self) }
+      // Read all the same, its facts left out: a file of nothing but repeats is still a log.
+      capturedSkips = []
+      nesting += 1
+      parser.read(message, stream: stream, into: self)
+      nesting -= 1
+      capturedSkips = nil
+      for index in factStart..<facts.count { facts[index].dropped = true }
+      messages -= 1
+      return
+    }
+    let messagesBefore = messages - 1
+    capturedSkips = []
+    messageTime = nil
+    nesting += 1
     parser.read(message, stream: stream, into: self)
+    nesting -= 1
+    let entry = LogDeduplicator.Pending(
+      textHash: LogDeduplicator.hash(message.text), stream: stream, facts: factStart..<facts.count,
+      messages: messages - messagesBefore, skips: capturedSkips ?? [])
+    capturedSkips = nil
+    if let time = message.timestamp ?? messageTime {
+      for held in deduplicator.release(stream: stream) { settle(held, time: time) }
+      deduplicator.note(time: time, stream: stream)
+      settle(entry, time: time)
+    } else if let anchor = deduplicator.anchor(stream: stream) {
+      settle(entry, time: anchor)
+    } else {
+      deduplicator.hold(entry)
+    }
   }
 
+  /// A message inside a message (an API event of a page found in a text log).
+  func receiveNested(_ message: LogMessage) {
+    nesting += 1
+    defer { nesting -= 1 }
+    receive(message)
+  }
+
+  /// Decides a message for the deduplicator: a repeat leaves no fact, no skip and no count.
+  private func settle(_ entry: LogDeduplicator.Pending, time: Milliseconds?) {
+    guard let deduplicator else { return }
+    if deduplicator.isDuplicate(textHash: entry.textHash, stream: entry.stream, time: time) {
+      for index in entry.facts { facts[index].dropped = true }
+      messages -= entry.messages
+    } else {
+      for (reason, line) in entry.skips { skip(reason, line: line) }
+    }
+  }
+
+  /// The end of a file: messages still without a time are decided without one.
+  func endFile() {
+    guard let deduplicator else { return }
+    for held in deduplicator.release(stream: nil) { settle(held, time: nil) }
+    deduplicator.endFile()
+  }
+
+  /// Log events left out as repeats of ones already read.
+  var duplicatesDropped: Int { deduplicator?.dropped ?? 0 }
+
   func skip(_ reason: SkipReason, line: Int) {
-    var entry = skipped[reason] ?? (0, [])
+    if capturedSkips != nil, nesting > 0 {
+      capturedSkips!.append((reason, line))
+      return
+    }
+    let key = SkipKey(reason: reason, format: reason == .notInFormat ? format : nil)
+    var entry = skipped[key] ?? (0, [])
     entry.count += 1
     if entry.lines.count < 5 { entry.lines.append(line) }
-    skipped[reason] = entry
+    skipped[key] = entry
   }
 
   // MARK: - Interning
@@ -112,6 +201,7 @@ final class LogCollector: LogMessageSink {
 
   /// Hands the facts over (without a copy) to be sorted and replayed.
   func takeFacts() -> [LogFact] {
+    if deduplicator != nil { facts.removeAll { $0.dropped } }
     defer { facts = [] }
     return facts
   }
@@ -130,6 +220,7 @@ final class LogCollector: LogMessageSink {
   func add(_ kind: LogFact.Kind, time: Milliseconds?, stream: Int32, request: Int32, line: Int, detail: Int = -1) {
     let slot = Int(stream) + 1
     let known = time != nil
+    if let time { messageTime = time }
     let resolved = time ?? streamClock[slot] ?? 0
     if let time { observe(time: time, stream: stream) }
     switch kind {
@@ -150,6 +241,7 @@ final class LogCollector: LogMessageSink {
 
   /// Notes the time of a line that leaves no fact, so that the next line without one inherits it.
   func observe(time: Milliseconds, stream: Int32) {
+    messageTime = time
     let slot = Int(stream) + 1
     streamClock[slot] = time
     let start = untimedStart[slot]
@@ -169,4 +261,9 @@ final class LogCollector: LogMessageSink {
   }
 
   var skippedCount: Int { skipped.values.reduce(0) { $0 + $1.count } }
+
+  /// Forgets the facts of a file that turned out not to be a log.
+  func dropFacts(from start: Int) {
+    facts.removeSubrange(start...)
+  }
 }

@@ -36,6 +36,8 @@ struct LogFact {
   /// Epoch milliseconds; when the line had none, the last time known in its stream.
   var time: Milliseconds
   var timeKnown: Bool
+  /// Read from a log event an earlier file already held (`LogDeduplicator`): left out.
+  var dropped = false
   /// Arrival order: ties in time keep the order of the file.
   var sequence: Int
   /// Interned stream name, -1 when the container does not say.

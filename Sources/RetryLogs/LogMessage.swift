@@ -11,6 +11,9 @@ struct LogMessage {
   var stream: UnsafeBufferPointer<UInt8>?
   /// The 1-based line of the file the message starts on.
   var line: Int
+  /// The container's own id of the record, when it has one: a CloudWatch Logs API event's
+  /// `eventId`, a Logs Insights row's `@ptr`. The same id twice is the same log event read twice.
+  var eventId: UnsafeBufferPointer<UInt8>? = nil
 }
 
 /// What readers hand their messages and complaints to.
@@ -29,6 +32,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable, Comparable {
   case badEffect = "bad-effect"
   case unattributed = "unattributed"
   case orphanEnd = "orphan-end"
+  case binaryLine = "binary-line"
+  case notInFormat = "not-in-format"
+  case unknownPrefix = "unknown-prefix"
 
   /// The summary's words for it.
   public var explanation: String {
@@ -40,6 +46,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable, Comparable {
     case .badEffect: "an effect line without a valid kind, target and key"
     case .unattributed: "an effect or error line outside any execution (no request id, no START before it)"
     case .orphanEnd: "an END or REPORT whose START is not in the logs"
+    case .binaryLine: "a line with a NUL byte (binary data)"
+    case .notInFormat: "a line not in the detected format"
+    case .unknownPrefix: "a START, END, REPORT or INIT line after a prefix that is not a timestamp"
     }
   }
 

@@ -64,29 +64,28 @@ struct TextLogReader {
       let absoluteEnd = reader.dropped + contentEnd
 
       if line.isEmpty { continue }
-      switch format {
-      case .tail:
-        if let prefix = TimestampParser.tailPrefix(line, strict: false) {
-          emit()
-          pendingStart = absoluteStart
-          pendingText = absoluteStart + prefix.message
-          pendingTimestamp = prefix.millis
-          pendingStream = prefix.stream.map { (absoluteStart + $0.lowerBound)..<(absoluteStart + $0.upperBound) }
-        } else if pendingStart < 0 {
-          // A line before any prefix (a header, a stray line): a message of its own.
-          pendingStart = absoluteStart
-          pendingText = absoluteStart
-          pendingTimestamp = nil
-          pendingStream = nil
-        }
-      default:
-        if pendingStart < 0 || !Self.continues(line) {
-          emit()
-          pendingStart = absoluteStart
-          pendingText = absoluteStart
-          pendingTimestamp = nil
-          pendingStream = nil
-        }
+      if ByteSearch.containsNUL(line) {
+        // Binary data, wherever in the file: this line goes, the rest is read.
+        emit()
+        sink.skip(.binaryLine, line: lineNumber)
+        if newline < 0 { break }
+        continue
+      }
+      // Each line is looked at for itself (a file may mix a console copy and tail output): a
+      // tail prefix is read as one in bare text too, and a Lambda line without one starts a
+      // message of its own in tail output rather than being glued to the message before.
+      if let prefix = TimestampParser.tailPrefix(line, strict: format != .tail) {
+        emit()
+        pendingStart = absoluteStart
+        pendingText = absoluteStart + prefix.message
+        pendingTimestamp = prefix.millis
+        pendingStream = prefix.stream.map { (absoluteStart + $0.lowerBound)..<(absoluteStart + $0.upperBound) }
+      } else if pendingStart < 0 || (format == .tail ? Self.startsLambdaLine(line) || Self.startsRuntimeLine(line) : !Self.continues(line)) {
+        emit()
+        pendingStart = absoluteStart
+        pendingText = absoluteStart
+        pendingTimestamp = nil
+        pendingStream = nil
       }
       if pendingStart == absoluteStart { pendingLine = lineNumber }
       pendingEnd = absoluteEnd
@@ -94,6 +93,30 @@ struct TextLogReader {
       if newline < 0 { break }
     }
     emit()
+  }
+
+  /// Whether a line is one of Lambda's platform lines (which never continue a message).
+  static func startsLambdaLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    switch line[0] {
+    case UInt8(ascii: "S"): return ByteSearch.hasPrefix("START RequestId:", in: line)
+    case UInt8(ascii: "E"): return ByteSearch.hasPrefix("END RequestId:", in: line)
+    case UInt8(ascii: "R"): return ByteSearch.hasPrefix("REPORT RequestId:", in: line) || ByteSearch.hasPrefix("RequestId: ", in: line)
+    case UInt8(ascii: "I"): return ByteSearch.hasPrefix("INIT_START", in: line) || ByteSearch.hasPrefix("INIT_REPORT", in: line)
+    default: return false
+    }
+  }
+
+  /// Whether a line is a runtime's own (`<time>\t<id>\t...` from Node, `[INFO]\t<time>\t...`
+  /// from Python): a console copy's line, not the rest of a tail message.
+  static func startsRuntimeLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    if line[0] >= UInt8(ascii: "0"), line[0] <= UInt8(ascii: "9") {
+      guard let (_, length) = TimestampParser.parse(line) else { return false }
+      return length < line.count && line[length] == 0x09
+    }
+    guard line[0] == UInt8(ascii: "["), let close = line.prefix(10).firstIndex(of: UInt8(ascii: "]")), close > 1,
+      close + 1 < line.count, line[close + 1] == 0x09
+    else { return false }
+    return line[1..<close].allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
   }
 
   /// Whether a line of bare log text goes on the message before it rather than starting one:

@@ -16,6 +16,16 @@ struct TraceReconstructor {
   private(set) var hasTimestamps = true
   /// The correlation key (an index into `collector.keys`) of each request that has one.
   private var requestKeys: [Int32: Int32] = [:]
+  /// Init phases that timed out or failed (`INIT_REPORT ... Phase: init Status: timeout`), in
+  /// time order, with the execution whose START re-ran the init in that environment.
+  private(set) var failedInits: [FailedInit] = []
+
+  struct FailedInit {
+    /// The `INIT_REPORT` (copied: the collector's tables are released while the trace is built).
+    var report: ParsedError
+    var line: Int32
+    var execution: Int?
+  }
 
   struct EffectEntry {
     var execution: Int32
@@ -45,10 +55,13 @@ struct TraceReconstructor {
     var openByStream: [Int32: Int] = [:]
     var latestByRequest: [Int32: Int] = [:]
     var pendingInit: [Int32: Int32] = [:]
+    /// A failed init waiting for its environment's next START (an index into `failedInits`).
+    var pendingFailure: [Int32: Int] = [:]
     for fact in facts {
       switch fact.kind {
       case .initStart:
         pendingInit[fact.stream] = -1
+        pendingFailure[fact.stream] = nil
       case .initReport:
         let report = collector.errors[Int(fact.detail)]
         if report.phase == "invoke", let open = openByStream[fact.stream] {
@@ -57,6 +70,11 @@ struct TraceReconstructor {
           executions[open].invokeInitReport = fact.detail
         } else {
           pendingInit[fact.stream] = fact.detail
+          if let status = report.status, status.lowercased() != "success" {
+            // Kept even if no START follows (the environment was given up): it happened.
+            pendingFailure[fact.stream] = failedInits.count
+            failedInits.append(FailedInit(report: report, line: fact.line, execution: nil))
+          }
         }
       case .start:
         var execution = Execution(
@@ -64,6 +82,7 @@ struct TraceReconstructor {
         if let initReport = pendingInit.removeValue(forKey: fact.stream) { execution.initReport = initReport }
         executions.append(execution)
         let index = executions.count - 1
+        if let failure = pendingFailure.removeValue(forKey: fact.stream) { failedInits[failure].execution = index }
         openByStream[fact.stream] = index
         latestByRequest[fact.request] = index
       case .end, .report:
@@ -148,4 +167,20 @@ struct TraceReconstructor {
   }
 
   var correlatedRequests: Int { requestKeys.count }
+
+  /// The failed inits as the summary shows them, naming the attempt that re-ran each.
+  func initFailures(in trace: Trace) -> [ImportSummary.InitFailure] {
+    guard !failedInits.isEmpty else { return [] }
+    let order = executions.indices.sorted {
+      (executions[$0].start, executions[$0].startSequence) < (executions[$1].start, executions[$1].startSequence)
+    }
+    var positionOf = [Int](repeating: 0, count: executions.count)
+    for (position, index) in order.enumerated() { positionOf[index] = position }
+    return failedInits.map { failure in
+      let report = failure.report
+      return ImportSummary.InitFailure(
+        status: report.status ?? "error", durationMs: report.initDurationMs, errorType: report.type, line: Int(failure.line),
+        rerunBy: failure.execution.map { trace.attempts[positionOf[$0]].label })
+    }
+  }
 }

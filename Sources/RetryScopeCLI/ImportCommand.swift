@@ -12,6 +12,7 @@ struct ImportCommand: TextCommand {
     discussion: """
       Reads Lambda log text, 'aws logs tail' output, 'aws logs get-log-events' / 'filter-log-events' JSON, \
       CloudWatch Logs Insights exports (JSON, CSV) and the JSON log format, plain or gzip; the format is detected. \
+      Several files are one import: a log event found in more than one counts once, an empty file is skipped. \
       Open the result with 'retryscope tui <files>' or 'retryscope tui trace.json'. \
       Effects come from JSON log lines with an "effect" object: see docs/tracing-your-handler.md.
       """)

@@ -82,7 +82,7 @@ import Testing
     let text = CloudWatchLogWriter(trace: trace, options: options).text()
     let importer = LogImporter(options: .init(correlate: "invocation"))
     try importer.read(MemoryByteSource(text, chunkLimit: 4_093), name: "round-trip")
-    return importer.finish().0
+    return try importer.finish().0
   }
 
   /// Scenarios whose invocations a caller makes: their duplicates are per logical event, as the

@@ -147,6 +147,32 @@ import Testing
     }
   }
 
+  /// Zero bytes after the last member (a tape or disk image's padding) are what gzip(1) accepts
+  /// with a warning: read past and counted, after one member or several.
+  @Test func zeroPaddingAfterTheLastMemberIsIgnoredAndCounted() throws {
+    try Self.withDirectory { directory in
+      let bytes = Array(Self.text.prefix(20_000))
+      try Self.write(bytes, to: directory + "/a")
+      let member = try Self.contents(of: try Self.gzip(directory + "/a"))
+      for (members, zeros) in [(1, 1), (1, 100_000), (2, 512)] {
+        let path = directory + "/padded.gz"
+        try Self.write(Array([[UInt8]](repeating: member, count: members).joined()) + [UInt8](repeating: 0, count: zeros), to: path)
+        var input = try LogInput.open(path: path)
+        #expect(try Self.readAll(&input, chunk: 777) == Array([[UInt8]](repeating: bytes, count: members).joined()))
+        #expect(input.trailingZeroBytes == zeros)
+        // Cut anywhere in the input, the same.
+        var source = try GzipByteSource(MemoryByteSource(try Self.contents(of: path), chunkLimit: 7), name: "m")
+        #expect(try Self.readAll(&source, chunk: 5).count == bytes.count * members)
+        #expect(source.trailingZeroBytes == zeros)
+      }
+      // Padding that is not only zeros is garbage, as before.
+      try Self.write(member + [0, 0, 0, 7], to: directory + "/bad.gz")
+      #expect(
+        Self.failure(directory + "/bad.gz")
+          == "\(directory)/bad.gz: corrupt gzip data (a byte other than zero in the padding after the last member)")
+    }
+  }
+
   // MARK: - Broken gzip
 
   @Test func corruptGzipSaysWhatZlibSaw() throws {

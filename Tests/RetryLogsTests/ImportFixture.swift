@@ -28,9 +28,12 @@ enum ImportFixture {
   static func load(
     _ names: [String], options: LogImporter.Options = .init(), chunk: Int = 97
   ) throws -> (Trace, ImportSummary) {
+    var options = options
+    // As `TraceLoader` does: several files may hold the same log events.
+    options.deduplicate = names.count > 1
     let importer = LogImporter(options: options)
     for name in names { try importer.read(MemoryByteSource(bytes(name), chunkLimit: chunk), name: name) }
-    return importer.finish()
+    return try importer.finish()
   }
 
   static func load(text: String, name: String = "input.log", options: LogImporter.Options = .init(), chunk: Int = 97)
@@ -38,7 +41,7 @@ enum ImportFixture {
   {
     let importer = LogImporter(options: options)
     try importer.read(MemoryByteSource(text, chunkLimit: chunk), name: name)
-    return importer.finish()
+    return try importer.finish()
   }
 }
 

@@ -65,7 +65,7 @@ import Testing
       let importer = LogImporter(options: .init(correlate: generator.next() % 2 == 0 ? "event.userId" : nil))
       do {
         try importer.read(MemoryByteSource(bytes, chunkLimit: chunk), name: name)
-        let (trace, summary) = importer.finish()
+        let (trace, summary) = try importer.finish()
         // What comes back is a trace the views can use: events in time order, indexes valid.
         #expect(zip(trace.events, trace.events.dropFirst()).allSatisfy { $0.time <= $1.time })
         #expect(trace.events.allSatisfy { event in event.effect.map { $0 < trace.effects.count } ?? true })

@@ -22,10 +22,9 @@ import Testing
     }
   }
 
-  @Test func anEmptyFileIsNotALog() {
-    #expect(throws: ImportError.notALog(
-      "empty.log: not a Lambda log (0 messages read as Lambda log text, but no START, END, REPORT or platform record among them)"
-    )) {
+  /// An empty file alone is nothing to import (among others it is skipped: ImportInputQuirksTests).
+  @Test func anEmptyFileAloneIsNothingToImport() {
+    #expect(throws: ImportError.notALog("empty.log: empty file, nothing to import")) {
       _ = try ImportFixture.load(text: "", name: "empty.log")
     }
   }
@@ -95,14 +94,27 @@ import Testing
     #expect(detect("2024-06-11T08:30:00 START RequestId: x\n") == .tail)
     #expect(detect("2024-06-11T08:30:00.000Z\tid\tINFO\thello\n") == .text)
     #expect(detect("\u{FEFF}START RequestId: x\n") == .text)
-    #expect(detect("ELF\u{0}\u{0}") == nil)
+    #expect(detect("\u{7F}ELF\u{2}\u{1}\u{1}\u{0}\u{0}\u{0}\u{0}\u{3}\u{0}>\u{0}\u{1}") == nil)
+    #expect(detect("\u{0}\u{0}\u{0}\u{0}") == nil)
+    // A NUL in a line of text is that line's problem, not the file's (the line is skipped).
+    #expect(detect("garbage\u{0}\u{0}\nSTART RequestId: x\n") == .text)
+    #expect(detect("\u{0}\u{0}\n{\"events\": []}") == .events)
+    // Python's runtime line is text, not a JSON array.
+    #expect(detect("[INFO]\t2025-11-23T00:37:28.259Z\tid\thello\n") == .text)
+    #expect(detect("[ERROR] KeyError: 'x'\n") == .text)
+    #expect(detect("[]") == .events)
   }
 
   @Test func aForcedFormatIsUsedAsIs() throws {
     let line = "2024-06-11T08:30:00.000Z START RequestId: 0c1d2e3f-aaaa-4bbb-8ccc-123456789abc Version: $LATEST\n"
-    // As text, the stamped line is no platform line: nothing to import.
-    #expect(throws: ImportError.self) { _ = try ImportFixture.load(text: line) }
+    // Read as API JSON, the text line is not in the format: nothing to import.
+    #expect(throws: ImportError.notALog(
+      "input.log: not a Lambda log (0 messages read as CloudWatch Logs API JSON (get-log-events / filter-log-events), but no START, END, REPORT or platform record among them)"
+    )) { _ = try ImportFixture.load(text: line, options: .init(format: .events)) }
     let (trace, _) = try ImportFixture.load(text: line, options: .init(format: .tail))
     #expect(trace.attempts.count == 1)
+    // As text, the timestamp before START is its time (a console copy).
+    let (text, _) = try ImportFixture.load(text: line)
+    #expect(text.attempts == trace.attempts)
   }
 }

@@ -108,6 +108,81 @@ import Testing
     }
   }
 
+  /// Issue 12, item 22: what real files do to an import, end to end.
+  @Test func theSameFileTwiceAnEmptyFileAndAPaddedGzipImportAsOne() throws {
+    try Self.withDirectory { directory in
+      let log = Self.fixtures + "raw-async-retries.log"
+      try Data().write(to: URL(fileURLWithPath: directory + "/empty.log"))
+      try FileManager.default.copyItem(atPath: log, toPath: directory + "/app.log")
+      let gzip = Process()
+      gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+      gzip.arguments = ["-k", "-n", directory + "/app.log"]
+      try gzip.run()
+      gzip.waitUntilExit()
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/app.log.gz"))
+      handle.seekToEndOfFile()
+      handle.write(Data(count: 1_024))
+      try handle.close()
+      let result = RetryScope.execute(["import", log, directory + "/empty.log", directory + "/app.log.gz"])
+      #expect(result.exitCode == 0)
+      #expect(result.stderr.isEmpty)
+      #expect(
+        result.stdout == """
+          read \(log) (Lambda log text)
+          read \(directory)/app.log.gz (Lambda log text)
+          note: \(directory)/empty.log: empty file, skipped
+          note: \(directory)/app.log.gz: 1024 zero bytes after the gzip data, ignored
+          duplicates dropped: 19 log events read twice (the same event in more than one file)
+          19 log messages, 3 executions in 1 invocation
+          1 invocation retried (2 Lambda retries with the same request id)
+          executions: 1 succeeded, 2 failed; 1 cold start
+          timeouts: 0
+          effects: 4, duplicate effects: 2 (orders[id=o-1] by A#2 (first by A#1); orders[id=o-1] by A#3 (first by A#1))
+          skipped lines: 0
+          open it: retryscope tui \(log) \(directory)/empty.log \(directory)/app.log.gz
+
+          """)
+      // Only empty files: nothing to import, one line, exit 2.
+      try Data("\n".utf8).write(to: URL(fileURLWithPath: directory + "/blank.log"))
+      let empty = RetryScope.execute(["import", directory + "/empty.log", directory + "/blank.log"])
+      #expect(empty.exitCode == 2)
+      #expect(empty.stderr == "error: nothing to import: every file is empty (\(directory)/empty.log, \(directory)/blank.log)\n")
+    }
+  }
+
+  /// A trace saved by an editor that puts a byte order mark first is still a trace, not a log.
+  @Test func aTraceWithAByteOrderMarkOpensAsATrace() throws {
+    try Self.withDirectory { directory in
+      let out = directory + "/trace.json"
+      #expect(RetryScope.execute(["import", Self.fixtures + "raw-async-retries.log", "--out", out]).exitCode == 0)
+      let marked = directory + "/marked.json"
+      try Data([0xEF, 0xBB, 0xBF] + Array(try Data(contentsOf: URL(fileURLWithPath: out)))).write(to: URL(fileURLWithPath: marked))
+      let result = RetryScope.execute(["import", marked])
+      #expect(result.exitCode == 2)
+      #expect(result.stderr == "error: \(marked): is already a RetryScope trace; open it with 'retryscope tui \(marked)'\n")
+      let loaded = try TraceLoader.load([marked])
+      #expect(loaded.summary == nil)
+      #expect(loaded.trace.attempts == (try TraceLoader.load([out])).trace.attempts)
+    }
+  }
+
+  /// An init phase that timed out is in the written trace (`report.initStatus`) and read back.
+  @Test func anInitTimeoutReachesTheWrittenTrace() throws {
+    try Self.withDirectory { directory in
+      let out = directory + "/trace.json"
+      let result = RetryScope.execute(["import", Self.fixtures + "raw-new-timeout.log", "--out", out])
+      #expect(result.exitCode == 0)
+      #expect(result.stdout.contains("init failures: 1 (init timed out after 10000.04 ms at line 2, re-run by A#1's START)\n"))
+      let trace = try TraceJSONDecoder.load(path: out)
+      #expect(trace.attemptReports[0]?.initStatus == "timeout")
+      #expect(trace.attemptReports[1]?.initStatus == nil)
+      // The player says so when the execution starts.
+      #expect(
+        Narrator(trace: trace).caption(at: 0)
+          == "Execution A#1 starts (request id 0b4a6c1e…), in an execution environment whose init phase timed out (INIT_REPORT Status: timeout): this START re-runs the init (a suppressed init).")
+    }
+  }
+
   @Test(arguments: [
     (["import"], "error: import needs at least one log file: retryscope import app.log\n"),
     (["import", "/no/such.log"], "error: /no/such.log: no such file\n"),

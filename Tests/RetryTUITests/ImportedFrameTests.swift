@@ -79,7 +79,7 @@ import Testing
       }
       let importer = LogImporter(options: .init(correlate: "event.userId", lanes: generator.next() % 2 == 0 ? .streams : .invocations))
       guard (try? importer.read(MemoryByteSource(bytes), name: name)) != nil else { continue }
-      let (trace, _) = importer.finish()
+      let (trace, _) = try importer.finish()
       guard !trace.events.isEmpty else { continue }
       let session = TraceSession(scenario: nil, trace: trace)
       for size in [Size(width: 80, height: 24), Size(width: 60, height: 16)] {

@@ -20,10 +20,14 @@ public struct AttemptReport: Sendable, Hashable {
   public var logStream: String?
   /// `START ... Version: $LATEST`.
   public var version: String?
+  /// `INIT_REPORT ... Phase: init Status: timeout|error`: the environment's init phase did not
+  /// succeed before this execution, whose START re-runs it inside the invoke (a suppressed init).
+  public var initStatus: String?
 
   public init(
     durationMs: Double? = nil, billedDurationMs: Int? = nil, initDurationMs: Double? = nil, memorySizeMB: Int? = nil,
-    maxMemoryUsedMB: Int? = nil, status: String? = nil, logStream: String? = nil, version: String? = nil
+    maxMemoryUsedMB: Int? = nil, status: String? = nil, logStream: String? = nil, version: String? = nil,
+    initStatus: String? = nil
   ) {
     self.durationMs = durationMs
     self.billedDurationMs = billedDurationMs
@@ -33,6 +37,7 @@ public struct AttemptReport: Sendable, Hashable {
     self.status = status
     self.logStream = logStream
     self.version = version
+    self.initStatus = initStatus
   }
 
   /// Whether the execution paid for an init phase: a new execution environment.

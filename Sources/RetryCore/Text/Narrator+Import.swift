@@ -30,6 +30,11 @@ extension Narrator {
   /// "in a new execution environment (cold start, init 166.62 ms)".
   private func environmentPhrase(_ attempt: TraceAttempt) -> String {
     guard let position = index.position(of: attempt), let report = trace.attemptReports[position] else { return "" }
+    if let status = report.initStatus {
+      // (The init duration may be the re-run's, from REPORT: the failed one is in the summary.)
+      let what = status == "timeout" ? "timed out" : "failed"
+      return ", in an execution environment whose init phase \(what) (INIT_REPORT Status: \(status)): this START re-runs the init (a suppressed init)"
+    }
     if let initDuration = report.initDurationMs {
       return ", in a new execution environment (cold start, init \(Self.millis(initDuration)))"
     }
