@@ -13,7 +13,8 @@ struct LogLine {
     case effect
     /// The runtime's line for an unhandled error (`Invoke Error`, `[ERROR] ...`).
     case error
-    /// `RequestId: ... Error: Runtime exited with error: exit status 1` (text logs only).
+    /// `RequestId: ... Error: Runtime exited with error: exit status 1` and the error type on the
+    /// next line (text logs only).
     case crash
     /// `END RequestId: ...` (text) / `platform.runtimeDone` (JSON).
     case end
@@ -174,9 +175,11 @@ struct LogRenderer {
     case .error:
       appendErrorLine(attempt, time: time, into: &out)
     case .crash:
-      out.append("RequestId: ")
-      out.append(attempt.requestId)
-      out.append(" Error: Runtime exited with error: exit status 1\nRuntime.ExitError")
+      // The runtime's exit line, in the current wording (the one the execution's error message
+      // and REPORT's `Error Type` use too), then the error type on a line of its own.
+      out.append(Self.crashMessage(attempt))
+      out.append(byte: UInt8(ascii: "\n"))
+      out.append(attempt.errorType ?? "Runtime.ExitError")
     case .end:
       out.append("END RequestId: ")
       out.append(attempt.requestId)
@@ -269,16 +272,29 @@ struct LogRenderer {
       out.append(" ms\t")
     }
     guard options.timeoutStyle == .statusField else { return }
+    // Only what the platform itself ends carries a status: a timeout, a runtime that exited.
+    // An exception the handler throws is an ordinary invoke for REPORT: no `Status` field (the
+    // runtime's `Invoke Error` line is what tells of it).
     switch attempt.outcome {
     case .timeout:
       out.append("Status: timeout\t")
-    case .error, .crash:
+    case .crash:
       out.append("Status: error\tError Type: ")
-      out.append(attempt.errorType ?? (attempt.outcome == .crash ? "Runtime.ExitError" : "Error"))
+      out.append(attempt.errorType ?? "Runtime.ExitError")
       out.append(byte: UInt8(ascii: "\t"))
-    case .success, .throttled, .running:
+    case .success, .error, .throttled, .running:
       break
     }
+  }
+
+  /// `RequestId: <id> Error: Runtime exited with error: exit status 1`: the execution's own
+  /// message when it is the runtime's exit line (a simulated crash's, or one read from logs),
+  /// else that line for exit status 1.
+  static func crashMessage(_ attempt: TraceAttempt) -> String {
+    if let message = attempt.errorMessage, message.hasPrefix("RequestId: "), message.contains("Runtime exited") {
+      return message
+    }
+    return "RequestId: \(attempt.requestId) Error: Runtime exited with error: exit status 1"
   }
 
   /// `Billed Duration`: since 2025-08-01, `ceil(Init Duration + Duration)` (lambda-semantics.md §4).

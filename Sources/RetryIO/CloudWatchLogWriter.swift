@@ -58,7 +58,8 @@ public struct CloudWatchLogWriter: Sendable {
   /// How a timeout shows in text logs.
   public enum TimeoutStyle: String, Sendable, Hashable, CaseIterable {
     /// Since 2025: the REPORT line ends with `Status: timeout\t` (and `Status: error\tError Type:
-    /// <type>\t` after an error or crash); no separate timeout line.
+    /// Runtime.ExitError\t` after a crash; an exception the handler throws adds no status); no
+    /// separate timeout line.
     case statusField = "status"
     /// Older runtimes: no status fields; `<ts> <id> Task timed out after 3.00 seconds` after the
     /// REPORT line, with END's timestamp.

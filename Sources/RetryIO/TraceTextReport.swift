@@ -21,7 +21,8 @@ public struct TraceTextReport: Sendable {
     out += "\n" + story()
     out += "\n" + effectsTable()
     out += "\n" + outcome()
-    return out
+    // The glyphs above are ASCII already; captions, lessons and trace data may not be.
+    return ascii ? ASCIIText.fold(out) : out
   }
 
   var glyphs: Glyphs { ascii ? .ascii : .unicode }
@@ -41,8 +42,14 @@ public struct TraceTextReport: Sendable {
     var out = "Timeline (waits folded to their length; times from the first invoke)\n"
     let width = max(2, trace.invocations.map(\.id.count).max() ?? 1)
     let typeWidth = max(15, trace.invocations.map { typeColumn($0).count }.max() ?? 0)
-    for invocation in trace.invocations {
+    // The scenario's `label:` of an invocation, quoted, in a column of its own when any has one
+    // (an import's labels are the keys it correlated by, told by its captions).
+    let imported = trace.meta.source == "import"
+    let labels = trace.invocations.map { invocation in imported ? "" : invocation.label.map { "\"\($0)\"" } ?? "" }
+    let labelWidth = labels.map(\.count).max() ?? 0
+    for (position, invocation) in trace.invocations.enumerated() {
       var parts: [String] = [pad(invocation.id, width), pad(typeColumn(invocation), typeWidth)]
+      if labelWidth > 0 { parts.append(pad(labels[position], labelWidth)) }
       parts.append("at " + DurationText.offset(invocation.at))
       var segments: [String] = []
       // (time, order at equal times, token): a client timeout, then an attempt (a throttled one
@@ -75,7 +82,7 @@ public struct TraceTextReport: Sendable {
     case .timeout: glyph = glyphs.timeout
     case .crash: glyph = glyphs.crash
     case .throttled: glyph = glyphs.throttled
-    case .running: glyph = "…"
+    case .running: glyph = glyphs.running
     }
     let overlap = !index.overlapping(attempt).isEmpty
     let detail =
@@ -264,10 +271,12 @@ public struct TraceTextReport: Sendable {
 
 /// The symbols of the text output, in Unicode and in ASCII.
 struct Glyphs {
-  var ok, error, timeout, crash, throttled, wait, arrow, dot, timeoutMark: String
+  var ok, error, timeout, crash, throttled, running, wait, arrow, dot, timeoutMark: String
 
-  static let unicode = Glyphs(ok: "✓", error: "✗", timeout: "⧗", crash: "☠", throttled: "⊘", wait: "┄", arrow: "→", dot: "·", timeoutMark: "‖")
-  static let ascii = Glyphs(ok: "ok", error: "x", timeout: "T", crash: "!", throttled: "-", wait: "~", arrow: "->", dot: "-", timeoutMark: "!")
+  static let unicode = Glyphs(
+    ok: "✓", error: "✗", timeout: "⧗", crash: "☠", throttled: "⊘", running: "…", wait: "┄", arrow: "→", dot: "·", timeoutMark: "‖")
+  static let ascii = Glyphs(
+    ok: "ok", error: "x", timeout: "T", crash: "!", throttled: "-", running: "...", wait: "~", arrow: "->", dot: "-", timeoutMark: "!")
 }
 
 extension String {

@@ -46,6 +46,9 @@ struct CheckCommand: StatusCommand {
   @Option(help: "text or json.")
   var format: Format = .text
 
+  @Flag(help: "Plain ASCII instead of Unicode in the text (also with a locale without UTF-8).")
+  var ascii = false
+
   init() {}
 
   /// The bounds, checked here rather than in `validate()`: a bad value is one line, not a usage
@@ -78,7 +81,7 @@ struct CheckCommand: StatusCommand {
       }
     }
     let text = format == .json ? CheckReportText.json(report, saved: saved) : CheckReportText.text(report, saved: saved)
-    return (text, report.isIdempotent ? 0 : 1)
+    return (format == .text && ascii ? ASCIIText.fold(text) : text, report.isIdempotent ? 0 : 1)
   }
 
   /// `ce.json` → `ce.lost-effects.json`.

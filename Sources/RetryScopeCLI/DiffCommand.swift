@@ -116,7 +116,8 @@ struct DiffReport {
       ? "the ledgers are equal"
       : "the ledgers differ: \(diff.differences) \(diff.differences == 1 ? "row" : "rows") (marked !)"
     out += verdict + "\n"
-    return out
+    // Titles, keys and values come from the traces: any Unicode.
+    return ascii ? ASCIIText.fold(out) : out
   }
 
   /// `! id=…  v1 x2 A#1+A#2 {..} | v1 A#1 {..}  more in a`.

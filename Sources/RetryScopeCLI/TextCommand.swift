@@ -83,6 +83,10 @@ public enum RetryScope {
     } catch {
       return argumentParserResult(error)
     }
+    if var plain = command as? any ASCIIOutputCommand, !TextEncoding.isUTF8(environment) {
+      plain.ascii = true
+      command = plain
+    }
     if let interactive = command as? any InteractiveCommand {
       return interactive.runInteractive(environment: environment)
     }

@@ -140,7 +140,7 @@ import Testing
     let first = try #require(trace.executions.first)
     #expect(first.outcome == .crash)
     #expect(first.errorType == "Runtime.ExitError")
-    #expect(first.errorMessage == "RequestId: \(first.requestId) Process exited before completing request")
+    #expect(first.errorMessage == "RequestId: \(first.requestId) Error: Runtime exited with error: exit status 1")
   }
 
   @Test func aTimeoutFaultHangsUntilTheFunctionTimeout() throws {

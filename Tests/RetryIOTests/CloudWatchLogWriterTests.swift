@@ -156,7 +156,7 @@ import Testing
           switch style {
           case .taskTimedOutLine: #expect(rest.isEmpty, "\(report)")
           case .statusField:
-            #expect(rest.isEmpty || rest == ["Status: timeout"] || (rest.count == 2 && rest[0] == "Status: error" && rest[1].hasPrefix("Error Type: ")))
+            #expect(rest.isEmpty || rest == ["Status: timeout"] || rest == ["Status: error", "Error Type: Runtime.ExitError"])
           }
         }
       }
@@ -333,6 +333,31 @@ import Testing
     let text = Self.logs(crashed)
     #expect(text.contains("RequestId: \(crash.requestId) Error: Runtime exited with error: exit status 1\nRuntime.ExitError\nEND RequestId: \(crash.requestId)\n"))
     #expect(text.contains("\tStatus: error\tError Type: Runtime.ExitError\t\n"))
+  }
+
+  /// Only the platform's endings carry a status in REPORT (a timeout, a runtime that exited):
+  /// an exception the handler throws leaves REPORT as an ordinary invoke's, as in real logs.
+  /// A crash reads the same in the payload, the exit line and REPORT (today's wording).
+  @Test func reportCarriesAStatusOnlyForRuntimeFailures() throws {
+    let failed = try Self.trace("async-retries-dlq")
+    let reports = Self.lines(failed).filter { $0.hasPrefix("REPORT ") }
+    #expect(reports.count == 3)
+    for report in reports {
+      #expect(!report.contains("Status:"), "\(report)")
+      #expect(!report.contains("Error Type:"), "\(report)")
+    }
+
+    let crashed = try Self.trace("create-user")
+    let crash = try #require(crashed.attempts.first { $0.outcome == .crash })
+    #expect(crash.errorMessage == "RequestId: \(crash.requestId) Error: Runtime exited with error: exit status 1")
+    let lines = Self.lines(crashed)
+    let report = try #require(lines.first { $0.hasPrefix("REPORT RequestId: \(crash.requestId)") })
+    #expect(report.hasSuffix("\tStatus: error\tError Type: Runtime.ExitError\t"))
+    let succeeded = try #require(crashed.attempts.first { $0.outcome == .success })
+    // The retry has the crash's request id: its REPORT is the last with it.
+    let quiet = try #require(lines.last { $0.hasPrefix("REPORT RequestId: \(succeeded.requestId)") })
+    #expect(!quiet.contains("Status:"))
+    #expect(!Self.logs(crashed).contains("Process exited"))
   }
 
   @Test func pythonApplicationLines() throws {

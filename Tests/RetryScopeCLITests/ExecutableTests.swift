@@ -16,11 +16,14 @@ import Testing
     return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
   }
 
-  static func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
+  static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (stdout: String, stderr: String, status: Int32) {
     let process = Process()
     let executable: URL = try #require(binary, "build the retryscope executable first")
     process.executableURL = executable
     process.arguments = arguments
+    if let environment {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe()
     let err = Pipe()
     // Never the test's own stdin: with pipes all round, the binary cannot take over a terminal.
@@ -44,6 +47,19 @@ import Testing
       result.stderr
         == "error: the terminal UI needs a terminal (stdin and stdout); for text output use 'retryscope run async-retries-dlq'\n"
     )
+  }
+
+  /// `LANG=C` (no UTF-8) makes `run` write plain ASCII, as `--ascii` does: every byte below
+  /// 0x80, the caption's `…` spelt `...`.
+  @Test func runUnderLangCIsASCII() throws {
+    for arguments in [["run", "create-user"], ["run", "create-user", "--format", "frame", "--at", "A#1"]] {
+      let result = try Self.run(arguments, environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": ""])
+      #expect(result.status == 0)
+      #expect(result.stdout.utf8.allSatisfy { $0 < 0x80 }, "\(arguments)")
+      #expect(result.stdout.contains("db12e54b...)"), "\(arguments)")
+      let unicode = try Self.run(arguments, environment: ["LANG": "C.UTF-8", "LC_ALL": "", "LC_CTYPE": ""])
+      #expect(unicode.stdout.contains("db12e54b…)"), "\(arguments)")
+    }
   }
 
   /// An unknown scenario is reported before the missing terminal: one line, exit 2.

@@ -47,7 +47,7 @@ import Testing
     try pane.send("Space")
     let end = try pane.waitForSettled("the last step, paused, with the event in the DLQ lane") {
       $0.statusLine.contains("step 14/14") && $0.statusLine.contains("❚❚ pause")
-        && $0.text.contains("dead letter queue (RetriesExhausted)")
+        && $0.text.contains("dead letter queue: all 3 attempts failed")
         && $0.lines.contains { $0.hasPrefix("DLQ") && $0.contains("☠A") }
     }
     #expect(end.lines.count == 24)

@@ -337,8 +337,10 @@ extension SimulationRun {
         }
         finish(e, x, .error, errorType: type, message: message)
       case .crash:
+        // Today's wording (the runtime's exit line, as the logs show it); "Process exited
+        // before completing request" is the older runtimes'.
         finish(e, x, .crash, errorType: "Runtime.ExitError",
-               message: "RequestId: \(x.requestId) Process exited before completing request")
+               message: "RequestId: \(x.requestId) Error: Runtime exited with error: exit status 1")
       case .timeout:
         // The handler hangs here; the function timeout will end it.
         break

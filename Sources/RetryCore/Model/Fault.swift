@@ -6,7 +6,8 @@ public struct Fault: Sendable {
     case error(type: String, message: String)
     /// The handler hangs here until the function timeout stops it.
     case timeout
-    /// The runtime process exits (`Runtime.ExitError`, "Process exited before completing request").
+    /// The runtime process exits (`Runtime.ExitError`, "Error: Runtime exited with error: exit
+    /// status 1").
     case crash
   }
 

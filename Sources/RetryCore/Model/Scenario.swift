@@ -37,7 +37,8 @@ public struct Scenario: Sendable {
   /// Writes by someone else (another service, a user) at fixed times: the "state mutated by others"
   /// of slide 26.
   public var externalWrites: [ExternalWrite]
-  /// An SQS queue or a stream that invokes the function with batches of `records`.
+  /// The event source mapping that polls an SQS queue or a stream and invokes the function with
+  /// batches of `records`.
   public var eventSource: EventSourceMapping?
   /// The messages or stream records the event source delivers.
   public var records: [SourceRecord]

@@ -5,13 +5,18 @@
 public struct Narrator: Sendable {
   public let index: TraceIndex
   public var trace: Trace { index.trace }
+  /// For each skipped conditional write, the effect that last wrote its item before it (absent:
+  /// nothing in the trace did). Found in one pass when the narrator is made, so that a trace of
+  /// a million effects is not scanned back once per skip.
+  let lastWriters: [Int: Int]
 
   public init(trace: Trace) {
-    index = TraceIndex(trace)
+    self.init(index: TraceIndex(trace))
   }
 
   public init(index: TraceIndex) {
     self.index = index
+    lastWriters = Self.lastWriters(of: index.trace.effects)
   }
 
   public func attempt(_ invocation: String?, _ number: Int?) -> TraceAttempt? {
@@ -33,14 +38,16 @@ public struct Narrator: Sendable {
     switch event.kind {
     case .invoke:
       guard let invocation = invocation(event.invocation) else { return "\(id) is invoked." }
+      // Where the invocation is introduced, its scenario `label:` says what it stands for.
+      let name = invocation.label.map { "\(id) (\"\($0)\")" } ?? id
       if invocation.caller.hasPrefix("EventBridge") {
         let time = invocation.payload["time"]?.displayText ?? "?"
-        return "\(invocation.caller) fires: an Event invoke of \(id) whose event says time \(time)."
+        return "\(invocation.caller) fires: an Event invoke of \(name) whose event says time \(time)."
       }
       if invocation.type == .requestResponse {
-        return "The caller invokes \(id) synchronously (RequestResponse) through \(invocation.caller.replacingPrefix("client ", with: "")) and waits for the answer."
+        return "The caller invokes \(name) synchronously (RequestResponse) through \(invocation.caller.replacingPrefix("client ", with: "")) and waits for the answer."
       }
-      return "The caller invokes \(id) asynchronously (Event)."
+      return "The caller invokes \(name) asynchronously (Event)."
     case .accepted:
       return "Lambda queues \(id)'s event and answers 202 at once: the caller learns nothing more."
     case .attemptStart:
@@ -127,7 +134,9 @@ public struct Narrator: Sendable {
       index.deliveries(ofRecord: id).contains { $0.invocation == attempt.invocation && $0.number < attempt.number }
     }
     let redelivered = again.isEmpty ? "" : "; \(again.joined(separator: ", ")) again, as a new Invoke"
-    return "\(source) invokes the function synchronously with \(attempt.records.count == 1 ? "record" : "records") \(records) (\(attempt.label), request id \(request)…)\(redelivered)."
+    // The queue or stream does not invoke anything: Lambda's event source mapping polls it and
+    // makes the Invoke.
+    return "The event source mapping (Lambda's poller on \(source)) invokes the function synchronously with \(attempt.records.count == 1 ? "record" : "records") \(records) (\(attempt.label), request id \(request)…)\(redelivered)."
   }
 
   private func previousExecution(of attempt: TraceAttempt) -> TraceAttempt? {
@@ -149,7 +158,8 @@ public struct Narrator: Sendable {
       text = "\(effect.actor) deletes \(place), which does not exist: nothing changes."
     case .unchanged: text = "\(effect.actor) writes \(place) again with the same values: nothing changes (idempotent)."
     case .delete: text = "\(effect.actor) deletes \(place)."
-    case .skip: text = "\(effect.actor)'s conditional write to \(place) is skipped (\(effect.detail ?? "condition failed")): already applied."
+    case .skip:
+      text = "\(effect.actor)'s conditional write to \(place) is skipped (\(effect.detail ?? "condition failed")): \(skipReason(position))."
     case .rejected: text = "\(effect.target) rejects \(effect.actor)'s request: \(effect.detail ?? "error")."
     case .post: text = "\(effect.actor) sends \(effect.key)\(effect.detail.map { " (\($0))" } ?? "")."
     case .log: text = "\(effect.actor) logs: \(effect.detail ?? "")"
@@ -248,11 +258,14 @@ public struct Narrator: Sendable {
       let body = outcome.payload.map { " \(JSONText.compact($0))" } ?? ""
       return "The caller gets HTTP \(outcome.statusCode ?? 200)\(body)."
     case .clientError:
-      let executions = index.attempts(of: id).filter { $0.outcome != .throttled }.count
+      let executions = executions(of: id, by: outcome.time)
+      let count = executions.count
       let status = outcome.statusCode.map { " (HTTP \($0))" } ?? ""
-      return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(outcome.attempts) attempts, yet \(executions) execution\(executions == 1 ? "" : "s") ran."
+      let running = executions.filter { $0.end > outcome.time }.map(\.label)
+      let still = running.isEmpty ? "ran" : "started; \(Self.list(running)) \(running.count == 1 ? "is" : "are") still running"
+      return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(outcome.attempts) attempts, yet \(count) execution\(count == 1 ? "" : "s") \(still)."
     case .succeeded:
-      return "\(id)'s event is done: an attempt succeeded (\(outcome.attempts) execution\(outcome.attempts == 1 ? "" : "s") in all)."
+      return succeededCaption(outcome, position: position)
     case .deadLetterQueue where !outcome.records.isEmpty:
       return "Message \(outcome.records.joined(separator: ", ")) goes to the queue's dead letter queue \(outcome.target ?? "") after \(outcome.attempts) receives: the queue's redrive policy (maxReceiveCount), not the function's DLQ."
     case .onFailure where !outcome.records.isEmpty:
@@ -260,13 +273,15 @@ public struct Narrator: Sendable {
     case .dropped where !outcome.records.isEmpty:
       return "\(id) gives up on records \(outcome.records.joined(separator: ", ")) (\(outcome.reason ?? "failed")) with no on-failure destination: they are lost, and the shard moves on."
     case .deadLetterQueue:
-      return "\(id)'s event goes to the dead letter queue (\(outcome.reason ?? "failed")): the raw event plus RequestID, ErrorCode and ErrorMessage."
+      // The message is the event with three attributes; the condition (`RetriesExhausted`) and
+      // the invoke count are only in an on-failure destination's invocation record.
+      return "\(id)'s event goes to the dead letter queue: \(failure(outcome)). The message is the raw event with the attributes RequestID, ErrorCode and ErrorMessage."
     case .onFailure:
       return "\(id)'s invocation record goes to the on-failure destination \(outcome.target ?? "") (condition \(outcome.reason ?? "?"), approximateInvokeCount \(outcome.attempts))."
     case .onSuccess:
       return "\(id)'s invocation record goes to the on-success destination \(outcome.target ?? "")."
     case .dropped:
-      return "\(id)'s event is dropped (\(outcome.reason ?? "failed")): no dead letter queue and no on-failure destination. It is lost."
+      return "\(id)'s event is dropped: \(failure(outcome)), and there is no dead letter queue and no on-failure destination. It is lost."
     }
   }
 }

@@ -4,6 +4,23 @@ import RetryCore
 /// and `retryscope run --format frame`.
 public enum FrameRenderer {
   public static func render(_ state: AppState, environment: AppEnvironment) -> CellGrid {
+    var grid = draw(state, environment: environment)
+    if state.ascii { asciiOnly(&grid) }
+    return grid
+  }
+
+  /// `--ascii` (or a locale without UTF-8): the views draw ASCII glyphs, and what they take from
+  /// the trace or the narrator (a caption's `…`, a key, a title) is made ASCII here, cell by cell,
+  /// so that no character of the frame is beyond ASCII.
+  static func asciiOnly(_ grid: inout CellGrid) {
+    for y in 0..<grid.size.height {
+      for x in 0..<grid.size.width where !grid[x, y].scalar.isASCII {
+        grid[x, y].scalar = ASCIIText.cell(grid[x, y].scalar)
+      }
+    }
+  }
+
+  private static func draw(_ state: AppState, environment: AppEnvironment) -> CellGrid {
     let theme = Theme(state.theme)
     let glyphs = Glyphs.forASCII(state.ascii)
     var grid = CellGrid(size: state.size)
@@ -39,7 +56,9 @@ public enum FrameRenderer {
     StatePanelView.render(
       session.ledger, playhead: state.playhead, scroll: state.stateScroll, focused: state.focus == .state,
       area: panel, theme: theme, glyphs: glyphs, into: &grid)
-    let caption = session.trace.events.isEmpty ? "This run has no steps." : session.narrator.caption(at: state.playhead)
+    var caption = session.trace.events.isEmpty ? "This run has no steps." : session.narrator.caption(at: state.playhead)
+    // Folded before wrapping: `…` becomes `...`, which takes more room.
+    if state.ascii { caption = ASCIIText.fold(caption) }
     CaptionLine.render(caption, highlight: state.search?.query, theme: theme, area: layout.caption, into: &grid)
     HintLine.render(state, glyphs: glyphs, theme: theme, area: layout.hint, into: &grid)
     overlays(state, environment: environment, glyphs: glyphs, theme: theme, into: &grid)

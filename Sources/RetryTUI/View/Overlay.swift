@@ -40,7 +40,9 @@ enum HelpOverlay {
     let outcomes = "\(glyphs.ok) ok  \(glyphs.error) error  \(glyphs.timeout) timeout  \(glyphs.crash) crash  \(glyphs.throttled) throttled  \(glyphs.running) running"
     lines.append(("outcomes", outcomes))
     lines.append(
-      ("lanes", "\(glyphs.invoke) invoke  \(glyphs.response) answer  \(glyphs.timeout) client gave up waiting  \(glyphs.wait)\(glyphs.wait) wait  \(glyphs.deadLetter) dead letter queue"))
+      ("lanes", "\(glyphs.invoke) invoke  \(glyphs.response) answer  \(glyphs.timeout) client gave up waiting  \(glyphs.wait)\(glyphs.wait) wait"))
+    lines.append(
+      ("destinations", "\(glyphs.deadLetter) dead letter queue  \(glyphs.destination) invocation record to a destination"))
     lines.append(("effects", "x2 the same event did it twice  \(glyphs.duplicate) on a bar: it made a duplicate"))
     return lines
   }

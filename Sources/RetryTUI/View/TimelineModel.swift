@@ -63,7 +63,7 @@ public struct TimelineModel: Sendable {
   /// reveals it.
   public struct Mark: Hashable, Sendable {
     public enum Symbol: Hashable, Sendable {
-      case invoke, response, failedResponse, deadLetter
+      case invoke, response, failedResponse, deadLetter, destination
       /// The client stopped waiting (its read timeout); the execution runs on.
       case clientTimeout
     }
@@ -219,7 +219,7 @@ public struct TimelineModel: Sendable {
         }
       }
       laneOfInvocation[id] = lanes.count
-      lanes.append(Lane(kind: .invocation(id), label: Self.invocationLabel(invocation), rows: max(1, rows.count)))
+      lanes.append(Lane(kind: .invocation(id), label: Self.invocationLabel(invocation, imported: trace.meta.source == "import"), rows: max(1, rows.count)))
       // Event sources: the source queue's DLQ lane is named after that queue.
       for outcome in placedOutcomes where outcome.outcome.kind == .deadLetterQueue && !outcome.outcome.records.isEmpty {
         if let target = outcome.outcome.target, destinationNames[.deadLetterQueue] == nil { destinationNames[.deadLetterQueue] = target }
@@ -257,11 +257,16 @@ public struct TimelineModel: Sendable {
             {
               var records = last.records + outcome.records
               if records.count > 4 { records = Array(records.prefix(4)) }
-              marks.append(Self.recordMark(time: last.time, event: max(last.event, placed.event), records: records, count: (last.count ?? 0) + outcome.records.count))
+              marks.append(
+                Self.recordMark(
+                  outcome.kind, time: last.time, event: max(last.event, placed.event), records: records,
+                  count: (last.count ?? 0) + outcome.records.count))
               destinationMarks[outcome.kind] = marks
             } else {
               destinationMarks[outcome.kind, default: []].append(
-                Self.recordMark(time: outcome.time, event: placed.event, records: Array(outcome.records.prefix(4)), count: outcome.records.count))
+                Self.recordMark(
+                  outcome.kind, time: outcome.time, event: placed.event, records: Array(outcome.records.prefix(4)),
+                  count: outcome.records.count))
             }
           default: break
           }
@@ -274,8 +279,9 @@ public struct TimelineModel: Sendable {
               time: outcome.time, event: placed.event, symbol: outcome.isFailure ? .failedResponse : .response,
               label: outcome.statusCode.map(String.init), role: outcome.isFailure ? .error : .ok))
         case .deadLetterQueue, .onFailure, .onSuccess:
+          let (symbol, role) = Self.destinationLook(outcome.kind)
           destinationMarks[outcome.kind, default: []].append(
-            Mark(time: outcome.time, event: placed.event, symbol: .deadLetter, label: id, role: .deadLetter))
+            Mark(time: outcome.time, event: placed.event, symbol: symbol, label: id, role: role))
         case .succeeded, .dropped:
           break
         }
@@ -349,12 +355,22 @@ public struct TimelineModel: Sendable {
   static let longestLabel = 15
 
   /// `A Event`, `B RR`; event source lanes by their source: `shard-1 Kinesis`, `orders SQS`,
-  /// `group g1 FIFO` (just the id when that would not fit the gutter).
-  static func invocationLabel(_ invocation: TraceInvocation) -> String {
+  /// `group g1 FIFO` (just the id when that would not fit the gutter). An invocation with a
+  /// scenario `label:` is named by it (`A first status…`): the label is what the author wrote to
+  /// tell the lanes apart, and the type is in the status line and the invoke's caption. (An
+  /// import's label is the key it correlated by: it names only lanes of unknown type.)
+  static func invocationLabel(_ invocation: TraceInvocation, imported: Bool = false) -> String {
     let id = invocation.id
     if let source = invocation.eventSource {
       let label = "\(id) \(source.short)"
       return DisplayText.width(label) <= longestLabel ? label : id
+    }
+    // A schedule's firings are labelled by their rule (`rate(5 minutes) firing 2`): their id
+    // already says which firing, and the type says more than the rule cut short.
+    if !imported, invocation.type != .unknown, !invocation.caller.hasPrefix("EventBridge"), let label = invocation.label,
+      !label.isEmpty
+    {
+      return DisplayText.truncated("\(id) \(label)", to: longestLabel)
     }
     switch invocation.type {
     case .event: return "\(id) Event"
@@ -368,9 +384,21 @@ public struct TimelineModel: Sendable {
   }
 
   /// A destination mark for records: `m2`, `m1 m2`, or `5 rec` when more than three.
-  static func recordMark(time: Milliseconds, event: Int, records: [String], count: Int) -> Mark {
+  static func recordMark(_ kind: TraceOutcome.Kind, time: Milliseconds, event: Int, records: [String], count: Int) -> Mark {
     let label = count <= 3 ? records.prefix(3).joined(separator: " ") : "\(count) rec"
-    return Mark(time: time, event: event, symbol: .deadLetter, label: label, role: .deadLetter, records: records, count: count)
+    let (symbol, role) = destinationLook(kind)
+    return Mark(time: time, event: event, symbol: symbol, label: label, role: role, records: records, count: count)
+  }
+
+  /// A dead letter queue's mark is `☠` (the event was given up on); a destination's is `✉`
+  /// (an invocation record was sent), in the role of what it reports: an on-success record is
+  /// a success.
+  static func destinationLook(_ kind: TraceOutcome.Kind) -> (Mark.Symbol, Theme.Role) {
+    switch kind {
+    case .onSuccess: (.destination, .ok)
+    case .onFailure: (.destination, .error)
+    default: (.deadLetter, .deadLetter)
+    }
   }
 
   static func destinationLabel(_ kind: TraceOutcome.Kind) -> String {

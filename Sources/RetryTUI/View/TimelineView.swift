@@ -229,6 +229,7 @@ public struct TimelineView {
       case .invoke: symbol = glyphs.invoke
       case .response, .failedResponse: symbol = glyphs.response
       case .deadLetter: symbol = glyphs.deadLetter
+      case .destination: symbol = glyphs.destination
       case .clientTimeout: symbol = glyphs.timeout
       }
       let label = mark.label ?? (mark.symbol == .failedResponse ? String(glyphs.error) : "")
