@@ -113,6 +113,8 @@ extension ScenarioLoader {
     let columns: ScalarColumns
 
     var scenarioName = ""
+    /// The wall-clock time of t = 0, for the firings of schedules.
+    var origin: Milliseconds = 0
     var function = FunctionConfiguration()
     /// Declared tables and endpoints, in file order, with where they were declared.
     var tables: [(definition: TableDefinition, location: SourceLocation)] = []
@@ -161,6 +163,7 @@ extension ScenarioLoader {
       if let node = fields["source"] { scenario.source = try node.line("source") }
       if let node = fields["seed"] { scenario.seed = try seed(node) }
       if let node = fields["origin"] { scenario.origin = try origin(node) }
+      origin = scenario.origin
 
       function = FunctionConfiguration(functionName: scenarioName)
       if let node = fields["function"] { function = try functionConfiguration(node) }
@@ -216,6 +219,10 @@ extension ScenarioLoader {
       let text = try node.text("origin", expected: expected)
       guard let millis = ISO8601.parse(text.trimmingSpaces) else {
         throw node.error("origin: expected \(expected), got \(quoted(text))")
+      }
+      // What a trace file may hold (docs/trace-format.md, "Bounds"): the run reads back.
+      guard TraceJSON.originRange.contains(millis) else {
+        throw node.error("origin: \(quoted(text)) is after 9899-12-31; a run's trace must fit in four-digit years")
       }
       return millis
     }
