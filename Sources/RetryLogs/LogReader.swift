@@ -88,6 +88,8 @@ final class LogReader {
 
   /// The first bytes of the source, for format detection, without consuming them.
   func prefix(_ count: Int) throws(ByteSourceError) -> UnsafeBufferPointer<UInt8> {
+    // Never more than a record: the window does not grow past it.
+    let count = min(count, maximumRecordLength)
     while end - position < count, try refill() {}
     return bytes(position, min(end, position + count))
   }
