@@ -18,7 +18,7 @@ import Testing
 /// A trap anywhere ends the test process: the assertion is that we get back.
 ///
 /// Seeded: a failure replays. A longer campaign:
-/// `FUZZ_ITERATIONS=20000 FUZZ_SEED=7 swift test --skip-build --filter TraceFileFuzzTests`;
+/// `FUZZ_ITERATIONS=3000 FUZZ_SEED=7 swift test --skip-build --filter TraceFileFuzzTests` (27,000 files);
 /// `FUZZ_DEBUG=/tmp/trace-fuzz` writes each case to `/tmp/trace-fuzz.json` before it runs (the
 /// one a trap leaves there is the one that trapped).
 @Suite struct TraceFileFuzzTests {
@@ -56,7 +56,8 @@ import Testing
     var generator = SplitMix64(seed: FuzzSettings.seed, stream: "trace-" + name)
     var read = 0
     var refused = 0
-    for _ in 0..<FuzzSettings.iterations {
+    let iterations = FuzzSettings.iterations(default: 100)
+    for _ in 0..<iterations {
       var value = original
       for _ in 0..<(1 + Int(generator.next() % 3)) { Self.mutate(&value, &generator) }
       let text = Self.traceText(value)
@@ -72,10 +73,10 @@ import Testing
         refused += 1
       }
     }
-    #expect(read + refused == FuzzSettings.iterations)
+    #expect(read + refused == iterations)
     // The mutations must leave many files readable, or the consumers are not exercised.
-    #expect(read * 5 >= FuzzSettings.iterations, "\(name): \(read) read, \(refused) refused")
-    if FuzzSettings.iterations > 300 { print("trace fuzz \(name): \(read) read, \(refused) refused") }
+    #expect(read * 5 >= iterations, "\(name): \(read) read, \(refused) refused")
+    if FuzzSettings.requestedIterations != nil { print("trace fuzz \(name): \(read) read, \(refused) refused") }
   }
 
   /// Everything that reads a trace, as the commands and the terminal UI read it.
@@ -170,11 +171,13 @@ import Testing
   }
 }
 
-/// The knobs of the fuzz suites: `FUZZ_ITERATIONS` (default 300 per seed), `FUZZ_SEED`,
-/// `FUZZ_DEBUG` (a path prefix each case is written to before it runs).
+/// The knobs of the fuzz suites: `FUZZ_ITERATIONS` (per seed file; by default a few hundred
+/// cases a suite, a few seconds), `FUZZ_SEED`, `FUZZ_DEBUG` (a path prefix each case is written
+/// to before it runs).
 enum FuzzSettings {
   static let debugPath: String? = getenv("FUZZ_DEBUG").map { String(cString: $0) }
-  static let iterations = getenv("FUZZ_ITERATIONS").flatMap { Int(String(cString: $0)) } ?? 300
+  static let requestedIterations = getenv("FUZZ_ITERATIONS").flatMap { Int(String(cString: $0)) }
+  static func iterations(default count: Int) -> Int { requestedIterations ?? count }
   static let seed = getenv("FUZZ_SEED").flatMap { UInt64(String(cString: $0)) } ?? 2026
 
   static func dump(_ text: String, suffix: String) {
