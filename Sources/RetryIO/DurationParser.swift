@@ -16,11 +16,17 @@ enum DurationParser {
     case fractionalMilliseconds
     /// Units repeat or go from small to large (`30s1m`).
     case unitOrder
-    /// More than `Int.max` milliseconds.
+    /// More than `maximum`.
     case tooLarge
     /// A range whose lower bound is above its upper bound (`70s-60s`).
     case backwards
   }
+
+  /// The longest duration: 10 years (87660h). Simulated times are sums of a few such
+  /// durations, so they stay far below `Int.max` (`at: 2562047788015h` had trapped the
+  /// simulator) and, in any ordinary run, within the 100 years a trace file may hold
+  /// (`TraceJSON.timeRange`).
+  static let maximum: Milliseconds = 315_576_000_000
 
   /// The units, largest first, with their length in milliseconds.
   private static let units: [(name: String, millis: Int)] = [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)]
@@ -62,7 +68,7 @@ enum DurationParser {
       switch millis(whole: digits, fraction: fraction, unit: units[unitIndex].millis) {
       case .success(let part):
         let (sum, overflow) = total.addingReportingOverflow(part)
-        guard !overflow else { return .failure(.tooLarge) }
+        guard !overflow, sum <= maximum else { return .failure(.tooLarge) }
         total = sum
       case .failure(let problem):
         return .failure(problem)

@@ -12,42 +12,42 @@ public final class FileByteSource: ByteSource {
   public let path: String
   /// What error messages call it: the path, or `stdin`.
   public let name: String
-  /// The size in bytes of a regular file (from fstat); nil for a pipe, a terminal or a device,
-  /// whose size is not known before the end.
+  /// The size in bytes of a regular file (from fstat); nil for standard input when it is a pipe
+  /// or a terminal, whose size is not known before the end.
   public let fileSize: Int?
   /// How many bytes have been read so far.
   public private(set) var bytesRead = 0
   private let descriptor: Int32
   private let ownsDescriptor: Bool
 
-  /// Opens `path` for reading (`-`: standard input, which is not closed at the end).
+  /// Opens `path` for reading (`-`: standard input, which is not closed at the end). A named
+  /// path must be a regular file (`InputFile`): `/dev/zero: is a character device, not a regular
+  /// file`; standard input may be a pipe.
   public init(path: String) throws(ByteSourceError) {
     self.path = path
     if path == "-" {
       name = "stdin"
       descriptor = STDIN_FILENO
       ownsDescriptor = false
-    } else {
-      name = path
-      let opened = open(path, O_RDONLY | O_CLOEXEC)
-      guard opened >= 0 else { throw Self.error(name, errno: errno) }
-      descriptor = opened
+      var status = stat()
+      guard fstat(descriptor, &status) == 0 else { throw Self.error(name, errno: errno) }
+      let type = status.st_mode & S_IFMT
+      if type == S_IFDIR { throw Self.error(name, errno: EISDIR) }
+      fileSize = type == S_IFREG ? Int(status.st_size) : nil
+      return
+    }
+    name = path
+    switch InputFile.open(path) {
+    case .success(let opened):
+      descriptor = opened.descriptor
+      fileSize = opened.size
       ownsDescriptor = true
+    case .failure(.system(let code)): throw Self.error(name, errno: code)
+    case .failure(.notARegularFile(let kind)):
+      // A pipe is read from standard input, where the command says `-`.
+      let hint = kind.hasPrefix("a FIFO") ? "; to read a pipe, give '-' and pipe it in" : ""
+      throw ByteSourceError("\(name): \(InputFile.words(kind))\(hint)")
     }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      let code = errno
-      if ownsDescriptor { close(descriptor) }
-      throw Self.error(name, errno: code)
-    }
-    // Linux opens a directory for reading without complaint; only read(2) then fails (EISDIR).
-    // Say so at once, in the same words whatever the platform.
-    let type = status.st_mode & S_IFMT
-    if type == S_IFDIR {
-      if ownsDescriptor { close(descriptor) }
-      throw Self.error(name, errno: EISDIR)
-    }
-    fileSize = type == S_IFREG ? Int(status.st_size) : nil
   }
 
   deinit {

@@ -40,7 +40,14 @@ extension ScenarioLoader.Session {
       let expression = try parseExpression(expressionNode, key: "expression", text: text, offsetShift: 0) {
         (text) throws(ExpressionError) in try ScheduleExpression.parse(text)
       }
-      let count = try fields.required("count").wholeNumber("count", in: Self.scheduleCountRange)
+      let countNode = try fields.required("count")
+      let count = try countNode.wholeNumber("count", in: Self.scheduleCountRange)
+      // A yearly cron fired 1000 times would run for 1000 years: a run lasts at most as long as
+      // the longest duration, so that its trace stays within what a trace file holds.
+      if let last = expression.fireTimes(from: origin, count: count).last, last - origin > DurationParser.maximum {
+        throw countNode.error(
+          "count: \(count) firings of \(quoted(text)) last until \(DurationText.short(last - origin)) after the start; a run lasts at most 10 years")
+      }
       var schedule = ScheduleDefinition(id: id, expression: expression, count: count)
       if let node = fields["detail"] {
         guard node.node.mapping != nil else { throw node.error("detail: expected a mapping, got \(node.shortDescription)") }

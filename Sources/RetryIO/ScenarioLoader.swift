@@ -20,26 +20,36 @@ public enum ScenarioLoader {
     try load(yaml: readFile(path), file: path)
   }
 
+  /// The largest scenario file read: 1 MiB. The longest built-in scenario is under 10 KiB; a
+  /// larger file is a mistake (a log, a device), and YAML's node tree costs many times its size.
+  public static let maximumFileSize = 1 << 20
+
   /// The file's text, or why it cannot be read, in the system's own words ("No such file or
   /// directory", "Is a directory", "Permission denied"). POSIX calls rather than `Data(contentsOf:)`
   /// because Foundation wraps some of these reasons in a generic "operation could not be completed".
-  static func readFile(_ path: String) throws(ScenarioError) -> String {
-    func failure(_ code: Int32) -> ScenarioError {
-      ScenarioError(file: path, message: "cannot read file: \(String(cString: strerror(code)))")
-    }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw failure(errno) }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw failure(errno)
+  /// Only a regular file of at most `maximumFileSize` bytes is read (`InputFile`): `/dev/zero` or
+  /// a FIFO would be read forever.
+  static func readFile(_ path: String, maximumSize: Int = maximumFileSize) throws(ScenarioError) -> String {
+    func failure(_ refusal: InputFile.Refusal) -> ScenarioError {
+      switch refusal {
+      case .system(let code): ScenarioError(file: path, message: "cannot read file: \(String(cString: strerror(code)))")
+      case .notARegularFile(let kind): ScenarioError(file: path, message: "cannot read file: it \(InputFile.words(kind))")
       }
-      if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<count])
+    }
+    let descriptor: Int32
+    switch InputFile.open(path) {
+    case .success(let opened): descriptor = opened.descriptor
+    case .failure(let refusal): throw failure(refusal)
+    }
+    defer { close(descriptor) }
+    let read: [UInt8]?
+    switch InputFile.readAll(descriptor, limit: maximumSize) {
+    case .success(let bytes): read = bytes
+    case .failure(let refusal): throw failure(refusal)
+    }
+    guard let bytes = read else {
+      throw ScenarioError(
+        file: path, message: "cannot read file: it is larger than \(InputFile.byteSize(maximumSize)), the most a scenario file may hold")
     }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw ScenarioError(file: path, message: "cannot read file: it is not UTF-8 text")
@@ -103,6 +113,8 @@ extension ScenarioLoader {
     let columns: ScalarColumns
 
     var scenarioName = ""
+    /// The wall-clock time of t = 0, for the firings of schedules.
+    var origin: Milliseconds = 0
     var function = FunctionConfiguration()
     /// Declared tables and endpoints, in file order, with where they were declared.
     var tables: [(definition: TableDefinition, location: SourceLocation)] = []
@@ -151,6 +163,7 @@ extension ScenarioLoader {
       if let node = fields["source"] { scenario.source = try node.line("source") }
       if let node = fields["seed"] { scenario.seed = try seed(node) }
       if let node = fields["origin"] { scenario.origin = try origin(node) }
+      origin = scenario.origin
 
       function = FunctionConfiguration(functionName: scenarioName)
       if let node = fields["function"] { function = try functionConfiguration(node) }
@@ -206,6 +219,10 @@ extension ScenarioLoader {
       let text = try node.text("origin", expected: expected)
       guard let millis = ISO8601.parse(text.trimmingSpaces) else {
         throw node.error("origin: expected \(expected), got \(quoted(text))")
+      }
+      // What a trace file may hold (docs/trace-format.md, "Bounds"): the run reads back.
+      guard TraceJSON.originRange.contains(millis) else {
+        throw node.error("origin: \(quoted(text)) is after 9899-12-31; a run's trace must fit in four-digit years")
       }
       return millis
     }

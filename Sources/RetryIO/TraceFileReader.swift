@@ -46,8 +46,8 @@ struct TraceFileReader {
   private var effectRecords: [Int: String] = [:]
   private var outcomes: [TraceOutcome] = []
   private var events: [TraceEvent] = []
-  /// Where each event starts, to place the errors of the checks made at the end.
-  private var eventOffsets: [Int] = []
+  /// Where each element starts, by section, to place the errors of the checks made at the end.
+  private var offsets: [Section: [Int]] = [:]
   private var tables: [WorldSnapshot.Table] = []
   private var endpoints: [WorldSnapshot.Endpoint] = []
 
@@ -199,6 +199,7 @@ struct TraceFileReader {
   // MARK: - Elements
 
   private mutating func clear(_ section: Section) {
+    offsets[section] = []
     switch section {
     case .invocations: invocations = []
     case .attempts:
@@ -209,9 +210,7 @@ struct TraceFileReader {
       effects = []
       effectRecords = [:]
     case .outcomes: outcomes = []
-    case .events:
-      events = []
-      eventOffsets = []
+    case .events: events = []
     case .tables: tables = []
     case .endpoints: endpoints = []
     }
@@ -233,15 +232,14 @@ struct TraceFileReader {
         if let record { effectRecords[index] = record }
         effects.append(effect)
       case .outcomes: outcomes.append(try TraceJSONDecoder.outcome(object))
-      case .events:
-        events.append(try TraceJSONDecoder.event(object, index: index))
-        eventOffsets.append(offset)
+      case .events: events.append(try TraceJSONDecoder.event(object, index: index))
       case .tables: tables.append(try TraceJSONDecoder.table(object))
       case .endpoints: endpoints.append(try TraceJSONDecoder.endpoint(object))
       }
     } catch {
       throw self.error(error.message, at: offset)
     }
+    offsets[section, default: []].append(offset)
   }
 
   /// The trace, once `meta` is read and every event's references point at something: the views
@@ -254,16 +252,7 @@ struct TraceFileReader {
     } catch {
       throw self.error(error.message, at: meta.offset)
     }
-    for (index, event) in events.enumerated() {
-      let references: [(String, Int?, Int)] = [
-        ("effect", event.effect, effects.count), ("wait", event.wait, waits.count), ("outcome", event.outcome, outcomes.count),
-      ]
-      for (key, reference, count) in references {
-        guard let reference, reference >= count else { continue }
-        let range = count == 0 ? "there are none" : "0 to \(count - 1)"
-        throw error("events[\(index)]: \"\(key)\" must be an index into \"\(key)s\" (\(range); got \(reference))", at: eventOffsets[index])
-      }
-    }
+    try checkReferences()
     var trace = Trace(
       meta: traceMeta, invocations: invocations, attempts: attempts, waits: waits, effects: effects, outcomes: outcomes,
       events: events, world: WorldSnapshot(tables: tables, endpoints: endpoints))
@@ -271,6 +260,63 @@ struct TraceFileReader {
     trace.attemptReports = attemptReports
     return trace
   }
+
+  // MARK: - References
+
+  /// What the views take for granted, checked once the whole file is read (the sections may come
+  /// in any order): ids are unique, every `invocation` names one, an effect's `attempt` is one of
+  /// its invocation's, an event's indexes point into their sections, events are in time order.
+  private func checkReferences() throws(TraceJSONError) {
+    func fail(_ section: Section, _ index: Int, _ message: String) -> TraceJSONError {
+      error("\(section.rawValue)[\(index)]: \(message)", at: offsets[section]?[index] ?? 0)
+    }
+    var invocationPositions: [String: Int] = [:]
+    for (index, invocation) in invocations.enumerated() {
+      if let first = invocationPositions[invocation.id] {
+        throw fail(.invocations, index, "\"id\" \(quoted(invocation.id)) is already the id of invocations[\(first)]")
+      }
+      invocationPositions[invocation.id] = index
+    }
+    func checkInvocation(_ id: String?, _ section: Section, _ index: Int) throws(TraceJSONError) {
+      guard let id, invocationPositions[id] == nil else { return }
+      throw fail(section, index, "\"invocation\" \(quoted(id)) is not the id of any of \"invocations\"")
+    }
+    var attemptPositions: [String: [Int: Int]] = [:]
+    for (index, attempt) in attempts.enumerated() {
+      try checkInvocation(attempt.invocation, .attempts, index)
+      if let first = attemptPositions[attempt.invocation]?[attempt.number] {
+        throw fail(.attempts, index, "attempt \(attempt.number) of \(quoted(attempt.invocation)) is already attempts[\(first)]")
+      }
+      attemptPositions[attempt.invocation, default: [:]][attempt.number] = index
+    }
+    for (index, wait) in waits.enumerated() { try checkInvocation(wait.invocation, .waits, index) }
+    for (index, outcome) in outcomes.enumerated() { try checkInvocation(outcome.invocation, .outcomes, index) }
+    for (index, effect) in effects.enumerated() {
+      try checkInvocation(effect.invocation, .effects, index)
+      guard let number = effect.attempt else { continue }
+      guard let invocation = effect.invocation else { throw fail(.effects, index, "\"attempt\" \(number) needs an \"invocation\"") }
+      guard attemptPositions[invocation]?[number] != nil else {
+        throw fail(.effects, index, "\"attempt\" \(number) of \(quoted(invocation)) is not in \"attempts\"")
+      }
+    }
+    for (index, event) in events.enumerated() {
+      try checkInvocation(event.invocation, .events, index)
+      if index > 0, event.time < events[index - 1].time {
+        throw fail(.events, index, "\"time\" \(event.time) is before the time of events[\(index - 1)] (\(events[index - 1].time)); events are in time order")
+      }
+      let references: [(String, Int?, Int)] = [
+        ("effect", event.effect, effects.count), ("wait", event.wait, waits.count), ("outcome", event.outcome, outcomes.count),
+      ]
+      for (key, reference, count) in references {
+        guard let reference, reference >= count else { continue }
+        let range = count == 0 ? "there are none" : "0 to \(count - 1)"
+        throw fail(.events, index, "\"\(key)\" must be an index into \"\(key)s\" (\(range); got \(reference))")
+      }
+    }
+  }
+
+  /// `"A"`: an id as JSON writes it, cut when long.
+  private func quoted(_ id: String) -> String { TraceJSONObject.shown(.string(id)) }
 
   // MARK: - Bytes
 

@@ -10,6 +10,15 @@ public enum TraceJSON {
   public static let formatName = "retryscope-trace"
   public static let formatVersion = 1
 
+  /// The times a trace may hold, in milliseconds from its origin: 0 to 100 years (of 365.25
+  /// days). A reader refuses any other (docs/trace-format.md, "Bounds"): a hand-edited or hostile
+  /// `Int64.min` would otherwise overflow the first subtraction a view makes.
+  public static let timeRange: ClosedRange<Milliseconds> = 0...3_155_760_000_000
+
+  /// The origins a trace may have, in Unix epoch milliseconds: 0000-01-01T00:00:00Z to
+  /// 9899-12-31T23:59:59.999Z, ISO-8601's four-digit years with room for 100 years of trace.
+  public static let originRange: ClosedRange<Milliseconds> = -62_167_219_200_000...250_246_627_199_999
+
   public static func encode(_ trace: Trace) -> String {
     var out = ""
     write(trace) { out += $0 }

@@ -18,23 +18,25 @@ extension TraceJSONDecoder {
     var meta = TraceMeta(
       source: try object.string("source"), scenario: try object.string("scenario"), title: try object.string("title"),
       lesson: try object.string("lesson"), seed: seed, origin: try origin(object), functionName: try object.string("functionName"),
-      functionTimeout: try object.optionalInt("functionTimeout"))
-    meta.focus = try object.optionalInt("focus")
+      functionTimeout: try object.optionalInt("functionTimeout", in: TraceJSON.timeRange, "a duration in milliseconds"))
+    meta.focus = try object.optionalIndex("focus")
     return meta
   }
 
   /// `originMillis`, the exact one; the ISO-8601 `origin` beside it is for people, and read only
   /// when `originMillis` is not there.
   private static func origin(_ object: TraceJSONObject) throws(TraceFieldError) -> Milliseconds {
-    if let millis = try object.optionalInt("originMillis") { return millis }
+    let range = TraceJSON.originRange
+    if let millis = try object.optionalInt("originMillis", in: range, "Unix epoch milliseconds (years 0000 to 9899)") { return millis }
     let text = try object.string("origin")
     guard let millis = ISO8601.parse(text) else { throw object.failure("origin", "must be an ISO-8601 time (got \"\(text)\")") }
+    guard range.contains(millis) else { throw object.failure("origin", "must be a time in the years 0000 to 9899 (got \"\(text)\")") }
     return millis
   }
 
   static func invocation(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceInvocation {
     TraceInvocation(
-      id: try object.string("id"), type: try object.choice("type", InvocationType.allCases), at: try object.int("at"),
+      id: try object.string("id"), type: try object.choice("type", InvocationType.allCases), at: try object.time("at"),
       payload: try object.value("payload"), label: try object.optionalString("label"), caller: try object.string("caller"),
       eventSource: try object.optionalChoice("eventSource", eventSourceLanes))
   }
@@ -43,27 +45,36 @@ extension TraceJSONDecoder {
     let clockText = try object.string("clock")
     guard let clock = ISO8601.parse(clockText) else { throw object.failure("clock", "must be an ISO-8601 time (got \"\(clockText)\")") }
     var attempt = TraceAttempt(
-      invocation: try object.string("invocation"), number: try object.int("number"), requestId: try object.string("requestId"),
-      start: try object.int("start"), end: try object.int("end"), outcome: try object.choice("outcome", AttemptOutcome.allCases),
+      invocation: try object.string("invocation"), number: try object.attemptNumber("number"), requestId: try object.string("requestId"),
+      start: try object.time("start"), end: try object.time("end"), outcome: try object.choice("outcome", AttemptOutcome.allCases),
       caller: try object.choice("caller", AttemptCaller.allCases), errorType: try object.optionalString("errorType"),
       errorMessage: try object.optionalString("errorMessage"), response: object.optionalValue("response"), clockAtStart: clock)
+    guard attempt.start <= attempt.end else {
+      throw object.failure("end", "must not be before \"start\" (\(attempt.start); got \(attempt.end))")
+    }
     attempt.records = try object.strings("records")
     return (attempt, try object.optionalObject("report").map(report))
   }
 
   static func report(_ object: TraceJSONObject) throws(TraceFieldError) -> AttemptReport {
-    AttemptReport(
-      durationMs: try object.optionalDouble("durationMs"), billedDurationMs: try object.optionalInt("billedDurationMs"),
-      initDurationMs: try object.optionalDouble("initDurationMs"), memorySizeMB: try object.optionalInt("memorySizeMB"),
-      maxMemoryUsedMB: try object.optionalInt("maxMemoryUsedMB"), status: try object.optionalString("status"),
+    let time = TraceJSON.timeRange
+    let megabytes = 0...Int(Int32.max)
+    return AttemptReport(
+      durationMs: try object.optionalDouble("durationMs", in: time, "a duration in milliseconds"),
+      billedDurationMs: try object.optionalInt("billedDurationMs", in: time, "a duration in milliseconds"),
+      initDurationMs: try object.optionalDouble("initDurationMs", in: time, "a duration in milliseconds"),
+      memorySizeMB: try object.optionalInt("memorySizeMB", in: megabytes, "a size in MB"),
+      maxMemoryUsedMB: try object.optionalInt("maxMemoryUsedMB", in: megabytes, "a size in MB"), status: try object.optionalString("status"),
       logStream: try object.optionalString("logStream"), version: try object.optionalString("version"),
       initStatus: try object.optionalString("initStatus"))
   }
 
   static func wait(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceWait {
-    TraceWait(
-      invocation: try object.string("invocation"), from: try object.int("from"), to: try object.int("to"),
-      reason: try object.choice("reason", WaitReason.allCases), beforeAttempt: try object.int("beforeAttempt"))
+    let wait = TraceWait(
+      invocation: try object.string("invocation"), from: try object.time("from"), to: try object.time("to"),
+      reason: try object.choice("reason", WaitReason.allCases), beforeAttempt: try object.attemptNumber("beforeAttempt"))
+    guard wait.from <= wait.to else { throw object.failure("to", "must not be before \"from\" (\(wait.from); got \(wait.to))") }
+    return wait
   }
 
   /// Effect `index` and the record it was made for (event sources).
@@ -74,7 +85,7 @@ extension TraceJSONDecoder {
       throw object.failure("duplicateOf", "must be the index of an earlier effect (got \(duplicateOf))")
     }
     let effect = TraceEffect(
-      time: try object.int("time"), invocation: try object.optionalString("invocation"), attempt: try object.optionalIndex("attempt"),
+      time: try object.time("time"), invocation: try object.optionalString("invocation"), attempt: try object.optionalIndex("attempt"),
       actor: try object.string("actor"), target: try object.string("target"), kind: try object.choice("kind", EffectKind.allCases),
       key: try object.string("key"), before: object.optionalValue("before"), after: object.optionalValue("after"),
       step: try object.optionalString("step"), detail: try object.optionalString("detail"), version: try object.optionalIndex("version"),
@@ -84,10 +95,10 @@ extension TraceJSONDecoder {
 
   static func outcome(_ object: TraceJSONObject) throws(TraceFieldError) -> TraceOutcome {
     TraceOutcome(
-      invocation: try object.string("invocation"), kind: try object.choice("kind", TraceOutcome.Kind.allCases), time: try object.int("time"),
-      reason: try object.optionalString("reason"), statusCode: try object.optionalInt("statusCode"),
+      invocation: try object.string("invocation"), kind: try object.choice("kind", TraceOutcome.Kind.allCases), time: try object.time("time"),
+      reason: try object.optionalString("reason"), statusCode: try object.optionalInt("statusCode", in: 100...599, "an HTTP status code"),
       functionError: try object.optionalString("functionError"), payload: object.optionalValue("payload"),
-      attempts: try object.int("attempts"), target: try object.optionalString("target"), records: try object.strings("records"))
+      attempts: try object.count("attempts"), target: try object.optionalString("target"), records: try object.strings("records"))
   }
 
   /// Event `index`. Its references into effects, waits and outcomes are checked once the whole
@@ -98,7 +109,7 @@ extension TraceJSONDecoder {
     // A record's arrival writes its note as `record`; every other kind as `note`.
     let note = kind == .recordArrived || kind == .duplicateDelivery ? try object.optionalString("record") : try object.optionalString("note")
     return TraceEvent(
-      time: try object.int("time"), kind: kind, invocation: try object.optionalString("invocation"),
+      time: try object.time("time"), kind: kind, invocation: try object.optionalString("invocation"),
       attempt: try object.optionalIndex("attempt"), effect: try object.optionalIndex("effect"), wait: try object.optionalIndex("wait"),
       outcome: try object.optionalIndex("outcome"), note: note)
   }
@@ -117,8 +128,8 @@ extension TraceJSONDecoder {
       let request = try TraceJSONObject(value, path: "\(object.path).requests[\(position)]")
       requests.append(
         WorldSnapshot.Request(
-          time: try request.int("time"), actor: try request.string("actor"), body: try request.value("body"),
-          statusCode: try request.int("statusCode")))
+          time: try request.time("time"), actor: try request.string("actor"), body: try request.value("body"),
+          statusCode: try request.statusCode("statusCode")))
     }
     return WorldSnapshot.Endpoint(name: try object.string("name"), url: try object.string("url"), requests: requests)
   }

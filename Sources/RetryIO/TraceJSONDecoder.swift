@@ -55,19 +55,37 @@ public enum TraceJSONDecoder {
     return try decode(&input, file: path)
   }
 
-  /// Reads `source` to its end and decodes it; `file` names it in error messages.
-  public static func decode(_ source: inout some ByteSource, file: String) throws(TraceJSONError) -> Trace {
+  /// The largest trace file read (after gzip is inflated): 1 GiB. The reader holds the file's
+  /// bytes while it builds the model, so a gzip bomb or an endless pipe must stop somewhere; a
+  /// larger import is opened from its logs, which are streamed.
+  public static let maximumSize = 1 << 30
+
+  /// Reads `source` to its end (at most `maximumSize` bytes) and decodes it; `file` names it in
+  /// error messages.
+  public static func decode(_ source: inout some ByteSource, file: String, maximumSize: Int = maximumSize) throws(TraceJSONError)
+    -> Trace
+  {
     var bytes: [UInt8] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
     defer { chunk.deallocate() }
+    var tooLarge = false
     do throws(ByteSourceError) {
       while true {
         let count = try source.read(into: chunk)
         if count == 0 { break }
+        if bytes.count + count > maximumSize {
+          tooLarge = true
+          break
+        }
         bytes.append(contentsOf: chunk[0..<count])
       }
     } catch {
       throw TraceJSONError(file: file, message: Self.withoutName(error.message, file))
+    }
+    if tooLarge {
+      throw TraceJSONError(
+        file: file,
+        message: "larger than \(InputFile.byteSize(maximumSize)), the most a trace file may hold; open the logs it was imported from instead")
     }
     return try decode(bytes, file: file)
   }

@@ -67,6 +67,49 @@ struct TraceJSONObject {
     return number
   }
 
+  /// A time (`at`, `start`, `time`, ...): milliseconds from the origin, within
+  /// `TraceJSON.timeRange`, so that no sum or difference of times overflows downstream.
+  func time(_ key: String) throws(TraceFieldError) -> Int {
+    try within(key, try int(key), TraceJSON.timeRange, "a time in milliseconds")
+  }
+
+  /// An attempt number (`number`, `beforeAttempt`): 1 to 2147483647.
+  func attemptNumber(_ key: String) throws(TraceFieldError) -> Int {
+    try within(key, try int(key), 1...Int(Int32.max), "an attempt number")
+  }
+
+  /// An HTTP status code: 100 to 599.
+  func statusCode(_ key: String) throws(TraceFieldError) -> Int {
+    try within(key, try int(key), 100...599, "an HTTP status code")
+  }
+
+  /// A count the model keeps in 32 bits (`attempts` of an outcome): 0 to 2147483647.
+  func count(_ key: String) throws(TraceFieldError) -> Int {
+    try within(key, try int(key), 0...Int(Int32.max), "a count")
+  }
+
+  /// An optional whole number within `range` (a timeout, a memory size).
+  func optionalInt(_ key: String, in range: ClosedRange<Int>, _ what: String) throws(TraceFieldError) -> Int? {
+    guard let number = try optionalInt(key) else { return nil }
+    return try within(key, number, range, what)
+  }
+
+  /// An optional number with or without a fraction within `range` (a REPORT line's duration).
+  func optionalDouble(_ key: String, in range: ClosedRange<Int>, _ what: String) throws(TraceFieldError) -> Double? {
+    guard let number = try optionalDouble(key) else { return nil }
+    guard number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+      throw failure(key, "must be \(what) from \(range.lowerBound) to \(range.upperBound) (got \(Self.shown(.double(number))))")
+    }
+    return number
+  }
+
+  private func within(_ key: String, _ number: Int, _ range: ClosedRange<Int>, _ what: String) throws(TraceFieldError) -> Int {
+    guard range.contains(number) else {
+      throw failure(key, "must be \(what) from \(range.lowerBound) to \(range.upperBound) (got \(number))")
+    }
+    return number
+  }
+
   /// A number with or without a fraction (the writer prints `27.0` as `27`).
   func optionalDouble(_ key: String) throws(TraceFieldError) -> Double? {
     switch present(key) {

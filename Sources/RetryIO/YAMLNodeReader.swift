@@ -153,7 +153,7 @@ struct YAMLNode {
     case .negative: return error("\(key): durations must be >= 0, got \(quoted(text))")
     case .fractionalMilliseconds: return error("\(key): \(quoted(text)) is not a whole number of milliseconds")
     case .unitOrder: return error("\(key): units in \(quoted(text)) must go from largest to smallest (h, m, s, ms), each once")
-    case .tooLarge: return error("\(key): \(quoted(text)) is too long")
+    case .tooLarge: return error("\(key): \(quoted(text)) is longer than 10 years (87660h), the most a duration may be")
     case .backwards: return error("\(key): the range \(quoted(text)) runs backwards; write the smaller bound first")
     }
   }

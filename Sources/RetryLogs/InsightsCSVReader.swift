@@ -18,6 +18,7 @@ struct InsightsCSVReader {
       var scan = reader.position
       var recordEnd = -1
       var newlines = 0
+      var overlong = false
       while recordEnd < 0 {
         let storage = reader.storage
         while scan < reader.end {
@@ -34,9 +35,24 @@ struct InsightsCSVReader {
           scan += 1
         }
         if recordEnd >= 0 { break }
+        if overlong || reader.isOverlong(from: reader.position) {
+          // A row longer than a record may be: read past it without keeping it.
+          reader.position = reader.end
+          reader.keep = reader.end
+          overlong = true
+        }
         let before = reader.position
         guard try reader.refill() else { break }
         scan += reader.position - before
+      }
+      if overlong {
+        sink.skip(.overlongRecord, line: recordLine)
+        lineNumber += newlines
+        guard recordEnd >= 0 else { return }
+        reader.position = recordEnd + 1
+        // Without its header, no row can be read.
+        if columns == nil { return }
+        continue
       }
       let end = recordEnd >= 0 ? recordEnd : reader.end
       if recordEnd < 0 && reader.position >= end { return }

@@ -43,6 +43,7 @@ struct JSONEventsReader {
     let reader = scanner.reader
     let documentLine = scanner.line
     reader.keep = reader.position
+    scanner.cut = false
     reader.position += 1
     var first = true
     while true {
@@ -63,17 +64,24 @@ struct JSONEventsReader {
         try scanner.skipLine()
         return
       }
-      let keyStart = reader.position
+      // An absolute offset: refills move the window while the key is skipped.
+      let keyStart = reader.dropped + reader.position
       guard try scanner.skipValue() else {
         scanner.truncated(documentLine, sink)
         return
       }
-      let key = reader.bytes(keyStart + 1, reader.position - 1)
+      // A key longer than a record was dropped on the way: no key of ours.
+      let keyFrom = keyStart - reader.dropped + 1
+      let key = keyFrom >= 0 && keyFrom <= reader.position - 1 ? reader.bytes(keyFrom, reader.position - 1) : reader.bytes(0, 0)
       let isPageKey = Self.isRecordArray(key) || key.elementsEqual("nextToken".utf8)
         || key.elementsEqual("nextForwardToken".utf8) || key.elementsEqual("nextBackwardToken".utf8)
         || key.elementsEqual("searchedLogStreams".utf8) || key.elementsEqual("statistics".utf8)
         || key.elementsEqual("status".utf8)
-      if first && !isPageKey {
+      if first && !isPageKey && scanner.cut {
+        // One event per document whose start had to be dropped (longer than a record may be):
+        // skipped and counted, and the rest of the document read past as a page's keys are.
+        sink.skip(.overlongRecord, line: documentLine)
+      } else if first && !isPageKey {
         // One event per document (`jq -c '.events[]'`): read the whole object as a record.
         // `keep` still marks the document's start (refills move it, not drop it).
         reader.position = reader.keep
@@ -141,8 +149,13 @@ struct JSONEventsReader {
     let reader = scanner.reader
     let line = scanner.line
     reader.keep = reader.position
+    scanner.cut = false
     guard try scanner.skipValue() else {
       scanner.truncated(line, sink)
+      return
+    }
+    guard !scanner.cut else {
+      sink.skip(.overlongRecord, line: line)
       return
     }
     // `keep` marks the record's start, wherever refills moved it.
@@ -163,6 +176,20 @@ struct Scanner {
   /// Whether the end of the source already cut a record off: the documents around it end
   /// there too, and are not counted again.
   private var cutOff = false
+
+  /// Whether the bytes from `reader.keep` grew longer than a record may be and were dropped
+  /// (`keep` moved up to the scan): the record in hand has lost its start. Reset by the reader
+  /// where a record starts.
+  var cut = false
+
+  /// Before a refill: drops what is kept when it is more than a record may hold, so that the
+  /// window never grows past it.
+  @inline(__always)
+  private mutating func dropOverlong() {
+    guard reader.isOverlong(from: reader.keep) else { return }
+    reader.keep = reader.position
+    cut = true
+  }
 
   init(reader: LogReader) { self.reader = reader }
 
@@ -185,6 +212,7 @@ struct Scanner {
         }
         reader.position += 1
       }
+      dropOverlong()
       guard try reader.refill() else { return nil }
     }
   }
@@ -221,6 +249,7 @@ struct Scanner {
         return true
       }
       reader.position = reader.end
+      dropOverlong()
       guard try reader.refill() else {
         line += skipper.newlines
         // A number or literal ends with the input; anything else was cut off.

@@ -2,7 +2,9 @@
 /// been read so far, refilled a chunk at a time.
 ///
 /// The window only ever holds the record in hand plus one chunk, so a 1 GB file imports in the
-/// memory of its longest record (a CloudWatch page is at most 1 MB). Readers work on raw pointers
+/// memory of its longest record, and a record is at most `maximumRecordLength` (1 MiB): a reader
+/// skips and counts a longer one (`SkipReason.overlongRecord`) rather than growing the window, so
+/// a gzip bomb of one endless line costs two windows, not its size. Readers work on raw pointers
 /// into the window: `window[start..<end]` are valid bytes, and `keep` marks the first byte that
 /// must survive the next refill.
 final class LogReader {
@@ -18,12 +20,21 @@ final class LogReader {
   /// Bytes dropped from the front of the window so far: absolute offset = dropped + index.
   private(set) var dropped = 0
   static let chunkSize = 1 << 20
+  /// The longest record kept: 1 MiB, four times CloudWatch's own limit for one log event
+  /// (256 KiB, https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html).
+  static let maximumRecordLength = 1 << 20
+  let maximumRecordLength: Int
 
-  init(source: any ByteSource, chunkSize: Int = LogReader.chunkSize) {
+  init(source: any ByteSource, chunkSize: Int = LogReader.chunkSize, maximumRecordLength: Int = LogReader.maximumRecordLength) {
     self.source = source
     capacity = max(chunkSize, 16)
     storage = .allocate(capacity: capacity)
+    self.maximumRecordLength = max(maximumRecordLength, 1)
   }
+
+  /// Whether the bytes from window index `start` to what has been read are more than a record
+  /// may hold: the reader then skips the record instead of asking for more room.
+  func isOverlong(from start: Int) -> Bool { end - start > maximumRecordLength }
 
   deinit { storage.deallocate() }
 
@@ -40,7 +51,12 @@ final class LogReader {
       keep = 0
     }
     if end == capacity {
-      // One record longer than the window: grow it (a page is at most 1 MB, a line rarely more).
+      // Readers skip a record longer than `maximumRecordLength` before they ask for more, so the
+      // window grows at most to twice that; past it, a reader has a bug, and the import stops.
+      guard end <= maximumRecordLength else {
+        throw ByteSourceError("a record longer than \(maximumRecordLength) bytes was kept in memory (a bug in the reader)")
+      }
+      // One record longer than the window: grow it.
       let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
       larger.update(from: storage, count: end)
       storage.deallocate()
@@ -72,6 +88,8 @@ final class LogReader {
 
   /// The first bytes of the source, for format detection, without consuming them.
   func prefix(_ count: Int) throws(ByteSourceError) -> UnsafeBufferPointer<UInt8> {
+    // Never more than a record: the window does not grow past it.
+    let count = min(count, maximumRecordLength)
     while end - position < count, try refill() {}
     return bytes(position, min(end, position + count))
   }

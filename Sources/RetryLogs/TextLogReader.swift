@@ -34,6 +34,7 @@ struct TextLogReader {
     while true {
       // Find the end of the next line.
       var newline = -1
+      var overlong = false
       while newline < 0 {
         let storage = reader.storage
         let end = reader.end
@@ -45,11 +46,29 @@ struct TextLogReader {
           scan += 1
         }
         if newline >= 0 { break }
+        if reader.isOverlong(from: reader.position) {
+          overlong = true
+          break
+        }
+        if pendingStart >= 0, reader.isOverlong(from: pendingStart - reader.dropped) {
+          // A message of many lines outgrows a record: what it holds so far is one message.
+          emit()
+        }
         reader.keep = pendingStart >= 0 ? pendingStart - reader.dropped : reader.position
         let before = reader.position
         let more = try reader.refill()
         scan += reader.position - before
         if !more { break }
+      }
+      if overlong {
+        // One line longer than a record may be (a gzip bomb of one endless line): the message
+        // before it is complete; the line is skipped, counted, and never held.
+        emit()
+        lineNumber += 1
+        sink.skip(.overlongRecord, line: lineNumber)
+        try Self.skipRestOfLine(reader)
+        scan = reader.position
+        continue
       }
       let lineStart = reader.position
       let lineEnd = newline >= 0 ? newline : reader.end
@@ -117,6 +136,25 @@ struct TextLogReader {
       close + 1 < line.count, line[close + 1] == 0x09
     else { return false }
     return line[1..<close].allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+  }
+
+  /// Moves past the rest of a line of which the window holds no newline, reading on without
+  /// keeping anything: just past the newline, or at the end of the source.
+  private static func skipRestOfLine(_ reader: LogReader) throws(ByteSourceError) {
+    while true {
+      reader.position = reader.end
+      reader.keep = reader.end
+      guard try reader.refill() else { return }
+      let storage = reader.storage
+      var index = reader.position
+      while index < reader.end {
+        if storage[index] == 0x0A {
+          reader.position = index + 1
+          return
+        }
+        index += 1
+      }
+    }
   }
 
   /// Whether a line of bare log text goes on the message before it rather than starting one:

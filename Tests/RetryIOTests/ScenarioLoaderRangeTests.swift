@@ -16,6 +16,38 @@ import Testing
     """
   }
 
+  // Durations and the origin: what a trace may hold (docs/trace-format.md, "Bounds"), so that no
+  // simulated time overflows (`at: 2562047788015h` had trapped the simulator) and every run's
+  // trace reads back.
+
+  static func invokedAt(_ at: String) -> String {
+    "name: t\ninvocations: [{id: A, type: Event}, {id: B, type: Event, at: \(at)}]\nhandler: [{return: 1}]\n"
+  }
+
+  @Test func aDurationIsAtMostTenYears() throws {
+    #expect(loadError(Self.invokedAt("2562047788015h")) == "test.yaml:2:62: at: '2562047788015h' is longer than 10 years (87660h), the most a duration may be")
+    #expect(loadError(Self.invokedAt("87660h1ms")) == "test.yaml:2:62: at: '87660h1ms' is longer than 10 years (87660h), the most a duration may be")
+    let scenario = try loadScenario(Self.invokedAt("87660h"))
+    let trace = Simulator(scenario: scenario, seed: nil).run()
+    #expect(trace.invocations[1].at == 315_576_000_000)
+    // The run reads back as a trace.
+    #expect(throws: Never.self) { try TraceJSONDecoder.decode(TraceJSON.encode(trace), file: "t.json") }
+  }
+
+  @Test func aScheduleFiresWithinTenYears() throws {
+    let yaml = "name: t\nschedules: [{id: tick, expression: 'cron(0 0 1 1 ? *)', count: 11}]\nhandler: [{return: 1}]\n"
+    #expect(loadError(yaml) == "test.yaml:2:64: count: 11 firings of 'cron(0 0 1 1 ? *)' last until 90135h00m after the start; a run lasts at most 10 years")
+    let ten = try loadScenario(yaml.replacingOccurrences(of: "count: 11", with: "count: 10"))
+    #expect(throws: Never.self) { try TraceJSONDecoder.decode(TraceJSON.encode(Simulator(scenario: ten, seed: nil).run()), file: "t.json") }
+  }
+
+  @Test func theOriginLeavesRoomForOneHundredYears() throws {
+    let yaml = "name: t\norigin: 9900-01-01T00:00:00Z\ninvocations: [{id: A, type: Event}]\nhandler: [{return: 1}]\n"
+    #expect(loadError(yaml) == "test.yaml:2:9: origin: '9900-01-01T00:00:00Z' is after 9899-12-31; a run's trace must fit in four-digit years")
+    let last = try loadScenario(yaml.replacingOccurrences(of: "9900-01-01T00:00:00Z", with: "9899-12-31T23:59:59Z"))
+    #expect(throws: Never.self) { try TraceJSONDecoder.decode(TraceJSON.encode(Simulator(scenario: last, seed: nil).run()), file: "t.json") }
+  }
+
   // Timeout: 1-900 s. Source: https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html
 
   @Test func deadLetterErrorCodeIsAnHTTPStatus() throws {

@@ -241,4 +241,57 @@ import Testing
     let duplicate = try Self.createUser(replacing: #""duplicateOf":null"#, with: #""duplicateOf":0"#)
     #expect(Self.failure(duplicate) == "t.json:17:5: effects[0]: \"duplicateOf\" must be the index of an earlier effect (got 0)")
   }
+
+  // MARK: - Bounds and dangling references (issue 12)
+
+  /// Times outside 0 to 100 years are refused where they are, so that no view's sum or difference
+  /// of times can overflow: `Int64.min` as a start used to pass and trap in a caption.
+  @Test func outOfRangeTimesAreRefused() throws {
+    let start = try Self.createUser(replacing: #""start":339,"#, with: #""start":-9223372036854775808,"#)
+    #expect(Self.failure(start) == "t.json:9:5: attempts[0]: \"start\" must be a time in milliseconds from 0 to 3155760000000 (got -9223372036854775808)")
+    let time = try Self.createUser(replacing: #""index":1,"time":65933,"#, with: #""index":1,"time":3155760000001,"#)
+    #expect(Self.failure(time) == "t.json:18:5: effects[1]: \"time\" must be a time in milliseconds from 0 to 3155760000000 (got 3155760000001)")
+    let at = try Self.createUser(replacing: #""at":0,"#, with: #""at":9223372036854775807,"#)
+    #expect(Self.failure(at) == "t.json:6:5: invocations[0]: \"at\" must be a time in milliseconds from 0 to 3155760000000 (got 9223372036854775807)")
+    let huge = try Self.createUser(replacing: #""from":0,"#, with: #""from":1e300,"#)
+    #expect(Self.failure(huge) == "t.json:13:5: waits[0]: \"from\" must be an integer (got 1e+300)")
+    let origin = try Self.createUser(replacing: #""originMillis":1568970000000"#, with: #""originMillis":9223372036854775807"#)
+    #expect(Self.failure(origin) == "t.json:4:11: meta: \"originMillis\" must be Unix epoch milliseconds (years 0000 to 9899) from -62167219200000 to 250246627199999 (got 9223372036854775807)")
+    let timeout = try Self.createUser(replacing: #""functionTimeout":3000"#, with: #""functionTimeout":-1"#)
+    #expect(Self.failure(timeout) == "t.json:4:11: meta: \"functionTimeout\" must be a duration in milliseconds from 0 to 3155760000000 (got -1)")
+    let number = try Self.createUser(replacing: #""number":1,"#, with: #""number":0,"#)
+    #expect(Self.failure(number) == "t.json:9:5: attempts[0]: \"number\" must be an attempt number from 1 to 2147483647 (got 0)")
+    let count = try Self.createUser(replacing: #""attempts":2,"#, with: #""attempts":-2,"#)
+    #expect(Self.failure(count) == "t.json:21:5: outcomes[0]: \"attempts\" must be a count from 0 to 2147483647 (got -2)")
+  }
+
+  @Test func anEndBeforeItsStartIsRefused() throws {
+    let attempt = try Self.createUser(replacing: #""start":339,"end":354,"#, with: #""start":354,"end":339,"#)
+    #expect(Self.failure(attempt) == "t.json:9:5: attempts[0]: \"end\" must not be before \"start\" (354; got 339)")
+    let wait = try Self.createUser(replacing: #""from":354,"to":65924,"#, with: #""from":65924,"to":354,"#)
+    #expect(Self.failure(wait) == "t.json:14:5: waits[1]: \"to\" must not be before \"from\" (65924; got 354)")
+  }
+
+  @Test func danglingReferencesAndDuplicateIdsAreRefused() throws {
+    let trace = TraceJSON.encode(try Self.trace("create-user"))
+    let line = try #require(trace.split(separator: "\n").first { $0.contains(#"{"id":"A""#) })
+    let twice = trace.replacingOccurrences(of: line + "\n", with: line + ",\n" + line + "\n")
+    #expect(Self.failure(twice) == "t.json:7:5: invocations[1]: \"id\" \"A\" is already the id of invocations[0]")
+    let attempt = try Self.createUser(replacing: #"{"invocation":"A","number":2,"#, with: #"{"invocation":"B","number":2,"#)
+    #expect(Self.failure(attempt) == "t.json:10:5: attempts[1]: \"invocation\" \"B\" is not the id of any of \"invocations\"")
+    let sameNumber = try Self.createUser(replacing: #"{"invocation":"A","number":2,"#, with: #"{"invocation":"A","number":1,"#)
+    #expect(Self.failure(sameNumber) == "t.json:10:5: attempts[1]: attempt 1 of \"A\" is already attempts[0]")
+    let wait = try Self.createUser(replacing: #"{"invocation":"A","from":0,"#, with: #"{"invocation":"X","from":0,"#)
+    #expect(Self.failure(wait) == "t.json:13:5: waits[0]: \"invocation\" \"X\" is not the id of any of \"invocations\"")
+    let effect = try Self.createUser(replacing: #""time":65933,"invocation":"A","attempt":2,"#, with: #""time":65933,"invocation":"A","attempt":3,"#)
+    #expect(Self.failure(effect) == "t.json:18:5: effects[1]: \"attempt\" 3 of \"A\" is not in \"attempts\"")
+    let orphan = try Self.createUser(replacing: #""time":348,"invocation":"A","#, with: #""time":348,"invocation":null,"#)
+    #expect(Self.failure(orphan) == "t.json:17:5: effects[0]: \"attempt\" 1 needs an \"invocation\"")
+    let outcome = try Self.createUser(replacing: #"{"invocation":"A","kind":"succeeded""#, with: #"{"invocation":"","kind":"succeeded""#)
+    #expect(Self.failure(outcome) == "t.json:21:5: outcomes[0]: \"invocation\" \"\" is not the id of any of \"invocations\"")
+    let event = try Self.createUser(replacing: #""kind":"invoke","invocation":"A""#, with: #""kind":"invoke","invocation":"Z""#)
+    #expect(Self.failure(event) == "t.json:24:5: events[0]: \"invocation\" \"Z\" is not the id of any of \"invocations\"")
+    let backwards = try Self.createUser(replacing: #"{"index":3,"time":348,"#, with: #"{"index":3,"time":338,"#)
+    #expect(Self.failure(backwards) == "t.json:27:5: events[3]: \"time\" 338 is before the time of events[2] (339); events are in time order")
+  }
 }

@@ -79,6 +79,21 @@ import Testing
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
+  /// Every command that reads a named file refuses a device at once, in one line, exit 2 (it
+  /// had read `/dev/zero` until memory ran out).
+  @Test func aDeviceIsExitTwoForEveryCommand() throws {
+    let scenario = "error: /dev/zero: cannot read file: it is a character device, not a regular file\n"
+    let trace = "error: /dev/zero: is a character device, not a regular file\n"
+    for (arguments, expected) in [
+      (["validate", "/dev/zero"], scenario), (["check", "/dev/zero"], scenario), (["run", "/dev/zero"], trace),
+      (["tui", "/dev/zero"], trace), (["import", "/dev/zero"], trace), (["diff", "echo", "/dev/zero"], trace),
+    ] {
+      let result = try Self.run(arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr == expected, "\(arguments)")
+    }
+  }
+
   @Test func aMissingFileIsExitTwo() throws {
     let result = try Self.run(["validate", "/nonexistent/scenario.yaml"])
     #expect(result.status == 2)

@@ -356,6 +356,17 @@ import Testing
     #expect(command("scenario crate-user") == unknown)
   }
 
+  /// `:scenario` and `:diff` with a device refuse it in the status line (issue 12: the TUI had
+  /// read `/dev/zero` until memory ran out).
+  @Test func aDeviceIsRefusedInTheStatusLine() {
+    var scenario = start
+    scenario.message = "/dev/zero: cannot read file: it is a character device, not a regular file"
+    #expect(command("scenario /dev/zero") == scenario)
+    var diff = start
+    diff.message = "/dev/zero: is a character device, not a regular file"
+    #expect(command("diff /dev/zero") == diff)
+  }
+
   @Test func otherCommands() {
     var light = start
     light.theme = .light

@@ -69,12 +69,12 @@ import Testing
   }
 }
 
-/// A linear axis on a trace that spans years (a scenario with `at: 99999999999h`, logs with one
-/// bogus timestamp): the ruler's labels are bounded by the screen, not by the span.
+/// A linear axis on a trace that spans years (a scenario with `at: 87600h`, the longest duration a
+/// scenario may hold since the loader bounds them; logs with one bogus timestamp): the ruler's labels are bounded by the screen, not by the span.
 @Suite struct LinearAxisSpanTests {
   static let years = """
     name: years
-    title: two invocations eleven million years apart
+    title: two invocations ten years apart
     function:
       functionName: echo
     handler:
@@ -86,13 +86,13 @@ import Testing
         payload: {a: 7}
       - id: B
         type: RequestResponse
-        at: 99999999999h
+        at: 87600h
         payload: {a: 8}
 
     """
 
   /// The frame at 80x24 in linear mode (`z`): it is drawn (before, the ruler walked the span in
-  /// 2-hour steps: 5e10 labels, gigabytes, and `q` never came), with a few round labels.
+  /// 2-hour steps: 5e10 labels and gigabytes for `at: 99999999999h`, before durations were bounded, and `q` never came), with a few round labels.
   @Test func aFrameOfATraceSpanningYearsHasAFewRoundLabels() throws {
     let scenario = try ScenarioLoader.load(yaml: Self.years, file: "years.yaml")
     var state = AppState(
