@@ -14,15 +14,24 @@ public struct CheckDigest: Hashable, Sendable {
   public init() {}
 
   /// FNV-1a: xor the byte in, multiply by the 128-bit FNV prime 2^88 + 0x13B (mod 2^128).
-  mutating func add(byte: UInt8) {
+  @inline(__always)
+  static func step(_ high: inout UInt64, _ low: inout UInt64, _ byte: UInt8) {
     low ^= UInt64(byte)
     let (carry, product) = low.multipliedFullWidth(by: 0x13B)
     high = carry &+ high &* 0x13B &+ (low << 24)
     low = product
   }
 
+  mutating func add(byte: UInt8) { Self.step(&high, &low, byte) }
+
   mutating func add(_ value: UInt64) {
-    for shift in stride(from: 0, to: 64, by: 8) { add(byte: UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    var (high, low) = (self.high, self.low)
+    var rest = value
+    for _ in 0..<8 {
+      Self.step(&high, &low, UInt8(truncatingIfNeeded: rest))
+      rest >>= 8
+    }
+    (self.high, self.low) = (high, low)
   }
 
   mutating func add(_ value: Int) { add(UInt64(bitPattern: Int64(value))) }
@@ -30,7 +39,10 @@ public struct CheckDigest: Hashable, Sendable {
   /// Its length first, so that two strings never read as one.
   mutating func add(_ text: String) {
     add(text.utf8.count)
-    for byte in text.utf8 { add(byte: byte) }
+    // Locals, written back once: a search digests every row of every run.
+    var (high, low) = (self.high, self.low)
+    for byte in text.utf8 { Self.step(&high, &low, byte) }
+    (self.high, self.low) = (high, low)
   }
 
   /// A value with a tag per kind: `1` and `1.0`, or `"a"` and `["a"]`, digest apart, as they
