@@ -13,6 +13,10 @@ public enum CheckReportText {
     }
     out += "), \(count(report.distinctStates, "distinct final state"))"
     out += ", \(count(report.references, "exactly-once order"))\n"
+    if !report.deliveredAgain.isEmpty {
+      out += "delivered again with no fault: \(report.deliveredAgain.joined(separator: ", ")) (the scenario's own run)\n"
+    }
+    for change in report.exactlyOnceChanges { out += "exactly-once reference: \(change)\n" }
     if let lost = report.lostEvents {
       out += "lost events: \(count(report.lostEventRuns, "run")) lost an event (smallest: \(lost.schedule)); "
       out += "reported apart from the verdict: an event that never succeeded is not a run the definition speaks of\n"
@@ -52,9 +56,13 @@ public enum CheckReportText {
   public static func json(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {
     var fields: OrderedDictionary<String, Value> = [
       "scenario": .string(report.scenario),
-      "idempotent": .bool(report.isIdempotent),
+      // null when the search found nothing but was not exhaustive: neither answer holds.
+      "idempotent": report.isInconclusive ? .null : .bool(report.isIdempotent),
       "verdict": .list(report.failures.map { .string($0.rawValue) }),
       "mode": .string(report.sampled == nil ? (report.stoppedAtBound ? "bounded" : "exhaustive") : "sampled"),
+      // Which of the three it is, as the exit code says (0, 1, 3).
+      "exhaustive": .bool(report.isExhaustive),
+      "result": .string(report.isIdempotent ? "idempotent" : report.isInconclusive ? "no-counterexample" : "not-idempotent"),
       "maxFaults": .int(report.options.maxFaults),
       "maxDuplicates": .int(report.options.maxDuplicates),
       "schedules": .int(report.schedulesRun),
@@ -67,6 +75,8 @@ public enum CheckReportText {
     ]
     if let sampled = report.sampled { fields["samples"] = .int(sampled) }
     fields["lostEvents"] = report.lostEvents.map { .string($0.schedule.description) } ?? .null
+    fields["deliveredAgain"] = .list(report.deliveredAgain.map(Value.string))
+    fields["exactlyOnceChanges"] = .list(report.exactlyOnceChanges.map(Value.string))
     var examples: OrderedDictionary<String, Value> = [:]
     for property in report.failures {
       let example = report.counterexamples[property]!

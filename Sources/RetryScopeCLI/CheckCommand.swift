@@ -1,9 +1,11 @@
 import ArgumentParser
+import Glibc
 import RetryCore
 import RetryIO
 
 /// `retryscope check <scenario>`: is the handler idempotent under every fault, duplicate
-/// delivery and interleaving within the bounds? Exit 0 when it is, 1 when not, 2 on bad input.
+/// delivery and interleaving within the bounds? Exit 0 when it is, 1 when not, 2 on bad input, 3
+/// when a search that was not exhaustive (`--max-schedules` reached, `--samples`) found nothing.
 struct CheckCommand: StatusCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
@@ -14,7 +16,8 @@ struct CheckCommand: StatusCommand {
       event source records), client retries (RequestResponse: the client gives up while the function runs) \
       and orders of concurrent invocations within the bounds, and compares each final world (tables, the requests \
       each endpoint took, each event's final answer) with the reference. Prints the verdict, what was explored, \
-      and the smallest counterexample of each failing property. Exit 0: idempotent; 1: not; 2: bad input.
+      and the smallest counterexample of each failing property. Exit 0: idempotent; 1: not; 2: bad input; \
+      3: no counterexample, but the search was not exhaustive (--max-schedules reached, or --samples).
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -66,22 +69,50 @@ struct CheckCommand: StatusCommand {
     try checkBounds()
     let loaded: Scenario
     do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant) } catch { throw CLIError(error) }
+    // Before the search, which can take minutes: a report that cannot be saved is bad input.
+    let inputs = BuiltinScenarios.inputFile(of: scenario).map { [$0] } ?? []
+    if let save { try Self.checkSavePath(save, inputs: inputs) }
+    let line = CheckProgressLine(title: "checking \(loaded.runName)", bound: samples ?? maxSchedules)
     let report = IdempotenceChecker(
       scenario: loaded,
       options: .init(
         maxFaults: maxFaults, maxDuplicates: maxDuplicates, samples: samples, sampleSeed: sampleSeed,
         maxSchedules: maxSchedules)
-    ).check()
+    ).check(progress: line.update)
+    line.finish()
     var saved: [CheckProperty: String] = [:]
     if let save {
       for (position, property) in report.failures.enumerated() {
         let path = position == 0 ? save : Self.path(save, suffix: property.rawValue)
-        try Self.write(report.counterexamples[property]!, to: path, inputs: BuiltinScenarios.inputFile(of: scenario).map { [$0] } ?? [])
+        try Self.write(report.counterexamples[property]!, to: path, inputs: inputs)
         saved[property] = path
       }
     }
     let text = format == .json ? CheckReportText.json(report, saved: saved) : CheckReportText.text(report, saved: saved)
-    return (format == .text && ascii ? ASCIIText.fold(text) : text, report.isIdempotent ? 0 : 1)
+    return (format == .text && ascii ? ASCIIText.fold(text) : text, report.exitCode)
+  }
+
+  /// Fails, in one line, when `--save` could not be written: its folder is missing, not a
+  /// folder or not writable, the path (or one of the per-property paths beside it) is a folder,
+  /// or the writer would refuse the path itself (a link, a device, one of `inputs`).
+  static func checkSavePath(_ path: String, inputs: [String]) throws(CLIError) {
+    func isFolder(_ path: String) -> Bool? {
+      var status = stat()
+      guard stat(path, &status) == 0 else { return nil }
+      return (status.st_mode & S_IFMT) == S_IFDIR
+    }
+    guard !path.isEmpty else { throw CLIError("--save needs a file name") }
+    let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    switch isFolder(folder) {
+    case nil: throw CLIError("--save \(path): no such folder \(folder)")
+    case false?: throw CLIError("--save \(path): \(folder) is not a folder")
+    case true?:
+      guard access(folder, W_OK | X_OK) == 0 else { throw CLIError("--save \(path): cannot write in \(folder) (permission denied)") }
+    }
+    for candidate in [path] + CheckProperty.allCases.map({ Self.path(path, suffix: $0.rawValue) }) where isFolder(candidate) == true {
+      throw CLIError("--save \(path): \(candidate) is a folder")
+    }
+    do throws(FileWriteError) { try TextFileWriter.checkTarget(path, inputs: inputs) } catch { throw CLIError(error) }
   }
 
   /// `ce.json` → `ce.lost-effects.json`.

@@ -164,7 +164,7 @@ import Testing
     func lastFaultStep(_ scenario: Scenario) -> Int? {
       let checker = IdempotenceChecker(scenario: scenario)
       var skipped = 0
-      return checker.children(of: checker.run(CheckSchedule()), singles: [:], skipped: &skipped)
+      return checker.children(of: checker.node(checker.run(CheckSchedule()), footprints: false), singles: [:], skipped: &skipped)
         .compactMap { $0.faults.first?.step }.max()
     }
     var scenario = Self.scenario(faults: [])

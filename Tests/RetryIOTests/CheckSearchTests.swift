@@ -243,3 +243,103 @@ import Testing
     #expect(server.references == 1)
   }
 }
+
+/// What the search keeps of each run (digests, not states or traces), the verdict of a search
+/// that was not exhaustive, and the progress it tells.
+@Suite struct CheckBoundsTests {
+  /// Equal states digest alike whatever order their dictionaries were built in; a row more, a
+  /// value of another kind (`1` and `1.0`), a count changed, all digest apart.
+  @Test func statesDigestAsTheyCompare() throws {
+    let scenario = try BuiltinScenarios.load(named: "newsletter-post")
+    let checker = IdempotenceChecker(scenario: scenario)
+    let clean = checker.run(CheckSchedule())
+    let again = checker.run(CheckSchedule())
+    #expect(clean.state.digest == again.state.digest)
+    let crashed = checker.run(CheckSchedule(faults: [.init(unit: "A", attempt: 1, step: 2, kind: .crash)]))
+    #expect(crashed.state != clean.state)
+    #expect(crashed.state.digest != clean.state.digest)
+
+    var one = CheckDigest()
+    one.add(Value.int(1))
+    var real = CheckDigest()
+    real.add(Value.double(1))
+    #expect(one != real)
+    var ab = CheckDigest()
+    ab.add("ab")
+    ab.add("")
+    var a_b = CheckDigest()
+    a_b.add("a")
+    a_b.add("b")
+    #expect(ab != a_b)
+  }
+
+  /// A search stopped at `maxSchedules` or drawn at random that finds nothing is not a proof:
+  /// "no counterexample in N schedules (not exhaustive)", exit code 3, never "idempotent". A
+  /// counterexample found by such a search still counts.
+  @Test func aSearchThatIsNotExhaustiveNeverSaysIdempotent() throws {
+    let scenario = try BuiltinScenarios.load(named: "status-previous-no")
+    let bounded = IdempotenceChecker(scenario: scenario, options: .init(maxSchedules: 20)).check()
+    #expect(bounded.stoppedAtBound)
+    #expect(!bounded.isExhaustive && !bounded.isIdempotent && bounded.isInconclusive)
+    #expect(bounded.verdict == "no counterexample in 20 schedules (not exhaustive)")
+    #expect(bounded.exitCode == 3)
+
+    let sampled = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "echo"), options: .init(samples: 5)).check()
+    #expect(sampled.verdict == "no counterexample in 5 random schedules (not exhaustive)")
+    #expect(sampled.exitCode == 3)
+
+    let found = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "create-user"), options: .init(maxSchedules: 10)).check()
+    #expect(found.stoppedAtBound)
+    #expect(found.verdict.hasPrefix("not idempotent: duplicate effects"))
+    #expect(found.exitCode == 1)
+
+    let exhaustive = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "echo")).check()
+    #expect(exhaustive.verdict == "idempotent" && exhaustive.exitCode == 0)
+  }
+
+  /// The search tells how far it has come after every run: the count goes up one at a time to
+  /// the report's, level by level.
+  @Test func theSearchTellsItsProgress() throws {
+    var told: [CheckProgress] = []
+    let report = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "create-user"), options: .init(maxFaults: 1))
+      .check { told.append($0) }
+    #expect(told.count == report.schedulesRun - 1)
+    #expect(told.map(\.schedulesRun) == Array(2...report.schedulesRun))
+    #expect(told.map(\.depth) == told.map(\.depth).sorted())
+    #expect(told.last?.depth == 2)
+    #expect(told.last?.failingProperties == report.failures.count)
+  }
+
+  /// On a terminal the line shows after a tenth of a second, at most ten times a second, and is
+  /// cleared at the end; elsewhere nothing is written.
+  @Test func theProgressLineIsDrawnOnATerminalOnlyAndCleared() {
+    var now: UInt64 = 0
+    var written: [String] = []
+    let line = CheckProgressLine(
+      title: "checking x", bound: 50_000, isTerminal: true, terminalWidth: { 120 }, clock: { now }, write: { written.append($0) })
+    let progress = CheckProgress(schedulesRun: 1234, depth: 2, failingProperties: 1)
+    line.update(progress)
+    now += 50_000_000
+    line.update(progress)
+    #expect(written.isEmpty)
+    now += 60_000_000
+    line.update(progress)
+    #expect(written == ["\rchecking x: 1234 schedules run (up to 50000), 2 changes deep, 1 failing property\u{1B}[K"])
+    now += 10_000_000
+    line.update(progress)
+    #expect(written.count == 1)
+    line.finish()
+    #expect(written.last == "\r\u{1B}[K")
+    #expect(CheckProgressLine.render(title: "checking x", progress, bound: 50_000, width: 20) == "checking x: 1234 s…")
+
+    var silent: [String] = []
+    let piped = CheckProgressLine(
+      title: "checking x", bound: 10, isTerminal: false, terminalWidth: { 80 }, clock: { now }, write: { silent.append($0) })
+    for step in 0..<5 {
+      now += 200_000_000
+      piped.update(CheckProgress(schedulesRun: step, depth: 1, failingProperties: 0))
+    }
+    piped.finish()
+    #expect(silent.isEmpty)
+  }
+}

@@ -1,4 +1,4 @@
-import RetryCore
+@testable import RetryCore
 import Testing
 
 @testable import RetryIO
@@ -16,13 +16,66 @@ import Testing
   @Test(arguments: [
     "echo", "square", "status-client-time", "status-previous-no", "client-token", "no-system-time", "client-state",
     "condition-expression", "async-interleave", "cron-clock", "status-kinesis", "status-kinesis-ordered",
-    "kinesis-serialize", "sqs-visibility-duplicate",
+    "kinesis-serialize",
   ])
   func idempotent(_ name: String) throws {
     let report = try Self.check(name)
     #expect(report.isIdempotent, "\(name): \(report.verdict), e.g. \(report.counterexamples.values.first?.schedule.description ?? "")")
     #expect(report.schedulesRun > 1)
     #expect(!report.stoppedAtBound)
+  }
+
+  /// `sqs-visibility-duplicate`'s queue shows the message again while the first execution still
+  /// runs: its plain run has two invoices with no fault at all. That run was the reference, so
+  /// the duplicate was "expected" and the checker said idempotent. The reference now delivers
+  /// each event once, and the scenario's own run is the smallest counterexample.
+  @Test func aDuplicateFromTheConfigurationAloneIsFound() throws {
+    let report = try Self.check("sqs-visibility-duplicate")
+    #expect(!report.isIdempotent)
+    #expect(report.exitCode == 1)
+    #expect(report.failures.contains(.duplicateEffects), "\(report.verdict)")
+    #expect(report.deliveredAgain == ["m1"])
+    #expect(report.exactlyOnceChanges == [
+      "queue orders's visibility timeout 30s raised to the function timeout 1m00s: as configured, a message shows again while an execution still runs"
+    ])
+    let example = try #require(report.counterexamples[.duplicateEffects])
+    #expect(example.schedule == CheckSchedule())
+    #expect(example.schedule.description == "the scenario as configured, with no fault")
+    #expect(example.trace.attempts.map(\.records) == [["m1"], ["m1"]])
+    #expect(example.trace.duplicateEffects.count == 1)
+    #expect(example.reference.attempts.map(\.records) == [["m1"]])
+    #expect(example.reference.world.tables.first { $0.name == "invoices" }?.items.count == 1)
+    // It leaves the reference where the second receive starts.
+    #expect(example.trace.events[example.divergence].kind == .attemptStart)
+  }
+
+  /// Every built-in's exactly-once reference delivers each event once, and only
+  /// sqs-visibility-duplicate's own configuration delivers one again: the other verdicts stand
+  /// on the same reference as before.
+  @Test func everyReferenceIsExactlyOnce() throws {
+    for name in BuiltinScenarios.names {
+      let checker = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: name))
+      let reference = checker.run(CheckSchedule(), on: checker.exactlyOnce).trace
+      #expect(IdempotenceChecker.deliveredAgain(reference).isEmpty, "\(name)")
+      let asConfigured = IdempotenceChecker.deliveredAgain(checker.run(CheckSchedule()).trace)
+      #expect(asConfigured == (name == "sqs-visibility-duplicate" ? ["m1"] : []), "\(name)")
+      #expect(checker.exactlyOnceChanges.isEmpty == (name != "sqs-visibility-duplicate"), "\(name)")
+    }
+  }
+
+  /// A message processed and then moved to the DLQ all the same (a second receive took over
+  /// its receipt handle) was not lost: its run is judged. One that never got through was.
+  @Test func aRecordProcessedBeforeItsDLQIsNotALostEvent() throws {
+    let checker = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "sqs-visibility-duplicate"))
+    let trace = checker.run(CheckSchedule()).trace
+    #expect(trace.outcomes.map(\.kind) == [.deadLetterQueue])
+    #expect(IdempotenceChecker.lostEvents(trace).isEmpty)
+    let crashed = checker.run(
+      CheckSchedule(faults: [
+        .init(unit: "m1", attempt: 1, step: 1, kind: .crash), .init(unit: "m1", attempt: 2, step: 1, kind: .crash),
+      ])
+    ).trace
+    #expect(IdempotenceChecker.lostEvents(crashed) == ["m1"])
   }
 
   /// The fixes hold with two faults too, where the search is still exhaustive.

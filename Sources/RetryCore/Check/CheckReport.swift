@@ -57,6 +57,12 @@ public struct CheckReport: Sendable {
   public var sampled: Int?
   public var counterexamples: [CheckProperty: Counterexample] = [:]
   public var lostEvents: Counterexample?
+  /// What the exactly-once reference changes in the scenario's configuration, in words (empty:
+  /// nothing; `IdempotenceChecker.exactlyOnce`).
+  public var exactlyOnceChanges: [String] = []
+  /// The events the scenario's own fault-free run delivers again with nothing to retry
+  /// (`IdempotenceChecker.deliveredAgain`): its configuration makes duplicates by itself.
+  public var deliveredAgain: [String] = []
 
   init(scenario: String, options: IdempotenceChecker.Options) {
     self.scenario = scenario
@@ -65,12 +71,31 @@ public struct CheckReport: Sendable {
 
   /// The properties that fail, in a fixed order.
   public var failures: [CheckProperty] { counterexamples.keys.sorted() }
-  public var isIdempotent: Bool { counterexamples.isEmpty }
 
-  /// `idempotent`, or `not idempotent: duplicate effects, divergent state`.
+  /// Whether every schedule within the bounds was run: not when the search stopped at
+  /// `maxSchedules`, nor for random samples.
+  public var isExhaustive: Bool { sampled == nil && !stoppedAtBound }
+
+  /// No counterexample in an exhaustive search: only then is a handler called idempotent. A
+  /// search that left schedules out proves nothing by finding nothing.
+  public var isIdempotent: Bool { counterexamples.isEmpty && isExhaustive }
+
+  /// No counterexample, but not every schedule was run: neither verdict holds.
+  public var isInconclusive: Bool { counterexamples.isEmpty && !isExhaustive }
+
+  /// `idempotent`, `not idempotent: duplicate effects, divergent state`, or, when the search was
+  /// not exhaustive and found nothing, `no counterexample in 3000 schedules (not exhaustive)`.
+  /// A counterexample is one whatever the search's extent.
   public var verdict: String {
-    isIdempotent ? "idempotent" : "not idempotent: " + failures.map(\.title).joined(separator: ", ")
+    if !counterexamples.isEmpty { return "not idempotent: " + failures.map(\.title).joined(separator: ", ") }
+    if isExhaustive { return "idempotent" }
+    if let sampled { return "no counterexample in \(sampled) random schedules (not exhaustive)" }
+    return "no counterexample in \(schedulesRun) schedules (not exhaustive)"
   }
+
+  /// `retryscope check`'s exit code: 0 idempotent, 1 not idempotent, 3 no counterexample in a
+  /// search that was not exhaustive (2 is bad input).
+  public var exitCode: Int32 { !counterexamples.isEmpty ? 1 : isExhaustive ? 0 : 3 }
 
   /// What was searched, in words: exhaustive within the bounds, stopped at the bound, sampled.
   public var mode: String {

@@ -105,7 +105,9 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
       parts.append("\(timeout.invocation)'s client times out after \(DurationText.offset(timeout.after)) and retries")
     }
     if let shift { parts.append("\(shift.invocation) invoked at \(DurationText.offset(shift.at))") }
-    return parts.isEmpty ? "no faults (exactly once)" : parts.joined(separator: "; ")
+    // Empty: the scenario's own run, a counterexample only when its configuration alone
+    // delivers an event again (`IdempotenceChecker.exactlyOnce`).
+    return parts.isEmpty ? "the scenario as configured, with no fault" : parts.joined(separator: "; ")
   }
 
   /// The scenario with this schedule applied to `base` (a scenario stripped of its own faults).

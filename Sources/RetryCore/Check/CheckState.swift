@@ -9,16 +9,16 @@ public struct CheckState: Hashable, Sendable {
   public var requests: [String: [String: Int]]
   /// invocation → the response of its last successful execution (nil: none succeeded).
   public private(set) var results: [String: Value?]
-  /// The hash of all of it, computed once: a search keeps tens of thousands of states in sets,
-  /// and hashing nested values again on every resize was a fifth of its time.
-  private var fingerprint = 0
+  /// A digest of all of it, computed once: stable across processes and wide enough to stand for
+  /// the state, it is what the search keeps of each run (`CheckDigest`), and the hash (hashing
+  /// nested values again on every resize of a set was a fifth of a search's time).
+  public private(set) var digest = CheckDigest()
 
   public static func == (lhs: CheckState, rhs: CheckState) -> Bool {
-    lhs.fingerprint == rhs.fingerprint && lhs.tables == rhs.tables && lhs.requests == rhs.requests
-      && lhs.results == rhs.results
+    lhs.digest == rhs.digest && lhs.tables == rhs.tables && lhs.requests == rhs.requests && lhs.results == rhs.results
   }
 
-  public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+  public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
   /// - Parameter includeResults: false for event sources, whose batches' answers depend on
   ///   which records they held: those are judged on the world alone.
@@ -49,11 +49,38 @@ public struct CheckState: Hashable, Sendable {
       results[attempt.invocation] = .some(attempt.response ?? .null)
     }
     self.results = includeResults ? results : [:]
-    var hasher = Hasher()
-    hasher.combine(self.tables)
-    hasher.combine(self.requests)
-    hasher.combine(self.results)
-    fingerprint = hasher.finalize()
+    // Sorted: the dictionaries' own order is not part of the state.
+    var digest = CheckDigest()
+    for name in self.tables.keys.sorted() {
+      digest.add(name)
+      let items = self.tables[name]!
+      digest.add(items.count)
+      for key in items.keys.sorted() {
+        digest.add(key)
+        digest.add(items[key]!)
+      }
+    }
+    digest.add(byte: 0xFF)
+    for name in self.requests.keys.sorted() {
+      digest.add(name)
+      let counts = self.requests[name]!
+      digest.add(counts.count)
+      for body in counts.keys.sorted() {
+        digest.add(body)
+        digest.add(counts[body]!)
+      }
+    }
+    digest.add(byte: 0xFF)
+    for invocation in self.results.keys.sorted() {
+      digest.add(invocation)
+      if let result = self.results[invocation]! {
+        digest.add(byte: 1)
+        digest.add(result)
+      } else {
+        digest.add(byte: 0)
+      }
+    }
+    self.digest = digest
   }
 
   /// How this state differs from a reference state: each property that fails.

@@ -46,11 +46,38 @@ public struct IdempotenceChecker: Sendable {
   /// The scenario without its own faults, throttles, duplicate deliveries and failing services:
   /// the checker finds the faults itself.
   public let base: Scenario
+  /// `base` configured so that each event is delivered once: the exactly-once reference. The
+  /// same as `base` unless its configuration alone delivers an event again (`exactlyOnceChanges`).
+  public let exactlyOnce: Scenario
+  /// What `exactlyOnce` changes in `base`, in words (empty: nothing).
+  public let exactlyOnceChanges: [String]
 
   public init(scenario: Scenario, options: Options = Options()) {
     self.scenario = scenario
     self.options = options
     base = Self.stripped(scenario)
+    (exactlyOnce, exactlyOnceChanges) = Self.exactlyOnce(base)
+  }
+
+  /// The configuration that delivers each event once. Removing faults is not enough: an SQS
+  /// queue whose visibility timeout is shorter than an execution shows the message again while
+  /// it still runs, and a second execution receives it with no fault at all
+  /// (`sqs-visibility-duplicate`). Taking that run as the reference made its duplicate the
+  /// expected result, and the checker said "idempotent". The reference's queue hides a message
+  /// for at least the function timeout (AWS refuses a mapping whose queue hides it for less), so
+  /// an execution ends before its message can show again; the search itself keeps the scenario's
+  /// configuration, and its fault-free run is judged against the reference like any other.
+  static func exactlyOnce(_ base: Scenario) -> (Scenario, [String]) {
+    var scenario = base
+    var changes: [String] = []
+    if var mapping = scenario.eventSource, mapping.kind == .sqs, mapping.queue.visibilityTimeout < base.function.timeout {
+      changes.append(
+        "queue \(mapping.queue.name)'s visibility timeout \(DurationText.short(mapping.queue.visibilityTimeout)) raised to the "
+          + "function timeout \(DurationText.short(base.function.timeout)): as configured, a message shows again while an execution still runs")
+      mapping.queue.visibilityTimeout = base.function.timeout
+      scenario.eventSource = mapping
+    }
+    return (scenario, changes)
   }
 
   static func stripped(_ scenario: Scenario) -> Scenario {
@@ -77,22 +104,56 @@ public struct IdempotenceChecker: Sendable {
     var faultPoints: [String: Int]
   }
 
-  /// What makes two runs the same for the search: the state and how every execution ended.
-  struct Signature: Hashable {
-    var state: CheckState
-    var executions: [Execution]
+  /// What the search keeps of a run it will grow: its schedule and where it can grow, not its
+  /// trace. A level of the search holds thousands of runs; their traces made a 20x20 scenario's
+  /// check hold 6.5 GiB.
+  struct Node {
+    var schedule: CheckSchedule
+    /// The executions a fault can target, with the last `beforeStep(k)` point each reached.
+    var executions: [(unit: String, attempt: Int, reached: Int)] = []
+    var clientTimeouts: [CheckSchedule.PlannedClientTimeout] = []
+    var duplicates: [CheckSchedule.PlannedDuplicate] = []
+    /// The lanes' groups in this run, when combinations on lanes apart are skipped.
+    var footprint: CheckFootprint?
   }
 
-  struct Execution: Hashable {
-    var invocation: String
-    var number: Int
-    var outcome: AttemptOutcome
-    var start: Milliseconds
-    var end: Milliseconds
+  /// What `children(of:)` needs of `run`, worked out once; only the kinds of change the
+  /// schedule still has room for.
+  func node(_ run: Run, footprints: Bool) -> Node {
+    let schedule = run.schedule
+    var node = Node(schedule: schedule)
+    if schedule.faults.count < options.maxFaults {
+      node.executions = executions(run.trace).map { ($0.0, $0.1, run.faultPoints["\($0.0)#\($0.1)"] ?? 0) }
+    }
+    if schedule.repeatCount < options.maxDuplicates && schedule.faults.isEmpty {
+      node.clientTimeouts = clientTimeoutCandidates(run.trace)
+      node.duplicates = base.eventSource == nil ? duplicateCandidates(run.trace) : recordDuplicateCandidates(run.trace)
+    }
+    // Reserved concurrency ties every lane to the others: a retry on one can throttle another.
+    if footprints && schedule.size > 0 && base.function.reservedConcurrency == nil {
+      node.footprint = CheckFootprint(trace: run.trace)
+    }
+    return node
   }
 
-  func run(_ schedule: CheckSchedule) -> Run {
-    let (trace, faultPoints) = Simulator(scenario: schedule.apply(to: base), seed: scenario.seed).runNotingFaultPoints()
+  /// What makes two runs the same for the search: the state and how every execution ended
+  /// (invocation, number, outcome, start and end), as a digest.
+  static func signature(_ run: Run) -> CheckDigest {
+    var digest = run.state.digest
+    digest.add(run.trace.attempts.count)
+    for attempt in run.trace.attempts {
+      digest.add(attempt.invocation)
+      digest.add(attempt.number)
+      digest.add(attempt.outcome.rawValue)
+      digest.add(attempt.start)
+      digest.add(attempt.end)
+    }
+    return digest
+  }
+
+  func run(_ schedule: CheckSchedule, on configuration: Scenario? = nil) -> Run {
+    let (trace, faultPoints) = Simulator(scenario: schedule.apply(to: configuration ?? base), seed: scenario.seed)
+      .runNotingFaultPoints()
     // A batch's answer depends on which records it held: event sources are judged on the world.
     let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
     return Run(
@@ -100,32 +161,70 @@ public struct IdempotenceChecker: Sendable {
   }
 
   /// Invocations that never succeeded: their event went to a DLQ, a destination, nowhere, or
-  /// the caller got an error. Such runs are reported apart from the verdict (lost events).
+  /// the caller got an error. Such runs are reported apart from the verdict (lost events). A
+  /// record that one execution processed and that then went to a DLQ all the same (a second
+  /// receive took over its receipt handle) was processed: its run is judged.
   static func lostEvents(_ trace: Trace) -> [String] {
     if trace.invocations.contains(where: { $0.eventSource != nil }) {
-      return trace.outcomes.filter { !$0.records.isEmpty && $0.isFailure }.flatMap(\.records)
+      let processed = Set(trace.attempts.flatMap(processedRecords))
+      return trace.outcomes.filter { !$0.records.isEmpty && $0.isFailure }.flatMap(\.records).filter { !processed.contains($0) }
     }
     let succeeded = Set(trace.attempts.lazy.filter { $0.outcome == .success }.map(\.invocation))
     return trace.invocations.map(\.id).filter { !succeeded.contains($0) }
   }
 
-  static func signature(_ run: Run) -> Signature {
-    Signature(
-      state: run.state,
-      executions: run.trace.attempts.map {
-        Execution(invocation: $0.invocation, number: $0.number, outcome: $0.outcome, start: $0.start, end: $0.end)
-      })
+  /// The records a batch processed: all of them when it succeeded, but those its response
+  /// reported failed (`batchItemFailures`).
+  static func processedRecords(_ attempt: TraceAttempt) -> [String] {
+    guard attempt.outcome == .success else { return [] }
+    guard case .list(let failures)? = attempt.response?["batchItemFailures"] else { return attempt.records }
+    let failed = Set(failures.compactMap { $0["itemIdentifier"]?.displayText })
+    return attempt.records.filter { !failed.contains($0) }
+  }
+
+  /// The events (invocations, or records) a run delivered again with nothing to retry: an
+  /// execution that starts while an earlier one of the same event still runs, or after one
+  /// processed it. An exactly-once run has none; retries after a failure are not counted.
+  public static func deliveredAgain(_ trace: Trace) -> [String] {
+    var earlier: [String: [(end: Milliseconds, processed: Bool)]] = [:]
+    var again: [String] = []
+    let byRecord = trace.invocations.contains { $0.eventSource != nil }
+    for attempt in trace.attempts.sorted(by: { $0.start < $1.start }) where attempt.outcome != .throttled {
+      let processed = Set(processedRecords(attempt))
+      let units = byRecord ? attempt.records : [attempt.invocation]
+      for unit in units {
+        let before = earlier[unit, default: []]
+        if before.contains(where: { $0.processed || $0.end > attempt.start }) && !again.contains(unit) { again.append(unit) }
+        earlier[unit, default: []].append((attempt.end, byRecord ? processed.contains(unit) : attempt.outcome == .success))
+      }
+    }
+    return again
   }
 
   // MARK: - The search
 
-  public func check() -> CheckReport {
+  /// Runs the search. `progress`, when given, hears after every run how far it has come (the
+  /// command line draws it on a terminal).
+  public func check(progress: ((CheckProgress) -> Void)? = nil) -> CheckReport {
     var report = CheckReport(scenario: scenario.runName, options: options)
+    func tell(depth: Int) {
+      progress?(CheckProgress(schedulesRun: report.schedulesRun, depth: depth, failingProperties: report.counterexamples.count))
+    }
     let clean = run(CheckSchedule())
-    var references: [CheckSchedule.Shift?: Run] = [nil: clean]
-    var seen: Set<Signature> = [Self.signature(clean)]
-    var states: Set<CheckState> = [clean.state]
+    // The exactly-once reference: the clean run, unless the configuration alone delivers an
+    // event again; then the clean run is judged against the run configured to deliver once.
+    let reference = exactlyOnceChanges.isEmpty ? clean : run(CheckSchedule(), on: exactlyOnce)
+    var references: [CheckSchedule.Shift?: Run] = [nil: reference]
+    // What is kept of every run: digests, not states or traces.
+    var seen: Set<CheckDigest> = [Self.signature(clean)]
+    var states: Set<CheckDigest> = [clean.state.digest]
     report.schedulesRun = 1
+    report.exactlyOnceChanges = exactlyOnceChanges
+    report.deliveredAgain = Self.deliveredAgain(clean.trace)
+    if !exactlyOnceChanges.isEmpty {
+      report.schedulesRun += 1
+      judge(clean, against: reference, into: &report)
+    }
 
     // The orders the scenario allows: each shift's clean run is a reference of its own.
     var roots: [Run] = [clean]
@@ -134,24 +233,26 @@ public struct IdempotenceChecker: Sendable {
         let shifted = run(CheckSchedule(shift: shift))
         report.schedulesRun += 1
         references[shift] = shifted
-        states.insert(shifted.state)
+        states.insert(shifted.state.digest)
         if seen.insert(Self.signature(shifted)).inserted { roots.append(shifted) } else { report.repeats += 1 }
+        tell(depth: 0)
       }
     }
     report.references = roots.count
 
     if let samples = options.samples {
-      sample(samples, roots: roots, references: references, into: &report, states: &states)
+      sample(samples, roots: roots, references: references, into: &report, states: &states, progress: progress)
       report.distinctStates = states.count
       return report
     }
 
-    var frontier = roots
+    let depths = options.maxFaults + options.maxDuplicates
+    var frontier = roots.map { node($0, footprints: false) }
     var depth = 0
     // The run of each single change, by schedule: whether a change keeps to its own lanes.
     var singles: [CheckSchedule: CheckFootprint] = [:]
-    while !frontier.isEmpty && depth < options.maxFaults + options.maxDuplicates {
-      var next: [Run] = []
+    while !frontier.isEmpty && depth < depths {
+      var next: [Node] = []
       for parent in frontier {
         for schedule in children(of: parent, singles: singles, skipped: &report.independentSkips) {
           guard report.schedulesRun < options.maxSchedules else {
@@ -164,11 +265,14 @@ public struct IdempotenceChecker: Sendable {
           if depth == 0 && options.skipIndependentCombinations { singles[schedule] = CheckFootprint(trace: child.trace) }
           guard seen.insert(Self.signature(child)).inserted else {
             report.repeats += 1
+            tell(depth: depth + 1)
             continue
           }
-          states.insert(child.state)
-          judge(child, against: references[schedule.shift] ?? clean, into: &report)
-          next.append(child)
+          states.insert(child.state.digest)
+          judge(child, against: references[schedule.shift] ?? reference, into: &report)
+          // Kept only when it will be grown, and then without its trace.
+          if depth + 1 < depths { next.append(node(child, footprints: options.skipIndependentCombinations)) }
+          tell(depth: depth + 1)
         }
         if report.stoppedAtBound { break }
       }
@@ -183,7 +287,7 @@ public struct IdempotenceChecker: Sendable {
   /// Random schedules within the bounds: each a random number of random steps down the tree.
   private func sample(
     _ count: Int, roots: [Run], references: [CheckSchedule.Shift?: Run], into report: inout CheckReport,
-    states: inout Set<CheckState>
+    states: inout Set<CheckDigest>, progress: ((CheckProgress) -> Void)?
   ) {
     var random = SplitMix64(seed: options.sampleSeed, stream: "check")
     var seen: Set<CheckSchedule> = []
@@ -192,17 +296,18 @@ public struct IdempotenceChecker: Sendable {
       let steps = 1 + Int(random.next() % UInt64(max(1, options.maxFaults + options.maxDuplicates)))
       for _ in 0..<steps {
         var skipped = 0
-        let options = children(of: current, singles: [:], skipped: &skipped)
+        let options = children(of: node(current, footprints: false), singles: [:], skipped: &skipped)
         guard !options.isEmpty else { break }
         current = run(options[Int(random.next() % UInt64(options.count))])
         report.schedulesRun += 1
       }
+      progress?(CheckProgress(schedulesRun: report.schedulesRun, depth: current.schedule.size, failingProperties: report.counterexamples.count))
       guard seen.insert(current.schedule).inserted else {
         report.repeats += 1
         continue
       }
-      states.insert(current.state)
-      judge(current, against: references[current.schedule.shift] ?? roots[0], into: &report)
+      states.insert(current.state.digest)
+      judge(current, against: references[current.schedule.shift] ?? references[nil] ?? roots[0], into: &report)
     }
     report.sampled = count
   }
@@ -228,13 +333,11 @@ public struct IdempotenceChecker: Sendable {
   /// A change on lanes that share nothing with the lanes of the parent's changes, in the
   /// parent's run and in the run of that change alone (`singles`), is skipped and counted
   /// (`CheckFootprint`).
-  func children(of parent: Run, singles: [CheckSchedule: CheckFootprint], skipped: inout Int) -> [CheckSchedule] {
+  func children(of parent: Node, singles: [CheckSchedule: CheckFootprint], skipped: inout Int) -> [CheckSchedule] {
     var children: [CheckSchedule] = []
     let schedule = parent.schedule
     let units = schedule.faults.map(\.unit) + schedule.duplicates.map(\.invocation) + schedule.clientTimeouts.map(\.invocation)
-    // Reserved concurrency ties every lane to the others: a retry on one can throttle another.
-    let footprint = singles.isEmpty || units.isEmpty || base.function.reservedConcurrency != nil
-      ? nil : CheckFootprint(trace: parent.trace)
+    let footprint = singles.isEmpty ? nil : parent.footprint
     func apart(_ unit: String, alone: CheckSchedule) -> Bool {
       guard let footprint, let single = singles[alone] else { return false }
       return footprint.isApart(unit, from: units) && single.isApart(unit, from: units)
@@ -242,10 +345,9 @@ public struct IdempotenceChecker: Sendable {
     if schedule.faults.count < options.maxFaults {
       let taken = Set(schedule.faults.map { "\($0.unit)#\($0.attempt)" })
       let last = schedule.faults.max { $0.comesBefore($1) }
-      for (unit, attempt) in executions(parent.trace) where !taken.contains("\(unit)#\(attempt)") {
+      for (unit, attempt, reached) in parent.executions where !taken.contains("\(unit)#\(attempt)") {
         // Only where the execution got to (every step it ran, and just before returning if it got
         // there): a fault before a later step never strikes, and its run would repeat the parent's.
-        let reached = parent.faultPoints["\(unit)#\(attempt)"] ?? 0
         guard reached >= 1 else { continue }
         for step in 1...reached {
           for kind in CheckSchedule.FaultKind.allCases {
@@ -265,15 +367,14 @@ public struct IdempotenceChecker: Sendable {
     // and faults then go on every execution of the run with the duplicate (its own included).
     // Both orders would reach each pair twice.
     if schedule.repeatCount < options.maxDuplicates && schedule.faults.isEmpty {
-      for timeout in clientTimeoutCandidates(parent.trace) where !schedule.clientTimeouts.contains(where: { $0.invocation == timeout.invocation }) {
+      for timeout in parent.clientTimeouts where !schedule.clientTimeouts.contains(where: { $0.invocation == timeout.invocation }) {
         if apart(timeout.invocation, alone: CheckSchedule(clientTimeouts: [timeout], shift: schedule.shift)) {
           skipped += 1
           continue
         }
         children.append(schedule.adding(timeout))
       }
-      let candidates = base.eventSource == nil ? duplicateCandidates(parent.trace) : recordDuplicateCandidates(parent.trace)
-      for duplicate in candidates where !schedule.duplicates.contains(duplicate) {
+      for duplicate in parent.duplicates where !schedule.duplicates.contains(duplicate) {
         if apart(duplicate.invocation, alone: CheckSchedule(duplicates: [duplicate], shift: schedule.shift)) {
           skipped += 1
           continue
