@@ -30,7 +30,8 @@ import Testing
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/ce.json"
-    let result = RetryScope.execute(["check", "slack-at-most-once", "--max-faults", "1", "--save", path])
+    // Two properties fail (a second invoice, and a divergent state): one file each.
+    let result = RetryScope.execute(["check", "sqs-visibility-duplicate", "--max-faults", "1", "--save", path])
     #expect(result.exitCode == 1)
     #expect(result.stdout.contains("  saved: \(path) (retryscope tui \(path) opens it at step "))
     #expect(FileManager.default.fileExists(atPath: directory + "/ce.divergent-state.json"))

@@ -155,7 +155,8 @@ public struct IdempotenceChecker: Sendable {
     let (trace, faultPoints) = Simulator(scenario: schedule.apply(to: configuration ?? base), seed: scenario.seed)
       .runNotingFaultPoints()
     // A batch's answer depends on which records it held: event sources are judged on the world.
-    let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
+    let state = CheckState(
+      trace: trace, includeResults: base.eventSource == nil, eventAnswersDelivered: base.function.eventInvokeConfig.onSuccess != nil)
     return Run(
       schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), faultPoints: faultPoints)
   }
