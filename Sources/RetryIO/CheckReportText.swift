@@ -6,6 +6,7 @@ import RetryCore
 public enum CheckReportText {
   public static func text(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {
     var out = "check \(report.scenario): \(report.verdict)\n"
+    if let reference = report.lostReference { return out + lostReference(reference, report: report) }
     out += "explored: \(report.mode): \(count(report.schedulesRun, "schedule")) run"
     out += " (\(report.repeats) repeated a run already seen"
     if report.independentSkips > 0 {
@@ -17,6 +18,10 @@ public enum CheckReportText {
       out += "delivered again with no fault: \(report.deliveredAgain.joined(separator: ", ")) (the scenario's own run)\n"
     }
     for change in report.exactlyOnceChanges { out += "exactly-once reference: \(change)\n" }
+    if !report.referenceLostEvents.isEmpty {
+      out += "lost by the exactly-once run too: \(report.referenceLostEvents.joined(separator: ", ")) "
+      out += "(it never succeeds on \(report.referenceLostEvents.count == 1 ? "it" : "them"); runs are compared on what they leave, and set apart only for losing another event)\n"
+    }
     if let lost = report.lostEvents {
       out += "lost events: \(count(report.lostEventRuns, "run")) lost an event (smallest: \(lost.schedule)); "
       out += "reported apart from the verdict: an event that never succeeded is not a run the definition speaks of\n"
@@ -40,6 +45,25 @@ public enum CheckReportText {
     return out
   }
 
+  /// The rest of the report when the exactly-once run itself lost an event: no search, and
+  /// that run's timeline, which shows where the event was lost.
+  static func lostReference(_ reference: Trace, report: CheckReport) -> String {
+    var out = "explored: \(report.mode) (\(count(report.schedulesRun, "schedule")) run)\n"
+    if !report.deliveredAgain.isEmpty {
+      out += "delivered again with no fault: \(report.deliveredAgain.joined(separator: ", ")) (the scenario's own run)\n"
+    }
+    for change in report.exactlyOnceChanges { out += "exactly-once reference: \(change)\n" }
+    let events = report.referenceLostEvents.joined(separator: ", ")
+    out += "lost events: the exactly-once run (no fault) never succeeds on \(events): make it succeed, then check again\n"
+    out += "\nthe exactly-once run, which loses \(events):\n"
+    let text = TraceTextReport(trace: reference)
+    for line in (text.timeline() + text.effectsTable()).split(separator: "\n", omittingEmptySubsequences: false) {
+      out += line.isEmpty ? "\n" : "  " + line + "\n"
+    }
+    while out.hasSuffix("\n\n") { out.removeLast() }
+    return out
+  }
+
   /// `1 fault`, `1 duplicate delivery`, `1 fault and 1 client retry`: what a schedule changes.
   static func changes(_ schedule: CheckSchedule) -> String {
     var parts: [String] = []
@@ -56,13 +80,14 @@ public enum CheckReportText {
   public static func json(_ report: CheckReport, saved: [CheckProperty: String] = [:]) -> String {
     var fields: OrderedDictionary<String, Value> = [
       "scenario": .string(report.scenario),
-      // null when the search found nothing but was not exhaustive: neither answer holds.
+      // null when the search found nothing but was not exhaustive, or judged no run: neither
+      // answer holds.
       "idempotent": report.isInconclusive ? .null : .bool(report.isIdempotent),
       "verdict": .list(report.failures.map { .string($0.rawValue) }),
-      "mode": .string(report.sampled == nil ? (report.stoppedAtBound ? "bounded" : "exhaustive") : "sampled"),
-      // Which of the three it is, as the exit code says (0, 1, 3).
+      "mode": .string(report.modeName),
       "exhaustive": .bool(report.isExhaustive),
-      "result": .string(report.isIdempotent ? "idempotent" : report.isInconclusive ? "no-counterexample" : "not-idempotent"),
+      // Which of the four it is, as the exit code says (0, 1, 3, 4).
+      "result": .string(report.result.rawValue),
       "maxFaults": .int(report.options.maxFaults),
       "maxDuplicates": .int(report.options.maxDuplicates),
       "schedules": .int(report.schedulesRun),
@@ -72,9 +97,11 @@ public enum CheckReportText {
       "references": .int(report.references),
       "failingRuns": .int(report.failingRuns),
       "lostEventRuns": .int(report.lostEventRuns),
+      "judgedRuns": .int(report.judgedRuns),
     ]
     if let sampled = report.sampled { fields["samples"] = .int(sampled) }
     fields["lostEvents"] = report.lostEvents.map { .string($0.schedule.description) } ?? .null
+    fields["referenceLostEvents"] = .list(report.referenceLostEvents.map(Value.string))
     fields["deliveredAgain"] = .list(report.deliveredAgain.map(Value.string))
     fields["exactlyOnceChanges"] = .list(report.exactlyOnceChanges.map(Value.string))
     var examples: OrderedDictionary<String, Value> = [:]

@@ -5,7 +5,8 @@ import RetryIO
 
 /// `retryscope check <scenario>`: is the handler idempotent under every fault, duplicate
 /// delivery and interleaving within the bounds? Exit 0 when it is, 1 when not, 2 on bad input, 3
-/// when a search that was not exhaustive (`--max-schedules` reached, `--samples`) found nothing.
+/// when a search that was not exhaustive (`--max-schedules` reached, `--samples`) found nothing,
+/// 4 when no run was judged (the exactly-once run lost every event, or every other run lost one).
 struct CheckCommand: StatusCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
@@ -16,8 +17,12 @@ struct CheckCommand: StatusCommand {
       event source records), client retries (RequestResponse: the client gives up while the function runs) \
       and orders of concurrent invocations within the bounds, and compares each final world (tables, the requests \
       each endpoint took, each event's final answer) with the reference. Prints the verdict, what was explored, \
-      and the smallest counterexample of each failing property. Exit 0: idempotent; 1: not; 2: bad input; \
-      3: no counterexample, but the search was not exhaustive (--max-schedules reached, or --samples).
+      and the smallest counterexample of each failing property. Runs in which an event never succeeds are \
+      reported apart (lost events), not judged; an event the exactly-once run loses too sets no run apart. \
+      Exit 0: idempotent; 1: not; 2: bad input; \
+      3: no counterexample, but the search was not exhaustive (--max-schedules reached, or --samples); \
+      4: nothing to judge: the exactly-once run itself loses every event (no search is run), every other run \
+      loses one, or the bounds allow no other run.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }

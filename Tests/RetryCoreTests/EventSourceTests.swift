@@ -216,6 +216,45 @@ import Testing
     #expect(trace.outcomes.map(\.kind) == [.deadLetterQueue])
   }
 
+  /// A fault names one execution: a record and the delivery it struck on. While the first
+  /// execution of m1 still runs, the queue shows m1 again and a second execution receives it
+  /// (delivery 2). The fault aimed at delivery 2 must strike the second execution only, and one
+  /// aimed at delivery 1 the first only: the delivery number is the one the execution received,
+  /// not the record's count at the moment the fault is looked up (the first execution crashed
+  /// as well in `retryscope check sqs-visibility-duplicate`'s divergent-state counterexample).
+  @Test(arguments: [
+    (Fault.Point.beforeStep(2), 2, [AttemptOutcome.success, .crash]), (.before("write"), 2, [.success, .crash]),
+    (.after("work"), 2, [.success, .crash]), (.beforeStep(2), 1, [.crash, .success]),
+    (.before("write"), 1, [.crash, .success]), (.beforeStep(3), 1, [.crash, .success]),
+  ])
+  func aFaultOnOneDeliveryOfARecordNeverStrikesAnotherExecution(
+    _ point: Fault.Point, _ attempt: Int, _ outcomes: [AttemptOutcome]
+  ) {
+    var mapping = EventSourceMapping(kind: .sqs, batchSize: 1)
+    mapping.queue = QueueDefinition(name: "orders", visibilityTimeout: 10_000, maxReceiveCount: 2, deadLetterQueue: "orders-dlq")
+    let slow = [
+      Step(name: "work", duration: 15_000, action: .compute),
+      Step(name: "write", action: .putItem(table: "orders", item: try! Template.from(["id": "${record.messageId}", "by": "${requestId}"]), condition: nil)),
+    ]
+    var scenario = Self.scenario(
+      mapping, records: Self.messages(["m1"]), steps: slow,
+      faults: [Fault(invocation: "m1", attempt: attempt, point: point, kind: .crash)])
+    scenario.function.timeout = 60_000
+    let (trace, points) = Simulator(scenario: scenario).runNotingFaultPoints()
+    // Both executions overlap: the second starts while the first works.
+    #expect(trace.attempts.map(\.start) == [0, 10_000])
+    #expect(trace.attempts.map(\.outcome) == outcomes)
+    #expect(trace.attempts.map(\.records) == [["m1"], ["m1"]])
+    #expect(trace.outcomes.map(\.kind) == [.deadLetterQueue])
+    // How far each got is kept under its own delivery: the one that ran to the end reached
+    // "just before returning" (step 3), the crashed one the step it crashed before (after
+    // "work": step 1, the last it started).
+    let crashed = outcomes[0] == .crash ? 1 : 2
+    let finished = 3 - crashed
+    #expect(points["m1#\(finished)"] == 3)
+    #expect(points["m1#\(crashed)"] == (point == .beforeStep(3) ? 3 : point == .after("work") ? 1 : 2))
+  }
+
   @Test func messagesPastTheRetentionPeriodAreDeleted() {
     var mapping = EventSourceMapping(kind: .sqs)
     mapping.queue = QueueDefinition(name: "orders", visibilityTimeout: 30_000, messageRetentionPeriod: 90_000)

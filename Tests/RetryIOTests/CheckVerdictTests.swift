@@ -14,7 +14,7 @@ import Testing
 
   /// Issue 6's list of idempotent scenarios, the stream scenarios included.
   @Test(arguments: [
-    "echo", "square", "status-client-time", "status-previous-no", "client-token", "no-system-time", "client-state",
+    "echo", "square", "status-client-time", "client-token", "no-system-time", "client-state",
     "condition-expression", "async-interleave", "cron-clock", "status-kinesis", "status-kinesis-ordered",
     "kinesis-serialize",
   ])
@@ -47,6 +47,50 @@ import Testing
     #expect(example.reference.world.tables.first { $0.name == "invoices" }?.items.count == 1)
     // It leaves the reference where the second receive starts.
     #expect(example.trace.events[example.divergence].kind == .attemptStart)
+  }
+
+  /// A fault names one execution. In sqs-visibility-duplicate the first execution of m1 still
+  /// runs when the second receives it; the fault points and faults of the first were filed under
+  /// the record's receive count at the time (2), so no fault was ever tried on delivery 1, and a
+  /// fault on delivery 2 struck both: the divergent-state counterexample "m1#2 crash before step
+  /// 2; m1 delivered again after 1m10.016s" showed orders#1 crashing too. Now that schedule
+  /// crashes orders#2 only, and the smallest counterexample is one fault on delivery 1.
+  @Test func aFaultOnOneDeliveryStrikesThatExecutionOnly() throws {
+    let checker = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "sqs-visibility-duplicate"))
+    let old = checker.run(
+      CheckSchedule(faults: [.init(unit: "m1", attempt: 2, step: 2, kind: .crash)], duplicates: [.init(invocation: "m1", after: 70_016)]))
+    #expect(old.trace.attempts.map(\.outcome) == [.success, .crash, .success])
+    #expect(old.faultPoints["m1#1"] == 4)
+
+    let report = try Self.check("sqs-visibility-duplicate", maxFaults: 2)
+    #expect(report.failures == [.duplicateEffects, .divergentState])
+    let divergent = try #require(report.counterexamples[.divergentState])
+    #expect(divergent.schedule.description == "m1#1 timeout before step 1")
+    #expect(divergent.trace.attempts.map(\.outcome) == [.timeout, .success])
+  }
+
+  /// status-previous-no's exactly-once run loses Bob's update (its predecessor never comes), so
+  /// every run was set apart as "lost" and the verdict "idempotent" rested on no run at all. Bob's
+  /// update no longer sets a run apart, and the runs are judged: idempotent, as demo 4 tells.
+  /// a1's retry after a crash past its write answers {"alreadyApplied":true} where the
+  /// exactly-once run answers {"ok":true}, but Lambda discards an Event invocation's answer: it
+  /// reaches nobody. Given an on-success destination, the destination's record carries it, and
+  /// the other answer is a divergent state.
+  @Test func statusPreviousNoIsJudgedAndAnEventsAnswerCountsWhereADestinationReceivesIt() throws {
+    let report = try Self.check("status-previous-no")
+    #expect(report.referenceLostEvents == ["b1"])
+    #expect(report.judgedRuns > 0)
+    #expect(report.isIdempotent, "\(report.verdict)")
+    #expect(report.exitCode == 0)
+
+    let delivered = try Self.broken(
+      "status-previous-no", replacing: "  deadLetterQueue: arn:aws:sqs:us-east-1:123456789012:status-dlq\n",
+      with: "  deadLetterQueue: arn:aws:sqs:us-east-1:123456789012:status-dlq\n  onSuccess: {type: eventbridge, target: results}\n")
+    #expect(delivered.failures == [.divergentState], "\(delivered.verdict)")
+    let example = try #require(delivered.counterexamples[.divergentState])
+    #expect(example.schedule.description == "a1#1 crash before step 4")
+    #expect(example.trace.attempts.last { $0.invocation == "a1" }?.response == ["alreadyApplied": true])
+    #expect(example.reference.attempts.last { $0.invocation == "a1" }?.response == ["ok": true])
   }
 
   /// Every built-in's exactly-once reference delivers each event once, and only

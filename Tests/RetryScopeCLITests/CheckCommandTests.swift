@@ -30,7 +30,8 @@ import Testing
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/ce.json"
-    let result = RetryScope.execute(["check", "slack-at-most-once", "--max-faults", "1", "--save", path])
+    // Two properties fail (a second invoice, and a divergent state): one file each.
+    let result = RetryScope.execute(["check", "sqs-visibility-duplicate", "--max-faults", "1", "--save", path])
     #expect(result.exitCode == 1)
     #expect(result.stdout.contains("  saved: \(path) (retryscope tui \(path) opens it at step "))
     #expect(FileManager.default.fileExists(atPath: directory + "/ce.divergent-state.json"))
@@ -72,17 +73,23 @@ import Testing
   /// A search that stopped at --max-schedules, or random samples, finding nothing: not
   /// "idempotent" but "no counterexample in N schedules (not exhaustive)", exit 3, in JSON too.
   @Test func aSearchThatIsNotExhaustiveExitsThree() {
-    let bounded = RetryScope.execute(["check", "status-previous-no", "--max-schedules", "20"])
+    let bounded = RetryScope.execute(["check", "status-client-time", "--max-schedules", "20"])
     #expect(bounded.exitCode == 3)
     #expect(bounded.stderr.isEmpty)
     #expect(bounded.stdout.hasPrefix(
-      "check status-previous-no: no counterexample in 20 schedules (not exhaustive)\nexplored: bounded: stopped after 20 schedules"))
+      "check status-client-time: no counterexample in 20 schedules (not exhaustive)\nexplored: bounded: stopped after 20 schedules"))
     #expect(!bounded.stdout.contains(": idempotent"))
+    // What makes the search exhaustive: more schedules, or smaller bounds. Random samples are
+    // not exhaustive either (it said "try --samples").
+    #expect(bounded.stdout.contains(
+      "\nexplored: bounded: stopped after 20 schedules, up to 2 faults and 1 duplicate delivery or client retry "
+        + "(not exhaustive: raise --max-schedules, or lower --max-faults or --max-duplicates): 20 schedules run ("))
+    #expect(!bounded.stdout.contains("--samples"))
 
-    let json = RetryScope.execute(["check", "status-previous-no", "--max-schedules", "20", "--format", "json"])
+    let json = RetryScope.execute(["check", "status-client-time", "--max-schedules", "20", "--format", "json"])
     #expect(json.exitCode == 3)
     #expect(json.stdout.hasPrefix(
-      #"{"scenario":"status-previous-no","idempotent":null,"verdict":[],"mode":"bounded","exhaustive":false,"result":"no-counterexample","#))
+      #"{"scenario":"status-client-time","idempotent":null,"verdict":[],"mode":"bounded","exhaustive":false,"result":"no-counterexample","#))
 
     let sampled = RetryScope.execute(["check", "echo", "--samples", "5", "--format", "json"])
     #expect(sampled.exitCode == 3)
@@ -93,6 +100,34 @@ import Testing
     let exhaustive = RetryScope.execute(["check", "echo", "--format", "json"])
     #expect(exhaustive.exitCode == 0)
     #expect(exhaustive.stdout.contains(#""idempotent":true,"verdict":[],"mode":"exhaustive","exhaustive":true,"result":"idempotent","#))
+  }
+
+  /// sync-error's handler always throws: its exactly-once run loses its one event, and no run
+  /// has a result to compare with: "nothing to judge", exit 4, in text and JSON (it said
+  /// "idempotent", exit 0, every run set apart). Bounds that allow no run but the reference
+  /// judge nothing either.
+  @Test func nothingToJudgeExitsFour() throws {
+    let text = RetryScope.execute(["check", "sync-error"])
+    #expect(text.exitCode == 4)
+    #expect(text.stderr.isEmpty)
+    #expect(text.stdout.hasPrefix(
+      "check sync-error: nothing to judge: the exactly-once run itself loses its event (A), so no run has a result to compare with\n"
+        + "explored: no search: it needs an exactly-once run in which an event succeeds (1 schedule run)\n"))
+    #expect(text.stdout.contains("\n    A   RequestResponse  at 0.000s  [A#1 ✗ error 3ms] → HTTP 200 FunctionError: Unhandled\n"))
+    let json = RetryScope.execute(["check", "sync-error", "--format", "json"])
+    #expect(json.exitCode == 4)
+    #expect(json.stdout.contains(#""idempotent":null,"verdict":[],"mode":"none","exhaustive":false,"result":"nothing-to-judge","#))
+    #expect(json.stdout.contains(#""lostEventRuns":0,"judgedRuns":0,"lostEvents":null,"referenceLostEvents":["A"],"#))
+
+    let noRun = RetryScope.execute(["check", "echo", "--max-faults", "0", "--max-duplicates", "0", "--format", "json"])
+    #expect(noRun.exitCode == 4)
+    #expect(noRun.stdout.contains(#""idempotent":null,"verdict":[],"mode":"exhaustive","exhaustive":true,"result":"nothing-to-judge","#))
+    let noRunText = RetryScope.execute(["check", "echo", "--max-faults", "0", "--max-duplicates", "0"])
+    #expect(noRunText.stdout.hasPrefix("check echo: nothing to judge: no run within the bounds but the exactly-once one\n"))
+
+    // The help lists the code.
+    let help = CheckCommand.helpMessage(columns: 1_000).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(help.contains("4: nothing to judge: the exactly-once run itself loses every event (no search is run), every other run loses one, or the bounds allow no other run."))
   }
 
   /// --save to a path that cannot be written fails before the search, in one line, exit 2,

@@ -63,6 +63,14 @@ import Testing
     #expect(checked >= 15)
   }
 
+  /// The README's "nothing to judge" sample is the whole of what `check sync-error` prints.
+  @Test func sampleNothingToJudgeMatchesTheProgramsOutput() throws {
+    let sample = try Self.sample(after: "swift run retryscope check sync-error")
+    let result = RetryScope.execute(["check", "sync-error"])
+    #expect(result.exitCode == 4)
+    #expect(result.stdout == sample)
+  }
+
   /// The README's check sample is the start of what the program prints (it ends with `...`).
   @Test func sampleCheckIsTheStartOfTheProgramsOutput() throws {
     var sample = try Self.sample(after: "swift run retryscope check newsletter-post --max-faults 1")

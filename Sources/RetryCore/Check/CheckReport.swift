@@ -51,6 +51,15 @@ public struct CheckReport: Sendable {
   public var references = 0
   public var failingRuns = 0
   public var lostEventRuns = 0
+  /// Runs compared with an exactly-once reference (those that lost an event are set apart, and
+  /// the references themselves are not counted). None: nothing was judged, and no verdict holds.
+  public var judgedRuns = 0
+  /// The events the exactly-once reference itself lost (it never succeeded on them): a run is
+  /// not set apart for losing one of these.
+  public var referenceLostEvents: [String] = []
+  /// The reference, when it lost every event: there is then no result to compare any run with,
+  /// and no search is run.
+  public var lostReference: Trace?
   /// The exhaustive search reached `maxSchedules` before the end of its bounds.
   public var stoppedAtBound = false
   /// Random schedules drawn (`--samples`), or nil for the exhaustive search.
@@ -73,36 +82,89 @@ public struct CheckReport: Sendable {
   public var failures: [CheckProperty] { counterexamples.keys.sorted() }
 
   /// Whether every schedule within the bounds was run: not when the search stopped at
-  /// `maxSchedules`, nor for random samples.
-  public var isExhaustive: Bool { sampled == nil && !stoppedAtBound }
+  /// `maxSchedules`, nor for random samples, nor when there was no search (the reference lost
+  /// an event).
+  public var isExhaustive: Bool { sampled == nil && !stoppedAtBound && lostReference == nil }
 
-  /// No counterexample in an exhaustive search: only then is a handler called idempotent. A
-  /// search that left schedules out proves nothing by finding nothing.
-  public var isIdempotent: Bool { counterexamples.isEmpty && isExhaustive }
+  /// What the check concludes, as `--format json`'s `result` says it.
+  public enum Result: String, Sendable {
+    /// No counterexample in an exhaustive search that judged at least one run (exit 0).
+    case idempotent
+    /// A counterexample, however it was found (exit 1).
+    case notIdempotent = "not-idempotent"
+    /// No counterexample, but the search left schedules out (exit 3).
+    case noCounterexample = "no-counterexample"
+    /// No run was compared with an exactly-once result: the reference lost an event, or every
+    /// other run did, or the bounds allow no run but the reference (exit 4).
+    case nothingToJudge = "nothing-to-judge"
+  }
 
-  /// No counterexample, but not every schedule was run: neither verdict holds.
-  public var isInconclusive: Bool { counterexamples.isEmpty && !isExhaustive }
+  public var result: Result {
+    if !counterexamples.isEmpty { return .notIdempotent }
+    if judgedRuns == 0 { return .nothingToJudge }
+    return isExhaustive ? .idempotent : .noCounterexample
+  }
 
-  /// `idempotent`, `not idempotent: duplicate effects, divergent state`, or, when the search was
-  /// not exhaustive and found nothing, `no counterexample in 3000 schedules (not exhaustive)`.
-  /// A counterexample is one whatever the search's extent.
+  /// No counterexample in an exhaustive search that judged runs: only then is a handler called
+  /// idempotent. A search that left schedules out proves nothing by finding nothing, and one
+  /// that set every run apart (each lost an event) judged nothing.
+  public var isIdempotent: Bool { result == .idempotent }
+
+  /// No counterexample, but not every schedule was run or nothing was judged: neither verdict
+  /// holds.
+  public var isInconclusive: Bool { result == .noCounterexample || result == .nothingToJudge }
+
+  /// `idempotent`, `not idempotent: duplicate effects, divergent state`, when the search was
+  /// not exhaustive and found nothing `no counterexample in 3000 schedules (not exhaustive)`,
+  /// and when no run was judged `nothing to judge: ...` with the reason. A counterexample is one
+  /// whatever the search's extent.
   public var verdict: String {
-    if !counterexamples.isEmpty { return "not idempotent: " + failures.map(\.title).joined(separator: ", ") }
-    if isExhaustive { return "idempotent" }
-    if let sampled { return "no counterexample in \(sampled) random schedules (not exhaustive)" }
-    return "no counterexample in \(schedulesRun) schedules (not exhaustive)"
+    switch result {
+    case .notIdempotent: return "not idempotent: " + failures.map(\.title).joined(separator: ", ")
+    case .idempotent: return "idempotent"
+    case .noCounterexample:
+      if let sampled { return "no counterexample in \(sampled) random schedules (not exhaustive)" }
+      return "no counterexample in \(schedulesRun) schedules (not exhaustive)"
+    case .nothingToJudge:
+      if lostReference != nil {
+        let events = referenceLostEvents.joined(separator: ", ")
+        return "nothing to judge: the exactly-once run itself loses \(referenceLostEvents.count == 1 ? "its event" : "every event") (\(events)), so no run has a result to compare with"
+      }
+      let extent = isExhaustive ? "" : sampled.map { " in \($0) random schedules (not exhaustive)" } ?? " in \(schedulesRun) schedules (not exhaustive)"
+      if lostEventRuns > 0 { return "nothing to judge: every run but the exactly-once one lost an event\(extent)" }
+      return "nothing to judge: no run within the bounds but the exactly-once one\(extent)"
+    }
   }
 
   /// `retryscope check`'s exit code: 0 idempotent, 1 not idempotent, 3 no counterexample in a
-  /// search that was not exhaustive (2 is bad input).
-  public var exitCode: Int32 { !counterexamples.isEmpty ? 1 : isExhaustive ? 0 : 3 }
+  /// search that was not exhaustive, 4 nothing to judge (2 is bad input).
+  public var exitCode: Int32 {
+    switch result {
+    case .idempotent: 0
+    case .notIdempotent: 1
+    case .noCounterexample: 3
+    case .nothingToJudge: 4
+    }
+  }
 
-  /// What was searched, in words: exhaustive within the bounds, stopped at the bound, sampled.
+  /// What was searched, in words: exhaustive within the bounds, stopped at the bound, sampled,
+  /// or nothing (the reference lost an event).
   public var mode: String {
     let bounds = "up to \(options.maxFaults) fault\(options.maxFaults == 1 ? "" : "s") and \(options.maxDuplicates) duplicate deliver\(options.maxDuplicates == 1 ? "y or client retry" : "ies or client retries")"
+    if lostReference != nil { return "no search: it needs an exactly-once run in which an event succeeds" }
     if let sampled { return "sampled \(sampled) random schedules (seed \(options.sampleSeed)), \(bounds)" }
-    if stoppedAtBound { return "bounded: stopped after \(options.maxSchedules) schedules, \(bounds) (not exhaustive; try --samples)" }
+    // Random samples are not exhaustive either: only more schedules, or smaller bounds, make
+    // the search cover its bounds.
+    if stoppedAtBound {
+      return "bounded: stopped after \(options.maxSchedules) schedules, \(bounds) (not exhaustive: raise --max-schedules, or lower --max-faults or --max-duplicates)"
+    }
     return "exhaustive, \(bounds)"
+  }
+
+  /// `mode` as one word, for `--format json`.
+  public var modeName: String {
+    if lostReference != nil { return "none" }
+    return sampled == nil ? (stoppedAtBound ? "bounded" : "exhaustive") : "sampled"
   }
 
   mutating func keepSmallest(_ candidate: Counterexample, for property: CheckProperty) {

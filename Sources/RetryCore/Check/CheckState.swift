@@ -20,9 +20,16 @@ public struct CheckState: Hashable, Sendable {
 
   public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
-  /// - Parameter includeResults: false for event sources, whose batches' answers depend on
-  ///   which records they held: those are judged on the world alone.
-  public init(trace: Trace, includeResults: Bool = true) {
+  /// - Parameters:
+  ///   - includeResults: false for event sources, whose batches' answers depend on which
+  ///     records they held: those are judged on the world alone.
+  ///   - eventAnswersDelivered: whether an Event invocation's answer reaches anyone. Lambda
+  ///     answers an asynchronous caller 202 at once and discards the function's response, unless
+  ///     an on-success destination receives it in its record's `responsePayload`
+  ///     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). An
+  ///     answer nobody receives is no result of the run: a retry that answers otherwise (an
+  ///     "already applied" instead of an "ok") changes nothing out there.
+  public init(trace: Trace, includeResults: Bool = true, eventAnswersDelivered: Bool = true) {
     var tables: [String: [String: Value]] = [:]
     for table in trace.world.tables {
       var items: [String: Value] = [:]
@@ -44,8 +51,12 @@ public struct CheckState: Hashable, Sendable {
     }
     self.requests = requests
     var results: [String: Value?] = [:]
-    for invocation in trace.invocations { results[invocation.id] = .some(nil) }
-    for attempt in trace.attempts where attempt.outcome == .success {
+    var answered: Set<String> = []
+    for invocation in trace.invocations where eventAnswersDelivered || invocation.type != .event {
+      results[invocation.id] = .some(nil)
+      answered.insert(invocation.id)
+    }
+    for attempt in trace.attempts where attempt.outcome == .success && answered.contains(attempt.invocation) {
       results[attempt.invocation] = .some(attempt.response ?? .null)
     }
     self.results = includeResults ? results : [:]

@@ -155,7 +155,8 @@ public struct IdempotenceChecker: Sendable {
     let (trace, faultPoints) = Simulator(scenario: schedule.apply(to: configuration ?? base), seed: scenario.seed)
       .runNotingFaultPoints()
     // A batch's answer depends on which records it held: event sources are judged on the world.
-    let state = CheckState(trace: trace, includeResults: base.eventSource == nil)
+    let state = CheckState(
+      trace: trace, includeResults: base.eventSource == nil, eventAnswersDelivered: base.function.eventInvokeConfig.onSuccess != nil)
     return Run(
       schedule: schedule, trace: trace, state: state, lostEvents: Self.lostEvents(trace), faultPoints: faultPoints)
   }
@@ -171,6 +172,13 @@ public struct IdempotenceChecker: Sendable {
     }
     let succeeded = Set(trace.attempts.lazy.filter { $0.outcome == .success }.map(\.invocation))
     return trace.invocations.map(\.id).filter { !succeeded.contains($0) }
+  }
+
+  /// The events of a run, as `lostEvents` names them: its invocations, or with an event source
+  /// its records.
+  static func events(_ trace: Trace) -> Set<String> {
+    if trace.invocations.contains(where: { $0.eventSource != nil }) { return Set(trace.attempts.flatMap(\.records) + trace.outcomes.flatMap(\.records)) }
+    return Set(trace.invocations.map(\.id))
   }
 
   /// The records a batch processed: all of them when it succeeded, but those its response
@@ -221,6 +229,19 @@ public struct IdempotenceChecker: Sendable {
     report.schedulesRun = 1
     report.exactlyOnceChanges = exactlyOnceChanges
     report.deliveredAgain = Self.deliveredAgain(clean.trace)
+    // Events the exactly-once run itself never succeeds on (a handler that always fails, a
+    // predecessor that never comes) are lost in every run: a run is set apart only for losing
+    // another one (`judge`). When the reference loses every event, no run has a result to
+    // compare with: every one would be set apart, and "idempotent" would rest on nothing. No
+    // search then.
+    for event in reference.lostEvents where !report.referenceLostEvents.contains(event) { report.referenceLostEvents.append(event) }
+    if !reference.lostEvents.isEmpty && Set(reference.lostEvents).isSuperset(of: Self.events(reference.trace)) {
+      report.schedulesRun += exactlyOnceChanges.isEmpty ? 0 : 1
+      report.lostReference = reference.trace
+      report.references = 1
+      report.distinctStates = Set([clean.state.digest, reference.state.digest]).count
+      return report
+    }
     if !exactlyOnceChanges.isEmpty {
       report.schedulesRun += 1
       judge(clean, against: reference, into: &report)
@@ -314,11 +335,14 @@ public struct IdempotenceChecker: Sendable {
 
   /// Files a run's failures, keeping the smallest counterexample of each property.
   private func judge(_ run: Run, against reference: Run, into report: inout CheckReport) {
-    if !run.lostEvents.isEmpty {
+    // Only an event the reference got through counts: one the exactly-once run loses too is
+    // no difference (its effects are still compared).
+    if run.lostEvents.contains(where: { !reference.lostEvents.contains($0) }) {
       report.lostEventRuns += 1
       report.keepSmallestLostEvent(.init(schedule: run.schedule, trace: run.trace, reference: reference.trace))
       return
     }
+    report.judgedRuns += 1
     let properties = run.state.differences(from: reference.state)
     guard !properties.isEmpty else { return }
     report.failingRuns += 1

@@ -188,18 +188,26 @@ struct BatchRun {
   /// Indexes into the event source's records, and each as the handler sees it.
   let records: [Int]
   let values: [Value]
+  /// Each record's delivery number in this batch (its receive count when the batch started):
+  /// what faults name the record's run by. Not the record's count when a fault is looked up:
+  /// a queue can deliver the record again while this batch still runs, and a fault aimed at
+  /// that later delivery struck this execution too.
+  let deliveries: [Int]
   var position = 0
   /// Records whose processing threw, with `ReportBatchItemFailures` (reported, not fatal).
   var failed: [Int] = []
 
-  init(batch: Int, records: [Int], values: [Value]) {
+  init(batch: Int, records: [Int], values: [Value], deliveries: [Int]) {
     self.batch = batch
     self.records = records
     self.values = values
+    self.deliveries = deliveries
   }
 
   var current: Value { values[position] }
   var currentRecord: Int { records[position] }
+  /// The current record's delivery number in this batch.
+  var currentDelivery: Int { deliveries[position] }
   /// The batch as the handler's `event`: `{"Records": [...]}`.
   var event: Value { .map(["Records": .list(values)]) }
 }

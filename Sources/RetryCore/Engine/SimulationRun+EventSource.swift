@@ -265,7 +265,7 @@ extension SimulationRun {
     let values = records.map { recordEvent($0) }
     let execution = startExecution(
       c.invocation, requestId: newRequestId(), caller: .eventSource, origin: .eventSource(batch: batch),
-      batch: BatchRun(batch: batch, records: records, values: values))
+      batch: BatchRun(batch: batch, records: records, values: values, deliveries: records.map { source.records[$0].deliveries }))
     let attemptIndex = executions[execution]!.attemptIndex
     trace.attempts[attemptIndex].records = records.map { source.records[$0].id }
     for index in records {

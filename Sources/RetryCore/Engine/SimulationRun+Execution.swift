@@ -302,11 +302,12 @@ extension SimulationRun {
   }
 
   /// What faults name the running execution by: its invocation and attempt number, or in a
-  /// batch the current record and its delivery number.
+  /// batch the current record and the delivery this execution received (fixed when the batch
+  /// started: a later delivery of the same record, while this one runs, is another execution).
   func faultSubject(_ x: ExecutionState) -> (id: String, number: Int) {
     guard let batch = x.batch, let source = eventSource else { return (x.invocation.id, x.attemptNumber) }
     // Field by field: a copy of the whole record would retain each of its strings and values.
-    return (source.records[batch.currentRecord].id, source.records[batch.currentRecord].deliveries)
+    return (source.records[batch.currentRecord].id, batch.currentDelivery)
   }
 
   /// Applies a `beforeStep(k)` fault for the step about to start, if any.
