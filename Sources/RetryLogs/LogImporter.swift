@@ -86,6 +86,7 @@ public final class LogImporter {
       let factsBefore = collector.facts.count
       let messagesBefore = collector.messages
       let skippedBefore = collector.skipped
+      let spanBefore = collector.timeSpan
       switch format {
       case .text, .tail: try TextLogReader(format: format).run(reader, into: collector)
       case .events, .insightsJSON: try JSONEventsReader().run(reader, into: collector)
@@ -98,6 +99,7 @@ public final class LogImporter {
       }
       guard lambdaLines else {
         collector.dropFacts(from: factsBefore)
+        collector.timeSpan = spanBefore
         let messages = collector.messages - messagesBefore
         let prefixed = (collector.skipped[.init(reason: .unknownPrefix)]?.count ?? 0) - (skippedBefore[.init(reason: .unknownPrefix)]?.count ?? 0)
         if prefixed > 0, let line = collector.skipped[.init(reason: .unknownPrefix)]?.lines.first {
@@ -169,6 +171,7 @@ public final class LogImporter {
       hasTimestamps: reconstructor.hasTimestamps, correlate: options.correlate,
       correlatedRequests: reconstructor.correlatedRequests)
     summary.duplicatesDropped = collector.duplicatesDropped
+    summary.firstTimestampLine = collector.timeSpan?.firstLine
     summary.emptyInputs = emptyInputs
     summary.notes = notes
     summary.initFailures = reconstructor.initFailures(in: trace)
