@@ -107,6 +107,18 @@ public final class LogImporter {
             "\(name):\(line): START, END, REPORT or INIT lines come after a prefix that is not a timestamp (\(prefixed) \(prefixed == 1 ? "line" : "lines")); "
               + "expected them at the start of a line, after a timestamp, or in aws logs tail output")
         }
+        let rangeKey = LogCollector.SkipKey(reason: .timeOutOfRange)
+        let outOfRange = (collector.skipped[rangeKey]?.count ?? 0) - (skippedBefore[rangeKey]?.count ?? 0)
+        if outOfRange > 0 {
+          // Lambda's lines may be there, each at a time no trace can hold: say that, not "no log".
+          // (The first line numbers kept may be an earlier file's.)
+          let lines = collector.skipped[rangeKey]?.lines ?? []
+          let earlier = skippedBefore[rangeKey]?.lines.count ?? 0
+          let place = lines.count > earlier ? "\(name):\(lines[earlier])" : name
+          throw ImportError.notALog(
+            "\(place): no START, END, REPORT or platform record at a time in range (\(outOfRange) \(outOfRange == 1 ? "line has" : "lines have") "
+              + "a timestamp before the year 0000, after 9899, or more than 100 years from the lines before it)")
+        }
         throw ImportError.notALog(
           "\(name): not a Lambda log (\(messages) \(messages == 1 ? "message" : "messages") read as \(format.displayName), but no START, END, REPORT or platform record among them)"
         )

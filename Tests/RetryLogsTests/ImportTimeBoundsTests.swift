@@ -78,6 +78,32 @@ import Testing
     #expect(Self.isWithinBounds(trace))
   }
 
+  /// A file whose Lambda lines are all at times no trace can hold is refused saying so, with
+  /// the first such line, not as "not a Lambda log".
+  @Test func aLogWhollyOutOfRangeIsRefusedSayingSo() {
+    let text = """
+      {"time": 9223372036854775807, "type": "platform.start", "record": {"requestId": "\(Self.first)"}}
+      {"time": 9223372036854775807, "type": "platform.report", "record": {"requestId": "\(Self.first)", "metrics": {"durationMs": 5}}}
+      """
+    #expect(throws: ImportError.notALog(
+      "app.log:1: no START, END, REPORT or platform record at a time in range (2 lines have a timestamp before the year 0000, after 9899, or more than 100 years from the lines before it)"
+    )) {
+      _ = try ImportFixture.load(text: text, name: "app.log")
+    }
+  }
+
+  /// The second file of an import two centuries after the first: its line is named.
+  @Test func aSecondFileOutOfRangeIsNamedWithItsLine() throws {
+    let importer = LogImporter()
+    try importer.read(MemoryByteSource(Self.log(between: ""), chunkLimit: 97), name: "2025.log")
+    let later = "\n2225-03-01T10:00:00.000Z START RequestId: \(Self.second) Version: $LATEST"
+    #expect(throws: ImportError.notALog(
+      "2225.log:2: no START, END, REPORT or platform record at a time in range (1 line has a timestamp before the year 0000, after 9899, or more than 100 years from the lines before it)"
+    )) {
+      try importer.read(MemoryByteSource(later, chunkLimit: 97), name: "2225.log")
+    }
+  }
+
   /// Times up to 100 years apart are a trace the reader takes: kept as they are.
   @Test func linesWithinOneHundredYearsAreKept() throws {
     let (trace, summary) = try ImportFixture.load(text: Self.log(between: "2124-01-01T00:00:00.000Z\t\(Self.second)\tINFO\tfar, but in range"))
