@@ -8,13 +8,17 @@ import RetryCore
 /// Drawn only when standard error is a terminal and the total is known (a regular file, not a
 /// pipe): piped or redirected, the output of `retryscope import` must stay exactly what it says.
 /// Redrawn at most ten times a second, so that a read loop can report after every chunk; the
-/// first drawing waits that long too, so that a small file leaves no flash behind. Clock, width
-/// and output are closures, for the tests.
+/// first drawing waits that long too, so that a small file leaves no flash behind. Under
+/// `--ascii` or a locale without UTF-8 (the command decides: `TextEncoding`), every byte of it is
+/// ASCII, as the rest of the command's output is. Clock, width and output are closures, for the
+/// tests.
 public final class ProgressBar {
   /// The text before the bar (`importing app.log.gz`).
   public let title: String
   /// The number of bytes that make 100%; nil when not known (nothing is drawn).
   public let total: Int?
+  /// Plain ASCII: the title folded (`ASCIIText`), a cut title ending in `~` rather than `…`.
+  public let ascii: Bool
   private let isEnabled: Bool
   private let clock: () -> UInt64
   private let terminalWidth: () -> Int
@@ -31,21 +35,23 @@ public final class ProgressBar {
   static let minimumBarWidth = 10
 
   /// A bar on standard error, drawn only when it is a terminal and `total` is known.
-  public convenience init(title: String, total: Int?) {
+  public convenience init(title: String, total: Int?, ascii: Bool = false) {
     self.init(
-      title: title, total: total, isTerminal: isatty(STDERR_FILENO) == 1, terminalWidth: ProgressBar.standardErrorWidth,
+      title: title, total: total, ascii: ascii, isTerminal: isatty(STDERR_FILENO) == 1, terminalWidth: ProgressBar.standardErrorWidth,
       clock: ProgressBar.monotonicNanoseconds, write: ProgressBar.writeToStandardError)
   }
 
   /// A bar with its own clock (nanoseconds, monotonic), width and output: tests.
   public init(
-    title: String, total: Int?, isTerminal: Bool, terminalWidth: @escaping () -> Int, clock: @escaping () -> UInt64,
+    title: String, total: Int?, ascii: Bool = false, isTerminal: Bool, terminalWidth: @escaping () -> Int, clock: @escaping () -> UInt64,
     write: @escaping (String) -> Void
   ) {
     // The title names an input file: written to the terminal directly (not through the CLI's
     // filter), so made safe here (`a\e[2J.log` is shown, not obeyed).
-    self.title = TerminalText.sanitized(title)
+    // Folded after: a C1 control's visible form is U+FFFD.
+    self.title = ascii ? ASCIIText.fold(TerminalText.sanitized(title)) : TerminalText.sanitized(title)
     self.total = total
+    self.ascii = ascii
     self.isEnabled = isTerminal && (total ?? 0) > 0
     self.terminalWidth = terminalWidth
     self.clock = clock
@@ -68,7 +74,7 @@ public final class ProgressBar {
     lastDraw = now
     let seconds = Double(now - start.time) / 1e9
     let rate = seconds > 0 ? Double(done - start.done) / seconds : nil
-    let line = Self.render(title: title, done: done, total: total, bytesPerSecond: rate, width: terminalWidth())
+    let line = Self.render(title: title, done: done, total: total, bytesPerSecond: rate, width: terminalWidth(), ascii: ascii)
     write("\r" + line + "\u{1B}[K")
     isVisible = true
   }
@@ -85,8 +91,9 @@ public final class ProgressBar {
 
   /// The line for `done` of `total` bytes at `bytesPerSecond` (nil: not known yet), at most
   /// `width - 1` characters (the last column is left free: some terminals wrap on writing it).
-  /// When the terminal is narrow the rate goes first, then the byte counts, then the title is cut.
-  public static func render(title: String, done: Int, total: Int, bytesPerSecond: Double?, width: Int) -> String {
+  /// When the terminal is narrow the rate goes first, then the byte counts, then the title is cut
+  /// (`…`; `~` in ASCII, as `diff --ascii` cuts).
+  public static func render(title: String, done: Int, total: Int, bytesPerSecond: Double?, width: Int, ascii: Bool = false) -> String {
     let room = max(0, width - 1)
     let fraction = total > 0 ? min(1, max(0, Double(done) / Double(total))) : 0
     let percent = String(Int(fraction * 100))
@@ -107,7 +114,7 @@ public final class ProgressBar {
     let tail = details[0]
     let titleRoom = room - "  [".count - minimumBarWidth - "]".count - tail.count
     if titleRoom >= 4 {
-      let cut = title.count <= titleRoom ? title : String(title.prefix(titleRoom - 1)) + "…"
+      let cut = title.count <= titleRoom ? title : String(title.prefix(titleRoom - 1)) + (ascii ? "~" : "…")
       return cut + "  [" + bar(fraction, width: room - cut.count - "  [".count - "]".count - tail.count) + "]" + tail
     }
     return String(percentText.drop { $0 == " " }.prefix(room))

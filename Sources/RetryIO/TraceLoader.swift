@@ -13,8 +13,11 @@ public enum TraceLoader {
   }
 
   /// Loads `paths` (several log files are one import; a trace file must come alone). A progress
-  /// bar is drawn on standard error while logs are read, when it is a terminal.
-  public static func load(_ paths: [String], options: LogImporter.Options = .init()) throws(ImportError) -> Loaded {
+  /// bar is drawn on standard error while logs are read, when it is a terminal: in plain ASCII
+  /// when `ascii` (`--ascii`, a locale without UTF-8).
+  public static func load(_ paths: [String], options: LogImporter.Options = .init(), ascii: Bool = false) throws(ImportError)
+    -> Loaded
+  {
     var options = options
     // Several files may hold the same log events (the same file twice, overlapping exports).
     options.deduplicate = paths.count > 1
@@ -26,7 +29,7 @@ public enum TraceLoader {
       } catch {
         throw ImportError.unreadable(error.message)
       }
-      let bar = ProgressBar(title: "importing \(input.name)", total: input.fileSize)
+      let bar = ProgressBar(title: "importing \(input.name)", total: input.fileSize, ascii: ascii)
       defer { bar.finish() }
       var source = PeekingByteSource(input.reportingProgress(to: bar))
       var head: [UInt8]

@@ -39,7 +39,13 @@ public struct ImportSummary: Sendable {
   public var messages: Int
   public var bytes: Int
   public var skipped: [Skip]
+  /// Whether a START, END, REPORT or other fact of the trace has a time of its own; without,
+  /// times are rebuilt from REPORT durations.
   public var hasTimestamps: Bool
+  /// The line of the first timestamp read, if any line had one (a fact or not: Python's
+  /// `[INFO]` line before START counts).
+  public var firstTimestampLine: Int?
+  public var hasTimestampedLines: Bool { firstTimestampLine != nil }
   public var correlate: String?
   public var correlatedRequests: Int
   /// Log events left out because another file (or the same id earlier) already held them.
@@ -144,7 +150,11 @@ public struct ImportSummary: Sendable {
     if let correlate, correlatedRequests == 0 {
       lines.append("note: no logged JSON line has the field \(correlate); every request id is its own invocation")
     }
-    if !hasTimestamps {
+    if !hasTimestamps, let firstTimestampLine {
+      lines.append(
+        "note: no START, END or REPORT line has a timestamp (line \(firstTimestampLine) has the first); "
+          + "times come from REPORT durations from there on and the waits between executions are unknown")
+    } else if !hasTimestamps {
       lines.append("note: no line has a timestamp; times come from REPORT durations and the waits between executions are unknown")
     }
     if skipped.isEmpty {

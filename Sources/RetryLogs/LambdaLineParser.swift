@@ -94,7 +94,7 @@ struct LambdaLineParser {
     if Self.hasPlatformLineAfterPrefix(text) {
       collector.skip(.unknownPrefix, line: line)
     } else if let time {
-      collector.observe(time: time, stream: stream)
+      collector.observe(time: time, stream: stream, line: line)
     }
   }
 
@@ -193,7 +193,7 @@ struct LambdaLineParser {
       index += length
       while index < text.count, isBlank(text[index]) { index += 1 }
       guard let (id, after) = requestId(text, at: index) else {
-        collector.observe(time: time, stream: stream)
+        collector.observe(time: time, stream: stream, line: line)
         return
       }
       let request = collector.intern(request: id)
@@ -233,7 +233,7 @@ struct LambdaLineParser {
     let startsJSON = start < body.count && body[start] == UInt8(ascii: "{")
     let wantsKey = startsJSON && collector.wantsCorrelation(request: request, stream: stream)
     guard hasEffect || wantsKey else {
-      if let time { collector.observe(time: time, stream: stream) }
+      if let time { collector.observe(time: time, stream: stream, line: line) }
       return
     }
     let jsonStart = startsJSON ? start : (body[start...].firstIndex(of: UInt8(ascii: "{")) ?? start)
@@ -241,7 +241,7 @@ struct LambdaLineParser {
       if hasEffect {
         collector.skip(.malformedJSON, line: line)
       } else if let time {
-        collector.observe(time: time, stream: stream)
+        collector.observe(time: time, stream: stream, line: line)
       }
       return
     }
@@ -344,8 +344,8 @@ struct LambdaLineParser {
       report.durationMs = Self.double(metrics["durationMs"])
       report.billedDurationMs = Self.double(metrics["billedDurationMs"]).map { Int($0.rounded(.up)) }
       report.initDurationMs = Self.double(metrics["initDurationMs"])
-      report.memorySizeMB = Self.double(metrics["memorySizeMB"]).map { Int($0) }
-      report.maxMemoryUsedMB = Self.double(metrics["maxMemoryUsedMB"]).map { Int($0) }
+      report.memorySizeMB = Self.megabytes(Self.double(metrics["memorySizeMB"]))
+      report.maxMemoryUsedMB = Self.megabytes(Self.double(metrics["maxMemoryUsedMB"]))
       report.status = record["status"]?.displayText
       collector.reports.append(ParsedReport(report: report, errorType: record["errorType"]?.displayText))
       collector.add(.report, time: time, stream: stream, request: request, line: line, detail: collector.reports.count - 1)
@@ -360,7 +360,7 @@ struct LambdaLineParser {
       collector.errors.append(error)
       collector.add(.initReport, time: time, stream: stream, request: -1, line: line, detail: collector.errors.count - 1)
     default:
-      if let time { collector.observe(time: time, stream: stream) }
+      if let time { collector.observe(time: time, stream: stream, line: line) }
     }
   }
 
@@ -389,7 +389,7 @@ struct LambdaLineParser {
       let detail = collector.intern(key: "\(path.last ?? "key")=\(key.displayText)")
       collector.add(.correlation, time: time, stream: stream, request: request, line: line, detail: detail)
     } else if let time {
-      collector.observe(time: time, stream: stream)
+      collector.observe(time: time, stream: stream, line: line)
     }
   }
 
@@ -513,8 +513,8 @@ struct LambdaLineParser {
     report.durationMs = number(after: "Duration:", in: text, from: from)
     guard report.durationMs != nil else { return nil }
     report.billedDurationMs = number(after: "Billed Duration:", in: text, from: from).map { Int($0) }
-    report.memorySizeMB = number(after: "Memory Size:", in: text, from: from).map { Int($0) }
-    report.maxMemoryUsedMB = number(after: "Max Memory Used:", in: text, from: from).map { Int($0) }
+    report.memorySizeMB = megabytes(number(after: "Memory Size:", in: text, from: from))
+    report.maxMemoryUsedMB = megabytes(number(after: "Max Memory Used:", in: text, from: from))
     report.initDurationMs = number(after: "Init Duration:", in: text, from: from)
     report.status = Self.field("Status:", in: text, from: from)
     return ParsedReport(report: report, errorType: Self.field("Error Type:", in: text, from: from))
@@ -570,6 +570,13 @@ struct LambdaLineParser {
   static func plausible(_ value: Double?) -> Double? {
     guard let value, value.isFinite, value >= 0, value < 1e12 else { return nil }
     return value
+  }
+
+  /// A memory size a trace can hold (docs/trace-format.md, "Bounds": at most 2147483647 MB);
+  /// a larger one is a garbled field, no figure.
+  static func megabytes(_ value: Double?) -> Int? {
+    guard let value, value <= Double(Int32.max) else { return nil }
+    return Int(value)
   }
 
   /// A JSON record's time: ISO text or epoch milliseconds.

@@ -34,6 +34,13 @@ final class LogCollector: LogMessageSink {
   private var untimedStart: [Int] = [-1]
 
   private(set) var messages = 0
+  /// Messages received (never taken back, unlike `messages`): which one a skip belongs to.
+  private var received = 0
+  /// The message last skipped for its time, so that a line is counted once.
+  private var rejectedMessage = -1
+  /// The span of the times accepted so far (nil: none yet). Put back when a file turns out not
+  /// to be a log.
+  var timeSpan: TimeSpan?
   /// Skipped lines by reason (and, for lines in another format, the format they were not in).
   private(set) var skipped: [SkipKey: (count: Int, lines: [Int])] = [:]
   let parser: LambdaLineParser
@@ -59,6 +66,7 @@ final class LogCollector: LogMessageSink {
 
   func receive(_ message: LogMessage) {
     messages += 1
+    received += 1
     // A NUL byte is binary data, not log text: the line goes, the file stays (LogFormat.isBinary).
     if ByteSearch.containsNUL(message.text) {
       skip(.binaryLine, line: message.line)
@@ -216,13 +224,15 @@ final class LogCollector: LogMessageSink {
 
   // MARK: - Facts
 
-  /// Adds a fact; a line without a time of its own takes the last one its stream had.
+  /// Adds a fact; a line without a time of its own takes the last one its stream had (none
+  /// yet: `LogFact.timeless`, settled when the trace is built). A line whose time is out of
+  /// range adds nothing (`accepts`).
   func add(_ kind: LogFact.Kind, time: Milliseconds?, stream: Int32, request: Int32, line: Int, detail: Int = -1) {
+    if let time, !accepts(time, line: line) { return }
     let slot = Int(stream) + 1
     let known = time != nil
-    if let time { messageTime = time }
-    let resolved = time ?? streamClock[slot] ?? 0
-    if let time { observe(time: time, stream: stream) }
+    let resolved = time ?? streamClock[slot] ?? LogFact.timeless
+    if let time { advance(to: time, stream: stream) }
     switch kind {
     case .start:
       openRequest[slot] = request
@@ -240,7 +250,50 @@ final class LogCollector: LogMessageSink {
   }
 
   /// Notes the time of a line that leaves no fact, so that the next line without one inherits it.
-  func observe(time: Milliseconds, stream: Int32) {
+  func observe(time: Milliseconds, stream: Int32, line: Int) {
+    guard accepts(time, line: line) else { return }
+    advance(to: time, stream: stream)
+  }
+
+  /// The times accepted so far: where the first was, and the lowest and highest.
+  struct TimeSpan {
+    var first: Milliseconds
+    /// The line it was on (1-based), for the summary.
+    var firstLine: Int
+    var lowest: Milliseconds
+    var highest: Milliseconds
+  }
+
+  /// Whether a line's time can be in the trace: in the years 0000 to 9899, and no more than 100
+  /// years from any time accepted before it (the trace format's bounds, `ImportBounds`). A line
+  /// that fails is skipped with `timeOutOfRange`, counted once however many facts it holds, and
+  /// its time reaches nothing: not the stream's clock, not a START waiting for one, no sum or
+  /// difference that could overflow. Streamed, first come first kept: a year 9999 goes wherever
+  /// it is; a year 1900 among lines of 2025 goes when a line of 2025 came before it.
+  private func accepts(_ time: Milliseconds, line: Int) -> Bool {
+    if ImportBounds.origins.contains(time) {
+      guard var span = timeSpan else {
+        timeSpan = TimeSpan(first: time, firstLine: line, lowest: time, highest: time)
+        return true
+      }
+      let lowest = min(span.lowest, time)
+      let highest = max(span.highest, time)
+      if highest - lowest <= ImportBounds.times.upperBound {
+        span.lowest = lowest
+        span.highest = highest
+        timeSpan = span
+        return true
+      }
+    }
+    if rejectedMessage != received {
+      rejectedMessage = received
+      skip(.timeOutOfRange, line: line)
+    }
+    return false
+  }
+
+  /// A time accepted: the message's, and the clock of its stream.
+  private func advance(to time: Milliseconds, stream: Int32) {
     messageTime = time
     let slot = Int(stream) + 1
     streamClock[slot] = time

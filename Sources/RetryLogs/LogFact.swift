@@ -33,8 +33,12 @@ struct LogFact {
   }
 
   var kind: Kind
-  /// Epoch milliseconds; when the line had none, the last time known in its stream.
+  /// Epoch milliseconds; when the line had none, the last time known in its stream, or
+  /// `timeless` when its stream had none yet.
   var time: Milliseconds
+  /// The time of a line without one, before any line of its stream had one: the trace builder
+  /// gives it the first time of the import (or rebuilds every time, when no fact has one).
+  static let timeless = Milliseconds.min
   var timeKnown: Bool
   /// Read from a log event an earlier file already held (`LogDeduplicator`): left out.
   var dropped = false

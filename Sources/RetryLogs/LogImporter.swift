@@ -86,6 +86,7 @@ public final class LogImporter {
       let factsBefore = collector.facts.count
       let messagesBefore = collector.messages
       let skippedBefore = collector.skipped
+      let spanBefore = collector.timeSpan
       switch format {
       case .text, .tail: try TextLogReader(format: format).run(reader, into: collector)
       case .events, .insightsJSON: try JSONEventsReader().run(reader, into: collector)
@@ -98,12 +99,25 @@ public final class LogImporter {
       }
       guard lambdaLines else {
         collector.dropFacts(from: factsBefore)
+        collector.timeSpan = spanBefore
         let messages = collector.messages - messagesBefore
         let prefixed = (collector.skipped[.init(reason: .unknownPrefix)]?.count ?? 0) - (skippedBefore[.init(reason: .unknownPrefix)]?.count ?? 0)
         if prefixed > 0, let line = collector.skipped[.init(reason: .unknownPrefix)]?.lines.first {
           throw ImportError.notALog(
             "\(name):\(line): START, END, REPORT or INIT lines come after a prefix that is not a timestamp (\(prefixed) \(prefixed == 1 ? "line" : "lines")); "
               + "expected them at the start of a line, after a timestamp, or in aws logs tail output")
+        }
+        let rangeKey = LogCollector.SkipKey(reason: .timeOutOfRange)
+        let outOfRange = (collector.skipped[rangeKey]?.count ?? 0) - (skippedBefore[rangeKey]?.count ?? 0)
+        if outOfRange > 0 {
+          // Lambda's lines may be there, each at a time no trace can hold: say that, not "no log".
+          // (The first line numbers kept may be an earlier file's.)
+          let lines = collector.skipped[rangeKey]?.lines ?? []
+          let earlier = skippedBefore[rangeKey]?.lines.count ?? 0
+          let place = lines.count > earlier ? "\(name):\(lines[earlier])" : name
+          throw ImportError.notALog(
+            "\(place): no START, END, REPORT or platform record at a time in range (\(outOfRange) \(outOfRange == 1 ? "line has" : "lines have") "
+              + "a timestamp before the year 0000, after 9899, or more than 100 years from the lines before it)")
         }
         throw ImportError.notALog(
           "\(name): not a Lambda log (\(messages) \(messages == 1 ? "message" : "messages") read as \(format.displayName), but no START, END, REPORT or platform record among them)"
@@ -169,6 +183,7 @@ public final class LogImporter {
       hasTimestamps: reconstructor.hasTimestamps, correlate: options.correlate,
       correlatedRequests: reconstructor.correlatedRequests)
     summary.duplicatesDropped = collector.duplicatesDropped
+    summary.firstTimestampLine = collector.timeSpan?.firstLine
     summary.emptyInputs = emptyInputs
     summary.notes = notes
     summary.initFailures = reconstructor.initFailures(in: trace)

@@ -36,6 +36,7 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable, Comparable {
   case binaryLine = "binary-line"
   case notInFormat = "not-in-format"
   case unknownPrefix = "unknown-prefix"
+  case timeOutOfRange = "time-out-of-range"
 
   /// The summary's words for it.
   public var explanation: String {
@@ -51,6 +52,7 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable, Comparable {
     case .binaryLine: "a line with a NUL byte (binary data)"
     case .notInFormat: "a line not in the detected format"
     case .unknownPrefix: "a START, END, REPORT or INIT line after a prefix that is not a timestamp"
+    case .timeOutOfRange: "a timestamp out of range (before the year 0000, after 9899, or more than 100 years from the lines before it)"
     }
   }
 

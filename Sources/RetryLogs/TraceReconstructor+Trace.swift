@@ -6,7 +6,6 @@ extension TraceReconstructor {
   func trace(meta: TraceMeta) -> Trace {
     let keys = logicalKeys()
     let outcomes = executions.indices.map { view($0).outcome }
-    let ends = executions.indices.map { view($0).end }
     // Executions in time order (file order among equals).
     let order = executions.indices.sorted {
       (executions[$0].start, executions[$0].startSequence) < (executions[$1].start, executions[$1].startSequence)
@@ -14,8 +13,12 @@ extension TraceReconstructor {
     var positionOf = [Int](repeating: 0, count: executions.count)
     for (position, index) in order.enumerated() { positionOf[index] = position }
     var meta = meta
-    meta.origin = hasTimestamps ? (order.first.map { executions[$0].start } ?? 0) : 0
+    meta.origin = hasTimestamps ? (order.first.map { executions[$0].start } ?? 0) : sequentialOrigin
     let origin = meta.origin
+    // Every line's time is within 100 years of the others (`LogCollector.accepts`); a REPORT's
+    // duration could still carry an end past that bound: it stops there.
+    let latest = origin + ImportBounds.times.upperBound
+    let ends = executions.indices.map { min(view($0).end, latest) }
 
     // Lanes: per logical event, or per log stream.
     var laneOf = [Int](repeating: 0, count: executions.count)

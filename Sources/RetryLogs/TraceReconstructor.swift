@@ -14,6 +14,9 @@ struct TraceReconstructor {
   private(set) var effectEntries: [EffectEntry] = []
   /// Whether any line carried a time; without, times are rebuilt from REPORT durations.
   private(set) var hasTimestamps = true
+  /// Without timestamps, where the rebuilt times start: the first stamped line's time (a line
+  /// that left no fact), else 0.
+  private(set) var sequentialOrigin: Milliseconds = 0
   /// The correlation key (an index into `collector.keys`) of each request that has one.
   private var requestKeys: [Int32: Int32] = [:]
   /// Init phases that timed out or failed (`INIT_REPORT ... Phase: init Status: timeout`), in
@@ -48,7 +51,17 @@ struct TraceReconstructor {
     hasTimestamps = facts.contains { $0.timeKnown }
     // (A START without a time of its own already took the next stamped line's, as it was read:
     // `LogCollector.observe`.)
-    if !hasTimestamps { Self.sequentialTimes(&facts, reports: collector.reports) }
+    if hasTimestamps {
+      // Lines before any stamped line of their stream: the first time of the import, rather
+      // than 1970 (which would stretch the trace over decades).
+      let first = collector.timeSpan?.first ?? 0
+      for index in facts.indices where facts[index].time == LogFact.timeless { facts[index].time = first }
+    } else {
+      // Stamped lines that left no fact (Python's `[INFO]` line before START): the rebuilt
+      // times start at the first of them.
+      sequentialOrigin = collector.timeSpan?.first ?? 0
+      Self.sequentialTimes(&facts, reports: collector.reports, from: sequentialOrigin)
+    }
     if zip(facts, facts.dropFirst()).contains(where: { ($0.time, $0.sequence) > ($1.time, $1.sequence) }) {
       facts.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
     }
@@ -133,10 +146,13 @@ struct TraceReconstructor {
     if fact.kind != .timedOut { executions[index].lastSeen = max(executions[index].lastSeen, fact.time) }
   }
 
-  /// No line has a time (a bare copy of platform lines): executions follow one another in file
-  /// order, each lasting what its REPORT says. Waits between them are unknown.
-  private static func sequentialTimes(_ facts: inout [LogFact], reports: [ParsedReport]) {
-    var clock: Milliseconds = 0
+  /// No fact has a time (a bare copy of platform lines): executions follow one another in file
+  /// order from `origin`, each lasting what its REPORT says. Waits between them are unknown. The
+  /// clock stops at the trace's 100 years (`ImportBounds`): only absurd REPORT durations reach
+  /// it, and they cannot make a trace the reader refuses, or overflow.
+  private static func sequentialTimes(_ facts: inout [LogFact], reports: [ParsedReport], from origin: Milliseconds) {
+    var clock = origin
+    let limit = origin + ImportBounds.times.upperBound
     var startOf: [Int32: Milliseconds] = [:]
     for index in facts.indices {
       let fact = facts[index]
@@ -147,7 +163,7 @@ struct TraceReconstructor {
       case .report:
         let start = startOf[fact.request] ?? clock
         let duration = fact.detail >= 0 ? reports[Int(fact.detail)].report.durationMs ?? 0 : 0
-        clock = max(clock, start + Milliseconds(duration.rounded(.up)) + 1)
+        clock = min(limit, max(clock, start + Milliseconds(duration.rounded(.up)) + 1))
         facts[index].time = start + Milliseconds(duration.rounded())
       default:
         facts[index].time = clock

@@ -45,8 +45,8 @@ struct DiffCommand: StatusCommand {
   func output() throws(CLIError) -> String { try outputAndStatus().0 }
 
   func outputAndStatus() throws(CLIError) -> (String, Int32) {
-    let (traceA, labelA) = try Self.load(a, seed: seedA ?? seed, option: seedA != nil ? "--seed-a" : "--seed")
-    let (traceB, labelB) = try Self.load(b, seed: seedB ?? seed, option: seedB != nil ? "--seed-b" : "--seed")
+    let (traceA, labelA) = try Self.load(a, seed: seedA ?? seed, option: seedA != nil ? "--seed-a" : "--seed", ascii: ascii)
+    let (traceB, labelB) = try Self.load(b, seed: seedB ?? seed, option: seedB != nil ? "--seed-b" : "--seed", ascii: ascii)
     let diff = TraceDiff(traceA, label: labelA, traceB, label: labelB)
     let text =
       format == .json
@@ -56,10 +56,10 @@ struct DiffCommand: StatusCommand {
   }
 
   /// A side's trace and the label it goes by (`create-user seed 7`, `app.log`).
-  static func load(_ name: String, seed: UInt64?, option: String) throws(CLIError) -> (Trace, String) {
+  static func load(_ name: String, seed: UInt64?, option: String, ascii: Bool = false) throws(CLIError) -> (Trace, String) {
     if TraceLoader.isTraceOrLog(name) {
       if seed != nil { throw CLIError("\(option): \(name) is a recorded trace, not a scenario: there is nothing to reseed") }
-      let trace = try TUISetup.loadTrace([name], LogOpenOptions())
+      let trace = try TUISetup.loadTrace([name], LogOpenOptions(), ascii: ascii)
       return (trace, name)
     }
     let scenario: Scenario

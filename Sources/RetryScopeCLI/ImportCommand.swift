@@ -32,6 +32,9 @@ struct ImportCommand: TextCommand {
   @Option(help: "Write the trace as JSON to this file (docs/trace-format.md).")
   var out: String?
 
+  @Flag(help: "Plain ASCII in the summary and the progress bar instead of Unicode.")
+  var ascii = false
+
   init() {}
 
   func output() throws(CLIError) -> String {
@@ -43,7 +46,7 @@ struct ImportCommand: TextCommand {
     }
     let loaded: TraceLoader.Loaded
     do {
-      loaded = try TraceLoader.load(files, options: .init(format: format, correlate: correlate, lanes: lanes))
+      loaded = try TraceLoader.load(files, options: .init(format: format, correlate: correlate, lanes: lanes), ascii: ascii)
     } catch {
       throw CLIError(error.description)
     }
@@ -64,7 +67,8 @@ struct ImportCommand: TextCommand {
     let options = LogOpenOptions(format: format, correlate: correlate, lanes: lanes).arguments
     let reopen = out.map { [$0] } ?? files + options
     text += "open it: \(ShellQuoting.command(["retryscope", "tui"] + reopen))\n"
-    return text
+    // File names, keys and error messages from the logs may hold any Unicode.
+    return ascii ? ASCIIText.fold(text) : text
   }
 
   /// `event.orderId`: dot-separated names, none empty.

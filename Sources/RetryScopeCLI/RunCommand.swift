@@ -143,7 +143,7 @@ struct RunCommand: StreamingCommand {
     let options = importOptions.values
     if TraceLoader.isTraceOrLog(scenario) {
       try TUISetup.checkScenarioOptions(of: scenario, seed: seed, variant: variant)
-      return .recorded(try TUISetup.loadTrace([scenario], options))
+      return .recorded(try TUISetup.loadTrace([scenario], options, ascii: ascii))
     }
     if !options.isEmpty { throw CLIError("--input-format, --correlate and --lanes read logs; '\(scenario)' is a scenario") }
     do {

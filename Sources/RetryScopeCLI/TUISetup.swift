@@ -39,13 +39,13 @@ enum TUISetup {
   /// The state for `scenario` (nil: the start of the tour).
   static func initialState(
     scenario: String?, moreLogs: [String] = [], importOptions: LogOpenOptions = LogOpenOptions(), seed: UInt64?,
-    variant: String? = nil, theme: Theme.Name, ascii: Bool, size: Size
+    variant: String? = nil, theme: Theme.Name, ascii: Bool, progressASCII: Bool = false, size: Size
   ) throws(CLIError) -> AppState {
     let name = scenario ?? BuiltinScenarios.talkTour[0]
     if TraceLoader.isTraceOrLog(name) || !moreLogs.isEmpty {
       try checkScenarioOptions(of: name, seed: seed, variant: variant)
       let paths = [name] + moreLogs
-      let trace = try loadTrace(paths, importOptions)
+      let trace = try loadTrace(paths, importOptions, ascii: ascii || progressASCII)
       var state = AppState(
         tour: BuiltinScenarios.talkTour, tourPosition: nil, scenarioName: paths.joined(separator: " "),
         session: TraceSession(scenario: nil, trace: trace), theme: theme, ascii: ascii, size: size)
@@ -74,11 +74,12 @@ enum TUISetup {
   }
 
   /// A trace file or imported logs; an input with no execution in it is refused (nothing to play).
-  static func loadTrace(_ paths: [String], _ options: LogOpenOptions) throws(CLIError) -> Trace {
+  /// `ascii`: the import's progress bar is plain ASCII (`--ascii`, a locale without UTF-8).
+  static func loadTrace(_ paths: [String], _ options: LogOpenOptions, ascii: Bool = false) throws(CLIError) -> Trace {
     try ImportCommand.validate(correlate: options.correlate)
     let loaded: TraceLoader.Loaded
     do {
-      loaded = try TraceLoader.load(paths, options: options.importerOptions)
+      loaded = try TraceLoader.load(paths, options: options.importerOptions, ascii: ascii)
     } catch {
       throw CLIError(error.description)
     }

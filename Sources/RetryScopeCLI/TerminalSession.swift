@@ -15,7 +15,7 @@ enum TerminalSession {
       appEnvironment = try TUISetup.environment()
       state = try TUISetup.initialState(
         scenario: scenario, moreLogs: moreLogs, importOptions: importOptions, seed: options.seed, variant: variant, theme: theme,
-        ascii: options.ascii, size: Size(width: 80, height: 24))
+        ascii: options.ascii, progressASCII: !TextEncoding.isUTF8(environment), size: Size(width: 80, height: 24))
     } catch {
       return CommandResult(stdout: "", stderr: "error: \(error.message)\n", exitCode: 2)
     }

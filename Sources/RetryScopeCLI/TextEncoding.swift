@@ -25,3 +25,4 @@ protocol ASCIIOutputCommand: ParsableCommand {
 extension RunCommand: ASCIIOutputCommand {}
 extension DiffCommand: ASCIIOutputCommand {}
 extension CheckCommand: ASCIIOutputCommand {}
+extension ImportCommand: ASCIIOutputCommand {}

@@ -1,14 +1,20 @@
 import RetryCore
-import RetryLogs
 import Testing
 
 @testable import RetryIO
+@testable import RetryLogs
 
 /// A simulated scenario rendered as the CloudWatch logs its function would have written, and
 /// imported back, gives the same executions and the same effects: the importer reads what the
 /// documented formats say, and the simulator and the importer mean the same thing by a retry and
 /// by a duplicate.
 @Suite struct ImportRoundTripTests {
+  /// The importer's bounds are the trace reader's: every trace an import builds reads back.
+  @Test func theImportersBoundsAreTheTraceReaders() {
+    #expect(ImportBounds.times == TraceJSON.timeRange)
+    #expect(ImportBounds.origins == TraceJSON.originRange)
+  }
+
   /// What an execution is, whoever tells it: absolute times, so that both origins compare.
   struct Execution: Hashable, CustomStringConvertible {
     var invocation: String

@@ -12,10 +12,19 @@ import Testing
   /// The title names the input file, and the bar writes to the terminal itself: an escape
   /// sequence in a file name is shown (`^[`), and the only escapes written are the bar's own.
   @Test func aFileNameCannotDriveTheTerminal() {
+    let written = Self.drawn("importing a\u{1b}]52;c;SGVsbG8=\u{07}.log", width: 80).written
+    #expect(written.hasPrefix("\rimporting a^[]52;c;SGVsbG8=^G.log  ["))
+    #expect(written.components(separatedBy: "\u{1b}").count - 1 == 2)
+    #expect(written.hasSuffix("\r\u{1b}[K"))
+  }
+
+  /// What a bar on a terminal titled `title` writes at `width` for 0, then 500 bytes of 1,000,
+  /// then its end; and the title it shows.
+  static func drawn(_ title: String, width: Int, ascii: Bool = false) -> (title: String, written: String) {
     var written = ""
     var now: UInt64 = 0
     let bar = ProgressBar(
-      title: "importing a\u{1b}]52;c;SGVsbG8=\u{07}.log", total: 1_000, isTerminal: true, terminalWidth: { 80 },
+      title: title, total: 1_000, ascii: ascii, isTerminal: true, terminalWidth: { width },
       clock: {
         now += ProgressBar.redrawInterval
         return now
@@ -23,9 +32,7 @@ import Testing
     bar.update(0)
     bar.update(500)
     bar.finish()
-    #expect(written.hasPrefix("\rimporting a^[]52;c;SGVsbG8=^G.log  ["))
-    #expect(written.components(separatedBy: "\u{1b}").count - 1 == 2)
-    #expect(written.hasSuffix("\r\u{1b}[K"))
+    return (bar.title, written)
   }
 
   @Test func wideTerminalShowsEverything() {
@@ -57,6 +64,20 @@ import Testing
     for width in 1...120 {
       #expect(line(width).count <= max(0, width - 1), "width \(width): \(line(width))")
     }
+  }
+
+  /// Under `--ascii` or a locale without UTF-8, every byte the bar writes is ASCII: a cut title
+  /// ends in `~`, and the file name is folded (`?` for what has no stand-in, a C1 control too).
+  @Test func anASCIIBarWritesOnlyASCII() {
+    let cut = ProgressBar.render(
+      title: Self.title, done: 450_000_000, total: 1_000_000_000, bytesPerSecond: 120_300_000, width: 30, ascii: true)
+    #expect(cut == "importing~  [####......]  45%")
+    let wide = Self.drawn("importing Zürich–€\u{85}…\u{1b}.log", width: 80, ascii: true)
+    #expect(wide.title == "importing Z?rich-??...^[.log")
+    #expect(wide.written.hasPrefix("\rimporting Z?rich-??...^[.log  [###"))
+    #expect(wide.written.utf8.allSatisfy { $0 < 0x80 })
+    // Narrow: the folded title is cut with `~`.
+    #expect(Self.drawn("importing Zürich.log", width: 30, ascii: true).written == "\rimporting~  [#####.....]  50%\u{1b}[K\r\u{1b}[K")
   }
 
   @Test func megabytesHaveOneDecimal() {

@@ -44,9 +44,58 @@ import Testing
     return bytes
   }
 
+  /// A seed of its own: lines with extreme times that still parse (the years 0000 and 9999 at
+  /// the widest zone offsets, 18-digit epoch milliseconds, the largest and smallest integers in
+  /// JSON), among ordinary ones, in every container that carries a time of its own.
+  static let extremeTimes: [(name: String, text: String)] = {
+    let id = "ffffffff-0000-4000-8000-00000000000"
+    let lines = [
+      "2025-03-01T10:00:00.000Z START RequestId: \(id)1 Version: $LATEST",
+      "9999-12-31T23:59:59.999-99:99\t\(id)1\tINFO\t{\"effect\": {\"kind\": \"insert\", \"target\": \"t\", \"key\": \"k\"}}",
+      "0000-01-01T00:00:00.000+99:99 END RequestId: \(id)1",
+      "2025-03-01T10:00:00.100Z REPORT RequestId: \(id)1\tDuration: 999999999999 ms\tMemory Size: 99999999999 MB",
+      "{\"time\": 9223372036854775807, \"type\": \"platform.start\", \"record\": {\"requestId\": \"\(id)2\"}}",
+      "{\"time\": -9223372036854775808, \"type\": \"platform.report\", \"record\": {\"requestId\": \"\(id)2\", \"metrics\": {\"durationMs\": 9.99e11}}}",
+      "1900-01-01T00:00:00.000Z START RequestId: \(id)3 Version: $LATEST",
+      "2125-03-01T10:00:00.000Z REPORT RequestId: \(id)3\tDuration: 5 ms",
+      "START RequestId: \(id)4 Version: $LATEST",
+      "REPORT RequestId: \(id)4\tDuration: 999999999999 ms",
+    ]
+    let events = lines.enumerated().map { index, line in
+      let stamp = ["9223372036854775807", "-9223372036854775808", "999999999999999999", "253402300799999", "1740823200000"][index % 5]
+      let message = line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\t", with: "\\t")
+      return "{\"timestamp\": \(stamp), \"message\": \"\(message)\", \"logStreamName\": \"s\"}"
+    }
+    let rows = lines.enumerated().map { index, line in
+      let stamp = ["999999999999999999", "0000-01-01 00:00:00.000", "9999-12-31 23:59:59.999", "2025-03-01 10:00:00.000"][index % 4]
+      return stamp + ",\"" + line.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return [
+      ("extreme-times.log", lines.joined(separator: "\n")),
+      ("extreme-times.json", "{\"events\": [" + events.joined(separator: ",\n") + "]}"),
+      ("extreme-times.csv", "@timestamp,@message\n" + rows.joined(separator: "\n")),
+    ]
+  }()
+
+  /// Every time of an imported trace is one the trace reader accepts (docs/trace-format.md,
+  /// "Bounds"): `import --out` never writes a trace that `tui` refuses.
+  static func isWithinBounds(_ trace: Trace) -> Bool { ImportTimeBoundsTests.isWithinBounds(trace) }
+
   @Test(arguments: fixtures)
   func mutatedFixturesImportOrAreRefusedWithoutCrashing(_ name: String) throws {
-    let original = ImportFixture.bytes(name)
+    fuzz(ImportFixture.bytes(name), name: name)
+  }
+
+  @Test(arguments: extremeTimes.map(\.name))
+  func extremeButParseableTimesNeverTrapAndStayInBounds(_ name: String) throws {
+    let original = Array(Self.extremeTimes.first { $0.name == name }!.text.utf8)
+    // The seed itself, then its mutations.
+    let (trace, _) = try ImportFixture.load(text: String(decoding: original, as: UTF8.self), name: name)
+    #expect(Self.isWithinBounds(trace))
+    fuzz(original, name: name)
+  }
+
+  func fuzz(_ original: [UInt8], name: String) {
     var generator = SplitMix64(seed: ProcessInfoShim.seed, stream: name)
     var imported = 0
     var refused = 0
@@ -71,6 +120,7 @@ import Testing
         #expect(trace.events.allSatisfy { event in event.effect.map { $0 < trace.effects.count } ?? true })
         #expect(trace.effects.allSatisfy { effect in effect.duplicateOf.map { $0 < trace.effects.count } ?? true })
         #expect(summary.text.contains("skipped lines:"))
+        #expect(Self.isWithinBounds(trace))
         imported += 1
       } catch {
         #expect(!error.description.contains("\n"))

@@ -1,3 +1,4 @@
+import Foundation
 import RetryIO
 import Testing
 
@@ -42,6 +43,33 @@ import Testing
     #expect(Self.isASCII(result.stdout))
     let flag = RetryScope.execute(["check", "create-user", "--max-faults", "1", "--ascii"])
     #expect(flag.stdout == result.stdout)
+  }
+
+  /// `import` takes `--ascii` too, and a locale without UTF-8 turns it on: the summary (and the
+  /// progress bar a terminal would show) is ASCII, whatever the logs hold.
+  @Test func importUnderLangCIsASCII() throws {
+    let log = NSTemporaryDirectory() + "retryscope-ascii-\(UUID().uuidString)-Zürich.log"
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    let id = "aaaaaaaa-0000-4000-8000-000000000001"
+    let text = """
+      2025-03-01T10:00:00.000Z START RequestId: \(id) Version: $LATEST
+      2025-03-01T10:00:00.050Z\t\(id)\tINFO\t{"effect": {"kind": "insert", "target": "städte", "key": "Zürich→Genève"}}
+      2025-03-01T10:00:00.100Z REPORT RequestId: \(id)\tDuration: 100.00 ms
+      START RequestId: \(id) Version: $LATEST
+      2025-03-01T10:01:00.050Z\t\(id)\tINFO\t{"effect": {"kind": "insert", "target": "städte", "key": "Zürich→Genève"}}
+      2025-03-01T10:01:00.100Z REPORT RequestId: \(id)\tDuration: 100.00 ms
+
+      """
+    try Data(text.utf8).write(to: URL(fileURLWithPath: log))
+    let unicode = RetryScope.execute(["import", log])
+    #expect(unicode.exitCode == 0)
+    #expect(unicode.stdout.contains("städte[Zürich→Genève]"))
+    let locale = RetryScope.execute(["import", log], environment: ["LANG": "C"])
+    #expect(locale.exitCode == 0)
+    #expect(Self.isASCII(locale.stdout))
+    #expect(locale.stdout.contains("st?dte[Z?rich->Gen?ve]"))
+    let flag = RetryScope.execute(["import", log, "--ascii"])
+    #expect(flag.stdout == locale.stdout)
   }
 
   @Test func framesUnderLangCAreASCII() {

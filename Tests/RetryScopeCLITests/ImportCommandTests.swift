@@ -228,6 +228,57 @@ import Testing
     #expect(state.session.trace.attempts.map(\.label) == ["E1#1", "E2#1", "E1#2"])
     #expect(state.reproduceCommand == "retryscope tui \(path) --correlate event.userId --lanes streams")
   }
+
+  /// Logs with one line out of the trace's bounds (issue 12): `import --out` writes a trace the
+  /// trace reader takes back, equal to the one imported, and the summary names the line.
+  @Test(arguments: [
+    "9999-12-31T23:59:59.999Z\tbbbbbbbb-0000-4000-8000-000000000002\tINFO\tthe year 9999",
+    "1900-01-01T00:00:00.000Z\tbbbbbbbb-0000-4000-8000-000000000002\tINFO\t125 years before",
+    "{\"time\": 9223372036854775807, \"message\": \"the largest integer\"}",
+  ])
+  func aTraceImportedFromLogsWithATimeOutOfRangeReadsBack(_ line: String) throws {
+    try Self.withDirectory { directory in
+      let log = directory + "/app.log"
+      let a = "aaaaaaaa-0000-4000-8000-000000000001"
+      let b = "bbbbbbbb-0000-4000-8000-000000000002"
+      let text = """
+        2025-03-01T10:00:00.000Z START RequestId: \(a) Version: $LATEST
+        2025-03-01T10:00:00.050Z\t\(a)\tINFO\t{"effect": {"kind": "insert", "target": "orders", "key": "o-1"}}
+        2025-03-01T10:00:00.100Z REPORT RequestId: \(a)\tDuration: 100.00 ms\tStatus: error
+        \(line)
+        2025-03-01T10:01:00.000Z START RequestId: \(a) Version: $LATEST
+        2025-03-01T10:01:00.050Z\t\(a)\tINFO\t{"effect": {"kind": "insert", "target": "orders", "key": "o-1"}}
+        2025-03-01T10:01:00.200Z REPORT RequestId: \(a)\tDuration: 200.00 ms
+        2025-03-01T10:02:00.000Z START RequestId: \(b) Version: $LATEST
+        2025-03-01T10:02:00.300Z REPORT RequestId: \(b)\tDuration: 300.00 ms\tMemory Size: 99999999999 MB
+
+        """
+      try Data(text.utf8).write(to: URL(fileURLWithPath: log))
+      let out = directory + "/trace.json"
+      let result = RetryScope.execute(["import", log, "--out", out])
+      #expect(result.exitCode == 0)
+      #expect(result.stderr.isEmpty)
+      #expect(result.stdout.contains("skipped lines: 1\n  1 a timestamp out of range (before the year 0000, after 9899, or more than 100 years from the lines before it) (line 4)\n"))
+      let imported = try TraceLoader.load([log]).trace
+      let read = try TraceLoader.load([out])
+      #expect(read.summary == nil)
+      #expect(read.trace.meta == imported.meta)
+      #expect(read.trace.invocations == imported.invocations)
+      #expect(read.trace.attempts == imported.attempts)
+      #expect(read.trace.waits == imported.waits)
+      #expect(read.trace.effects == imported.effects)
+      #expect(read.trace.outcomes == imported.outcomes)
+      #expect(read.trace.events == imported.events)
+      #expect(read.trace.attemptReports == imported.attemptReports)
+      #expect(imported.attempts.count == 3)
+      #expect(imported.meta.origin == ISO8601.parse("2025-03-01T10:00:00.000Z"))
+      #expect(imported.events.last?.time == 120_300)
+      // And what `tui` opens is the same trace.
+      let opened = RetryScope.execute(["run", out, "--format", "json"])
+      #expect(opened.exitCode == 0)
+    }
+  }
+
 }
 
 /// `retryscope run` on logs and traces: everything the UI shows, headless.
