@@ -1,0 +1,15 @@
+/// What one execution of a real handler did, measured: the simulator turns it into the
+/// attempt's outcome, duration and effects.
+public struct ExecutionReport: Sendable {
+  public var requestId: String
+  public var result: RuntimeResult
+  /// Whether the execution started a new environment (a new process).
+  public var coldStart: Bool
+  /// From the process's start to its first fetch of an invocation (cold starts only).
+  public var initDuration: Duration?
+  /// From the runtime's fetch of the invocation to its answer or its end; from the request when the
+  /// runtime never fetched it (it crashed or failed during init).
+  public var duration: Duration
+  /// The calls it made, each with its offset from the execution's start.
+  public var calls: [(offset: Duration, call: ServiceCall)]
+}
