@@ -18,11 +18,13 @@ public final class ExecutionEnvironment: Sendable {
   /// stdout and stderr of the process (the function's log).
   public let logPath: String
   private let folder: String
+  private let gate: CallGate
 
   private init(
     port: Int, api: RuntimeAPI, server: LoopbackHTTPServer, process: Process, exit: ExitWatch,
-    started: ContinuousClock.Instant, logPath: String, folder: String
+    started: ContinuousClock.Instant, logPath: String, folder: String, gate: CallGate
   ) {
+    self.gate = gate
     self.port = port
     self.api = api
     self.server = server
@@ -48,9 +50,12 @@ public final class ExecutionEnvironment: Sendable {
     else { throw ExecError.cannotWrite(logPath) }
 
     let api = RuntimeAPI()
+    let gate = CallGate()
     let server = try await LoopbackHTTPServer.start { request in
       if request.path.hasPrefix(RuntimeAPI.prefix) { return await api.respond(to: request) }
-      return await services.handle(request, requestId: await api.current)
+      let requestId = await api.current
+      let timeout = await api.timeout(of: requestId)
+      return await gate.pass(request, requestId: requestId, timeout: timeout, to: services)
     }
     let address = "127.0.0.1:\(server.port)"
 
@@ -77,16 +82,20 @@ public final class ExecutionEnvironment: Sendable {
       throw ExecError.cannotStart("python3", String(describing: error))
     }
     try? log.close()
-    return ExecutionEnvironment(
+    let environment = ExecutionEnvironment(
       port: server.port, api: api, server: server, process: process, exit: exit, started: started, logPath: logPath,
-      folder: folder)
+      folder: folder, gate: gate)
+    await gate.setKill { [weak environment] in await environment?.kill() }
+    return environment
   }
 
   /// Hands the invocation to the runtime and waits for its answer, its end, or its deadline.
   /// A timeout kills the process (SIGKILL), as Lambda stops a timed-out environment.
-  public func invoke(_ invocation: RuntimeInvocation, coldStart: Bool, services: EndpointRecorder?) async
-    -> ExecutionReport
-  {
+  /// `faults` strike the execution's calls by number (1 is its first call).
+  public func invoke(
+    _ invocation: RuntimeInvocation, coldStart: Bool, services: EndpointRecorder?, faults: [Int: CallFault] = [:]
+  ) async -> ExecutionReport {
+    if !faults.isEmpty { await gate.plan(faults, for: invocation.requestId) }
     let requested = ContinuousClock.now
     let result = await api.invoke(invocation)
     let ended = ContinuousClock.now
@@ -98,7 +107,7 @@ public final class ExecutionEnvironment: Sendable {
     return ExecutionReport(
       requestId: invocation.requestId, result: result, coldStart: coldStart,
       initDuration: coldStart ? delivered.map { $0 - started } : nil, duration: ended - start,
-      calls: calls.map { ($0.at - start, $0) })
+      calls: calls.map { ($0.at - start, $0) }, faults: await gate.struckFaults(of: invocation.requestId))
   }
 
   /// Whether the process is still running.

@@ -10,6 +10,9 @@ public struct ExecutionReport: Sendable {
   /// From the runtime's fetch of the invocation to its answer or its end; from the request when the
   /// runtime never fetched it (it crashed or failed during init).
   public var duration: Duration
-  /// The calls it made, each with its offset from the execution's start.
+  /// The calls the services received, each with its offset from the execution's start. A call
+  /// that a fault stopped before the service (`error`, `crashBeforeForwarding`) is not here.
   public var calls: [(offset: Duration, call: ServiceCall)]
+  /// The faults that struck, by call number (1 is the execution's first call).
+  public var faults: [Int: CallFault]
 }

@@ -17,8 +17,8 @@ public actor ProcessHost {
     self.endpoints = endpoints.map(\.name)
   }
 
-  /// Runs one execution to its end and reports it.
-  public func execute(_ invocation: RuntimeInvocation) async throws -> ExecutionReport {
+  /// Runs one execution to its end and reports it; `faults` strike its calls by number.
+  public func execute(_ invocation: RuntimeInvocation, faults: [Int: CallFault] = [:]) async throws -> ExecutionReport {
     var environment: ExecutionEnvironment? = nil
     while let candidate = idle.popLast() {
       if candidate.isAlive {
@@ -32,7 +32,7 @@ public actor ProcessHost {
       coldStarts += 1
       all.append(environment!)
     }
-    let report = await environment!.invoke(invocation, coldStart: coldStart, services: services)
+    let report = await environment!.invoke(invocation, coldStart: coldStart, services: services, faults: faults)
     switch report.result {
     case .response, .error:
       // A handled error leaves the runtime polling: the environment stays warm.

@@ -34,6 +34,11 @@ public actor RuntimeAPI {
     }
   }
 
+  private var timeouts: [String: Duration] = [:]
+
+  /// The function timeout of an invocation the runtime has fetched.
+  public func timeout(of requestId: String?) -> Duration? { requestId.flatMap { timeouts[$0] } }
+
   /// Whether an invocation waits for the runtime to fetch it.
   public var hasQueued: Bool { !queued.isEmpty }
 
@@ -119,6 +124,7 @@ public actor RuntimeAPI {
     delivered[id] = .now
     current = id
     let timeout = invocation.timeout
+    timeouts[id] = timeout
     deadlineTasks[id] = Task { [weak self] in
       try? await Task.sleep(for: timeout)
       if Task.isCancelled { return }
