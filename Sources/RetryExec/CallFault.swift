@@ -35,12 +35,13 @@ actor CallGate {
 
   /// Passes a call to the service unless a fault says otherwise.
   func pass(
-    _ request: LoopbackRequest, requestId: String?, timeout: Duration?, to service: any ServiceBackend
+    _ request: LoopbackRequest, requestId: String?, start: ContinuousClock.Instant?, timeout: Duration?,
+    to service: any ServiceBackend
   ) async -> LoopbackResponse {
-    guard let requestId else { return await service.handle(request, requestId: nil) }
+    guard let requestId else { return await service.handle(request, requestId: nil, start: nil) }
     let number = counts[requestId, default: 0] + 1
     counts[requestId] = number
-    guard let fault = plans[requestId]?[number] else { return await service.handle(request, requestId: requestId) }
+    guard let fault = plans[requestId]?[number] else { return await service.handle(request, requestId: requestId, start: start) }
     struck[requestId, default: [:]][number] = fault
     switch fault {
     case .error(let status):
@@ -49,11 +50,11 @@ actor CallGate {
       await kill?()
       return .json(500, "{}")  // never read: the process is gone
     case .crashAfterCommit:
-      let reply = await service.handle(request, requestId: requestId)
+      let reply = await service.handle(request, requestId: requestId, start: start)
       await kill?()
       return reply
     case .holdReply:
-      let reply = await service.handle(request, requestId: requestId)
+      let reply = await service.handle(request, requestId: requestId, start: start)
       // The deadline ends the invocation and kills the process; the reply goes nowhere.
       try? await Task.sleep(for: (timeout ?? .seconds(900)) + .seconds(1))
       return reply

@@ -55,7 +55,9 @@ public final class ExecutionEnvironment: Sendable {
       if request.path.hasPrefix(RuntimeAPI.prefix) { return await api.respond(to: request) }
       let requestId = await api.current
       let timeout = await api.timeout(of: requestId)
-      return await gate.pass(request, requestId: requestId, timeout: timeout, to: services)
+      var start: ContinuousClock.Instant? = nil
+      if let requestId { start = await api.deliveryInstant(of: requestId) }
+      return await gate.pass(request, requestId: requestId, start: start, timeout: timeout, to: services)
     }
     let address = "127.0.0.1:\(server.port)"
 

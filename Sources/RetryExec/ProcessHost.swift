@@ -4,17 +4,31 @@
 /// gone: its process is killed and never reused.
 public actor ProcessHost {
   public let spec: HandlerSpec
-  public let services: EndpointRecorder
+  private let services: any ServiceBackend
+  /// The recorder, when the host serves the endpoints itself (without a simulator).
+  public let recorder: EndpointRecorder?
   private let endpoints: [String]
   private var idle: [ExecutionEnvironment] = []
   private var all: [ExecutionEnvironment] = []
   /// How many environments (processes) were started.
   public private(set) var coldStarts = 0
 
+  /// A host whose endpoints are recorded and answered by an `EndpointRecorder`.
   public init(spec: HandlerSpec, endpoints: [EndpointRecorder.Endpoint]) {
     self.spec = spec
-    self.services = EndpointRecorder(endpoints: endpoints)
+    let recorder = EndpointRecorder(endpoints: endpoints)
+    self.services = recorder
+    self.recorder = recorder
     self.endpoints = endpoints.map(\.name)
+  }
+
+  /// A host whose calls `services` serves (the simulator's world); `endpoints` names the
+  /// scenario's endpoints, for their environment variables.
+  public init(spec: HandlerSpec, endpoints: [String], services: any ServiceBackend) {
+    self.spec = spec
+    self.services = services
+    self.recorder = nil
+    self.endpoints = endpoints
   }
 
   /// Runs one execution to its end and reports it; `faults` strike its calls by number.
@@ -32,7 +46,7 @@ public actor ProcessHost {
       coldStarts += 1
       all.append(environment!)
     }
-    let report = await environment!.invoke(invocation, coldStart: coldStart, services: services, faults: faults)
+    let report = await environment!.invoke(invocation, coldStart: coldStart, services: recorder, faults: faults)
     switch report.result {
     case .response, .error:
       // A handled error leaves the runtime polling: the environment stays warm.

@@ -1,9 +1,10 @@
 /// What serves a handler's calls to everything but the Runtime API: the simulated services its
 /// SDK reaches through `AWS_ENDPOINT_URL`, and the plain HTTP endpoints a scenario configures.
 /// `requestId` is the invocation the calling environment is working on (nil between invocations,
-/// during the init phase), so that every call is attributed to the execution that made it.
+/// during the init phase), so that every call is attributed to the execution that made it;
+/// `start` is when the runtime fetched that invocation (the execution's start).
 public protocol ServiceBackend: Sendable {
-  func handle(_ request: LoopbackRequest, requestId: String?) async -> LoopbackResponse
+  func handle(_ request: LoopbackRequest, requestId: String?, start: ContinuousClock.Instant?) async -> LoopbackResponse
 }
 
 /// One call a handler made, as it reached RetryScope.
@@ -35,7 +36,9 @@ public actor EndpointRecorder: ServiceBackend {
     self.endpoints = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
-  public func handle(_ request: LoopbackRequest, requestId: String?) async -> LoopbackResponse {
+  public func handle(_ request: LoopbackRequest, requestId: String?, start: ContinuousClock.Instant?) async
+    -> LoopbackResponse
+  {
     let prefix = "/endpoints/"
     guard request.path.hasPrefix(prefix) else {
       return .json(404, #"{"message":"RetryScope serves no such path: \#(request.path)"}"#)
