@@ -79,7 +79,7 @@ let package = Package(
     .target(
       name: "RetryScopeCLI",
       dependencies: [
-        "RetryCore", "RetryIO", "RetryTUI", "RetryTerminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "RetryCore", "RetryIO", "RetryTUI", "RetryTerminal", "RetryExec", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),

@@ -30,6 +30,19 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
     return result
   }
 
+  /// `run(_:)` for a caller that is not async (the command line): blocks the calling thread,
+  /// which must not be one of Swift's task pool.
+  public func runBlocking<T: Sendable>(_ simulate: @escaping @Sendable () -> T) -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+      box.value = await self.run(simulate)
+      done.signal()
+    }
+    done.wait()
+    return box.value!
+  }
+
   public func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome {
     let invocation = RuntimeInvocation(
       requestId: execution.requestId, payload: Array(JSONText.compact(execution.payload).utf8),
@@ -112,6 +125,11 @@ struct SimulatorBackend: ServiceBackend {
     default: return .json(reply.status, #"{"ok":false}"#)
     }
   }
+}
+
+/// A result handed from a task to a waiting thread (the semaphore orders the accesses).
+final class ResultBox<T>: @unchecked Sendable {
+  var value: T?
 }
 
 /// What the processes' side hands the simulator's thread, one at a time.

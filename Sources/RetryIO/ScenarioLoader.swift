@@ -179,7 +179,17 @@ extension ScenarioLoader {
       if let node = fields["eventSource"] { eventSource = try eventSourceMapping(node) }
       scenario.eventSource = eventSource
 
-      scenario.handler = try handler(fields.required("handler"))
+      let handlerNode = try fields.required("handler")
+      if let exec = try execHandler(handlerNode) {
+        scenario.exec = exec
+        for key in ["variants", "faults"] {
+          if let node = fields.keyNode(key) {
+            throw node.error("\(key): not supported with an 'exec' handler yet (a real handler has no steps to name)")
+          }
+        }
+      } else {
+        scenario.handler = try handler(handlerNode)
+      }
       if let node = fields["variants"] { scenario.variants = try variants(node) }
 
       if let eventSource, let key = fields.keyNode("eventSource") {
