@@ -28,15 +28,19 @@ def post(path, body, error_type=None):
         reply.read()
 
 
-def error_body(error):
+def error_body(error, error_type=None, message=None):
     """Lambda's error shape, as the managed Python runtime posts it."""
     frames = traceback.extract_tb(error.__traceback__)
     return json.dumps({
-        "errorMessage": str(error),
-        "errorType": type(error).__name__,
+        "errorMessage": message if message is not None else str(error),
+        "errorType": error_type or type(error).__name__,
         "requestId": "",
         "stackTrace": traceback.format_list(frames),
     }).encode()
+
+
+class HandlerNotFound(Exception):
+    pass
 
 
 class LambdaContext:
@@ -62,21 +66,31 @@ class LambdaContext:
 def load_handler(spec):
     module_name, _, function_name = spec.rpartition(".")
     if not module_name:
-        raise ValueError("Bad handler '%s': not a module.function name" % spec)
+        raise HandlerNotFound("Bad handler '%s': not a module.function name" % spec)
     module = importlib.import_module(module_name.replace("/", "."))
     function = getattr(module, function_name, None)
     if function is None:
-        raise AttributeError("Handler '%s' missing on module '%s'" % (function_name, module_name))
+        raise HandlerNotFound("Handler '%s' missing on module '%s'" % (function_name, module_name))
     return function
 
 
 def main():
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path.insert(0, task_root)
+    # The init phase failed: report it in the managed runtime's words and end, as Lambda does.
+    spec = os.environ["_HANDLER"]
     try:
-        handler = load_handler(os.environ["_HANDLER"])
-    except Exception as error:  # the init phase failed: report it and end, as Lambda does
-        post("/init/error", error_body(error), "Runtime.ImportModuleError")
+        handler = load_handler(spec)
+    except HandlerNotFound as error:
+        post("/init/error", error_body(error, "Runtime.HandlerNotFound"), "Runtime.HandlerNotFound")
+        sys.exit(1)
+    except ImportError as error:
+        message = "Unable to import module '%s': %s" % (spec.rpartition(".")[0], error)
+        post("/init/error", error_body(error, "Runtime.ImportModuleError", message), "Runtime.ImportModuleError")
+        sys.exit(1)
+    except Exception as error:
+        post("/init/error", error_body(error, "Runtime.UserCodeSyntaxError" if isinstance(error, SyntaxError) else None),
+             "Runtime.Unknown")
         sys.exit(1)
     while True:
         with urllib.request.urlopen(API + "/invocation/next") as reply:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RetryCore
 import RetryExec
 import RetryIO
@@ -38,6 +39,10 @@ struct ExecCommand: TextCommand {
     guard let runtime = HandlerSpec.Runtime(rawValue: exec.runtime) else {
       throw CLIError("\(scenario): runtime '\(exec.runtime)' is not supported")
     }
+    // Said once, up front: otherwise every execution would be a crash with exit status 127.
+    guard Self.onPath("python3") else {
+      throw CLIError("\(scenario): cannot run the handler: python3 is not on the PATH")
+    }
     let program = ProcessHandler(
       spec: HandlerSpec(
         runtime: runtime, handler: exec.handler, codePath: exec.code, functionName: loaded.function.functionName),
@@ -50,4 +55,13 @@ struct ExecCommand: TextCommand {
     case .json: return TraceJSON.encode(trace)
     }
   }
+
+  /// Whether `program` is an executable file in one of PATH's folders.
+  static func onPath(_ program: String) -> Bool {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
+  }
 }
+
+/// A locale without UTF-8 turns `--ascii` on, as for `run`.
+extension ExecCommand: ASCIIOutputCommand {}

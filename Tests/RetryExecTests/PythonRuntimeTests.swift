@@ -140,6 +140,20 @@ import Testing
     }
   }
 
+  @Test func aMissingHandlerFunctionIsHandlerNotFound() async throws {
+    try await Self.withCode { code in
+      let host = Self.host("app.nothing_here", code: code)
+      let report = try await host.execute(Self.invocation("req-1"))
+      await host.shutdown()
+      guard case .initError(let type, let body) = report.result else {
+        Issue.record("expected an init error, got \(report.result)")
+        return
+      }
+      #expect(type == "Runtime.HandlerNotFound")
+      #expect(try Self.json(body)["errorMessage"] as? String == "Handler 'nothing_here' missing on module 'app'")
+    }
+  }
+
   @Test func aHandlerThatCannotBeImportedIsAnInitError() async throws {
     try await Self.withCode("import no_such_module\n") { code in
       let host = Self.host("app.handler", code: code)
@@ -151,8 +165,9 @@ import Testing
       }
       #expect(type == "Runtime.ImportModuleError")
       let error = try Self.json(body)
-      #expect(error["errorType"] as? String == "ModuleNotFoundError")
-      #expect(error["errorMessage"] as? String == "No module named 'no_such_module'")
+      // The managed Python runtime's words.
+      #expect(error["errorType"] as? String == "Runtime.ImportModuleError")
+      #expect(error["errorMessage"] as? String == "Unable to import module 'app': No module named 'no_such_module'")
     }
   }
 }

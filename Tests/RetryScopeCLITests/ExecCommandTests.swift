@@ -38,4 +38,11 @@ import Testing
     #expect(exec.status == 2)
     #expect(exec.stderr == "error: create-user: its handler is steps, not a program; run it with 'retryscope run create-user'\n")
   }
+
+  @Test func withoutPython3OnThePathItSaysSoOnce() throws {
+    let result = try ExecutableTests.run(["exec", Self.example], environment: ["PATH": "/nonexistent"])
+    #expect(result.status == 2)
+    #expect(result.stdout == "")
+    #expect(result.stderr == "error: \(Self.example): cannot run the handler: python3 is not on the PATH\n")
+  }
 }
