@@ -45,4 +45,41 @@ import Testing
     #expect(result.stdout == "")
     #expect(result.stderr == "error: \(Self.example): cannot run the handler: python3 is not on the PATH\n")
   }
+
+  @Test func validateNamesTheProgram() throws {
+    let result = try ExecutableTests.run(["validate", Self.example])
+    #expect(result.status == 0)
+    #expect(result.stdout == "\(Self.example): ok: scenario 'welcome-mail', 1 invocation, handler app.handler (python, run with 'retryscope exec')\n")
+  }
+
+  /// A synchronous caller whose read timeout is shorter than the real handler: the client gives
+  /// up and retries while the first execution's work is done; both sent the mail.
+  @Test func aClientReadTimeoutShorterThanTheHandlerRetriesIt() throws {
+    let folder = NSTemporaryDirectory() + "retryscope-exec-sync-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder + "/code", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try """
+      import json, os, time, urllib.request
+
+      def handler(event, context):
+          request = urllib.request.Request(os.environ["RETRYSCOPE_ENDPOINT_WELCOME_EMAIL"], data=b'{"to": "ada"}', method="POST")
+          urllib.request.urlopen(request).read()
+          time.sleep(0.6)
+          return "ok"
+      """.write(toFile: folder + "/code/app.py", atomically: true, encoding: .utf8)
+    try """
+      name: slow-sign-up
+      function: {timeout: 5}
+      client: {readTimeout: 300ms, maxAttempts: 2}
+      endpoints:
+        - {name: welcome-email, url: https://mail.example/send}
+      handler:
+        exec: {runtime: python, handler: app.handler, code: code}
+      invocations:
+        - {id: A, type: RequestResponse, payload: {}}
+      """.write(toFile: folder + "/s.yaml", atomically: true, encoding: .utf8)
+    let result = try ExecutableTests.run(["exec", folder + "/s.yaml"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("  1 invocation, 2 executions, 2 changes to the outside world, 1 duplicate."), "\(result.stdout)")
+  }
 }
