@@ -1,3 +1,5 @@
+import RetryCore
+
 /// A fault struck at a handler's k-th call, decided where the call arrives: RetryScope's own
 /// server. These are the faults `check` explores on real code (docs/DECISIONS.md).
 public enum CallFault: Sendable, Equatable {
@@ -9,6 +11,19 @@ public enum CallFault: Sendable, Equatable {
   case crashAfterCommit
   /// The service does the call and holds the reply past the deadline: the execution times out.
   case holdReply
+  /// The call is held before it reaches the service, past the deadline: nothing is done.
+  case holdBeforeForwarding
+
+  /// The server's side of a scenario fault.
+  public init(_ fault: ExternalFault) {
+    switch fault {
+    case .crashBeforeCall: self = .crashBeforeForwarding
+    case .crashAfterCall: self = .crashAfterCommit
+    case .holdBeforeCall: self = .holdBeforeForwarding
+    case .holdAfterCall: self = .holdReply
+    case .errorReply(let status): self = .error(status: status)
+    }
+  }
 
   /// The body of an error reply, in the shape the AWS SDKs read (`__type`, `message`).
   var errorBody: String {
@@ -58,6 +73,9 @@ actor CallGate {
       // The deadline ends the invocation and kills the process; the reply goes nowhere.
       try? await Task.sleep(for: (timeout ?? .seconds(900)) + .seconds(1))
       return reply
+    case .holdBeforeForwarding:
+      try? await Task.sleep(for: (timeout ?? .seconds(900)) + .seconds(1))
+      return .json(504, "{}")  // never read: the deadline has killed the process
     }
   }
 }

@@ -51,12 +51,13 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
       timeout: .milliseconds(execution.timeout))
     let host = self.host
     let mailbox = self.mailbox
+    let faults = execution.faults.mapValues(CallFault.init)
     // Calls still on their way from an execution that has ended (its process killed while a call
     // was in flight) belong to no execution: refused, never applied to this one.
     for case .call(_, _, let reply) in mailbox.takeAll() { reply.resume(returning: ExternalReply(status: 409)) }
     Task {
       do {
-        mailbox.put(.done(.success(try await host.execute(invocation))))
+        mailbox.put(.done(.success(try await host.execute(invocation, faults: faults))))
       } catch {
         mailbox.put(.done(.failure(error)))
       }

@@ -83,4 +83,19 @@ import Testing
     #expect(program.reply == ExternalReply(status: 404))
     #expect(trace.effects.isEmpty)
   }
+
+  @Test func theScenariosFaultsReachTheExecutionTheyAimAt() {
+    let program = ScriptedProgram([
+      1: ([], .crash(message: "killed", duration: 5)),
+      2: ([], .success(response: .null, duration: 5)),
+    ])
+    let faults = [
+      Fault(invocation: "A", attempt: 1, point: .after("call 2"), kind: .crash),
+      Fault(invocation: "A", attempt: 1, point: .beforeStep(1), kind: .error(type: "ThrottlingException", message: "")),
+      Fault(invocation: "B", attempt: 1, point: .beforeStep(3), kind: .timeout),
+      Fault(invocation: "A", attempt: 1, point: .before("respond"), kind: .crash),
+    ]
+    _ = Simulator(scenario: Build.scenario(.event, faults: faults)).run(external: program)
+    #expect(program.executions.map(\.faults) == [[2: .crashAfterCall, 1: .errorReply(status: 429)], [:]])
+  }
 }

@@ -75,6 +75,14 @@ import Testing
     #expect(second.coldStart)
   }
 
+  @Test func aCallHeldBeforeTheServiceTimesOutWithNothingDone() async throws {
+    let (first, second, _) = try await Self.run(
+      "app.create_user", faults: [1: .holdBeforeForwarding], timeout: .milliseconds(500))
+    #expect(first.result == .timedOut)
+    #expect(first.calls.isEmpty)
+    #expect(second.coldStart && second.calls.count == 1)
+  }
+
   @Test func aFaultAtTheSecondCallLetsTheFirstThrough() async throws {
     let (first, _, _) = try await Self.run("app.mail_twice", faults: [2: .error(status: 500)])
     guard case .error(_, let body) = first.result else {

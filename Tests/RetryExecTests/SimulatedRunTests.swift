@@ -81,4 +81,30 @@ import Testing
       #expect(executions[0].errorMessage == "RequestId: \(executions[0].requestId) Error: Task timed out after 0.30 seconds")
     }
   }
+
+  /// `after: call 1, kind: crash` on the first attempt: the mail is sent, the process is killed
+  /// before the reply, and the retry sends it again.
+  @Test func aScenarioFaultAfterTheFirstCallKillsTheProcess() async throws {
+    let source = """
+      import json, os, urllib.request
+
+      def handler(event, context):
+          request = urllib.request.Request(os.environ["RETRYSCOPE_ENDPOINT_WELCOME_EMAIL"], data=b'{"to": "ada"}', method="POST")
+          urllib.request.urlopen(request).read()
+          return "sent"
+      """
+    try await PythonRuntimeTests.withCode(source) { code in
+      var scenario = Self.scenario(marker: "")
+      scenario.faults = [Fault(invocation: "A", attempt: 1, point: .after("call 1"), kind: .crash)]
+      let configured = scenario
+      let program = ProcessHandler(
+        spec: HandlerSpec(runtime: .python, handler: "app.handler", codePath: code), endpoints: ["welcome-email"])
+      let trace = await program.run { Simulator(scenario: configured).run(external: program) }
+      let executions = trace.attempts.filter { $0.outcome != .throttled }
+      #expect(executions.map(\.outcome) == [.crash, .success])
+      #expect(executions[0].errorMessage?.hasSuffix("Error: Runtime exited with error: signal: killed") == true)
+      #expect(trace.effects.map(\.actor) == ["A#1", "A#2"])
+      #expect(trace.effects[1].duplicateOf == 0)
+    }
+  }
 }

@@ -34,6 +34,20 @@ import Testing
     }
   }
 
+  /// Faults name calls: `step: k` and `before: call k` strike before the k-th call, `after:
+  /// call k` after it, whatever the number (a program's calls are not known in advance).
+  @Test func faultsNameTheProgramsCalls() throws {
+    try Self.withFolder { folder in
+      let scenario = try ScenarioLoader.load(
+        yaml: Self.yaml(
+          "{runtime: python, handler: app.handler, code: code}",
+          extra: "faults:\n  - {invocation: A, step: 7, kind: crash}\n  - {invocation: A, after: call 2, kind: timeout}"),
+        file: folder + "/s.yaml")
+      #expect(scenario.faults.map(\.point) == [.beforeStep(7), .after("call 2")])
+      #expect(scenario.faults.compactMap(ExternalFault.init) == [.crashBeforeCall, .holdAfterCall])
+    }
+  }
+
   @Test func mistakesAreOneLocatedLine() throws {
     try Self.withFolder { folder in
       let file = folder + "/s.yaml"
@@ -50,9 +64,14 @@ import Testing
         loadError(Self.yaml("{runtime: python, handler: app.handler}"), file: file)?.hasPrefix("\(file):3:9: ") == true)
       #expect(
         loadError(
-          Self.yaml("{runtime: python, handler: app.handler, code: code}", extra: "faults:\n  - {invocation: A, step: 1, kind: crash}"),
+          Self.yaml("{runtime: python, handler: app.handler, code: code}", extra: "variants:\n  - {name: v2, handler: [{return: 1}]}"),
           file: file)
-          == "\(file):6:1: faults: not supported with an 'exec' handler yet (a real handler has no steps to name)")
+          == "\(file):6:1: variants: not supported with an 'exec' handler yet (a real handler has no steps to name)")
+      #expect(
+        loadError(
+          Self.yaml("{runtime: python, handler: app.handler, code: code}", extra: "faults:\n  - {invocation: A, after: send-mail, kind: crash}"),
+          file: file)
+          == "\(file):7:28: after: 'send-mail' is not a call of an exec handler; write 'call 1', 'call 2', ...")
     }
   }
 }

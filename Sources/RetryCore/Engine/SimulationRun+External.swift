@@ -14,9 +14,18 @@ extension SimulationRun {
     }
     let start = now
     var calls = 0
-    let execution = ExternalExecution(
+    var execution = ExternalExecution(
       invocation: x.invocation.id, attempt: x.attemptNumber, requestId: x.requestId,
       payload: x.batch?.event ?? x.invocation.payload, timeout: functionTimeout)
+    // The scenario's faults aimed at this execution, each drawn once (its probability), in file
+    // order; the first for a call wins.
+    for fault in scenario.faults {
+      if let target = fault.invocation, target != x.invocation.id && !matches(target, x.invocation.id) { continue }
+      if let attempt = fault.attempt, attempt != x.attemptNumber { continue }
+      guard let number = ExternalFault.callNumber(of: fault.point), let meaning = ExternalFault(fault) else { continue }
+      guard execution.faults[number] == nil, faultRandom.chance(fault.probability) else { continue }
+      execution.faults[number] = meaning
+    }
     let outcome = external.execute(execution) { call in
       calls += 1
       // At its measured time, but never past an event the simulator has yet to handle (a

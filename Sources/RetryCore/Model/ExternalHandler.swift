@@ -18,6 +18,53 @@ public struct ExternalExecution: Sendable, Equatable {
   public var payload: Value
   /// The function timeout.
   public var timeout: Milliseconds
+  /// The scenario's faults that strike this execution, by call number (1 is its first call).
+  public var faults: [Int: ExternalFault] = [:]
+}
+
+/// A scenario fault at a program's k-th call, struck where the call arrives (RetryExec's server).
+/// From `faults:` in the scenario: `step: k` or `before: call k`, and `after: call k`.
+public enum ExternalFault: Sendable, Equatable {
+  /// `crash` before the call: the process is killed when the call arrives; nothing is done.
+  case crashBeforeCall
+  /// `crash` after the call: the call is done (the write commits), then the process is killed.
+  case crashAfterCall
+  /// `timeout` before the call: the reply never comes and nothing is done.
+  case holdBeforeCall
+  /// `timeout` after the call: the call is done and its reply held past the deadline.
+  case holdAfterCall
+  /// `error`: the service answers this HTTP status (429 for a throttling error type, else 500)
+  /// and does nothing.
+  case errorReply(status: Int)
+
+  /// The fault's meaning at a call, or nil when its point is not a call (`before: <step>`).
+  public init?(_ fault: Fault) {
+    let after: Bool
+    switch fault.point {
+    case .beforeStep: after = false
+    case .before(let name): guard Self.callNumber(name) != nil else { return nil }; after = false
+    case .after(let name): guard Self.callNumber(name) != nil else { return nil }; after = true
+    }
+    switch fault.kind {
+    case .crash: self = after ? .crashAfterCall : .crashBeforeCall
+    case .timeout: self = after ? .holdAfterCall : .holdBeforeCall
+    case .error(let type, _): self = .errorReply(status: type.lowercased().contains("throttl") ? 429 : 500)
+    }
+  }
+
+  /// The call a fault names: `step: k`, or `call k` in `before:`/`after:`.
+  public static func callNumber(of point: Fault.Point) -> Int? {
+    switch point {
+    case .beforeStep(let k): k
+    case .before(let name), .after(let name): callNumber(name)
+    }
+  }
+
+  /// `call 3` → 3.
+  public static func callNumber(_ name: String) -> Int? {
+    guard name.hasPrefix("call ") else { return nil }
+    return Int(name.dropFirst(5)).flatMap { $0 >= 1 ? $0 : nil }
+  }
 }
 
 /// One call the program made, with its measured offset from the execution's start.
