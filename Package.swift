@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
   ],
   targets: [
     .target(
@@ -38,7 +39,7 @@ let package = Package(
       name: "RetryScenarios",
       path: "Resources",
       exclude: ["README.md"],
-      resources: [.embedInCode("scenarios")]
+      resources: [.embedInCode("scenarios"), .embedInCode("runtimes")]
     ),
     // Lambda log import: formats, line parsing and trace reconstruction, over a `ByteSource`
     // (no file system, no Foundation: every byte path can be tested from memory).
@@ -58,6 +59,17 @@ let package = Package(
     // zlib (`zlib1g-dev` on Debian and Ubuntu) for gzip log files, header-only like CNcurses: its
     // init functions are macros Swift cannot call.
     .systemLibrary(name: "CZlib"),
+    // Running a real handler process: the Lambda Runtime API and the service endpoints its calls
+    // reach, served with SwiftNIO on loopback. The only module that talks to processes and sockets.
+    .target(
+      name: "RetryExec",
+      dependencies: [
+        "RetryCore", "RetryScenarios",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
     .target(name: "RetryTUI", dependencies: ["RetryCore"]),
     // ncursesw (`libncurses-dev` on Debian and Ubuntu). The module map links it by name: its
     // pkg-config flags (-D_XOPEN_SOURCE) are ones SwiftPM refuses, and the shim defines what the
@@ -67,7 +79,7 @@ let package = Package(
     .target(
       name: "RetryScopeCLI",
       dependencies: [
-        "RetryCore", "RetryIO", "RetryTUI", "RetryTerminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "RetryCore", "RetryIO", "RetryTUI", "RetryTerminal", "RetryExec", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
@@ -79,6 +91,7 @@ let package = Package(
     .testTarget(name: "RetryIOTests", dependencies: ["RetryIO", "RetryCore", "RetryTestSupport"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RetryTUITests", dependencies: ["RetryTUI", "RetryCore", "RetryIO", "RetryScopeCLI", "RetryTestSupport"], exclude: ["Snapshots"]),
+    .testTarget(name: "RetryExecTests", dependencies: ["RetryExec", "RetryCore"]),
     .testTarget(name: "RetryScopeCLITests", dependencies: ["RetryScopeCLI", "RetryIO", "RetryCore", "RetryTUI", "retryscope"]),
   ],
   swiftLanguageModes: [.v6]

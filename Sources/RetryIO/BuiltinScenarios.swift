@@ -47,7 +47,12 @@ public enum BuiltinScenarios {
   /// A built-in scenario by name or, when the argument ends in `.yaml`/`.yml` or contains a `/`, a
   /// scenario file; with a handler variant when the argument ends in `@VARIANT`
   /// (`slack-at-least-once@mark-first`) or `variant` names one (`--variant`), never both.
-  public static func resolve(_ argument: String, variant: String? = nil) throws(ScenarioError) -> Scenario {
+  ///
+  /// A scenario whose handler is a real program (`exec:`) is refused unless `allowingExec`: only
+  /// `retryscope exec` runs it; simulating it without the program would show empty executions.
+  public static func resolve(_ argument: String, variant: String? = nil, allowingExec: Bool = false) throws(ScenarioError)
+    -> Scenario
+  {
     let (nameOrPath, written) = splitVariant(argument)
     if written != nil, variant != nil {
       throw ScenarioError(file: nil, message: "\(quoted(argument)) already names a variant; give --variant or NAME@VARIANT, not both")
@@ -55,6 +60,11 @@ public enum BuiltinScenarios {
     let scenario: Scenario
     if inputFile(of: nameOrPath) != nil {
       scenario = try ScenarioLoader.load(contentsOf: nameOrPath)
+      if scenario.exec != nil, !allowingExec {
+        throw ScenarioError(
+          file: nameOrPath,
+          message: "its handler is a real program ('exec'); run it with 'retryscope exec \(nameOrPath)'")
+      }
     } else {
       scenario = try load(named: nameOrPath)
     }

@@ -47,6 +47,17 @@ extension ScenarioLoader.Session {
     if given.count > 1 {
       throw given[1].key.error("a fault has both \(quoted(given[0].name)) and \(quoted(given[1].name)); give exactly one")
     }
+    if isExec {
+      // A real handler's points are its calls: `step: k`, `before: call k`, `after: call k`.
+      if entry.name == "step" {
+        return .beforeStep(try entry.value.wholeNumber("step", atLeast: 1, expected: "a call number (1 is the first call)"))
+      }
+      let name = try entry.value.line(entry.name, expected: "a call")
+      guard ExternalFault.callNumber(name) != nil else {
+        throw entry.value.error("\(entry.name): \(quoted(name)) is not a call of an exec handler; write 'call 1', 'call 2', ...")
+      }
+      return entry.name == "before" ? .before(name) : .after(name)
+    }
     if entry.name == "step" {
       let step = try entry.value.wholeNumber("step", atLeast: 1, expected: "a step number (1 is the first step)")
       let last = longestHandlerPath + 1

@@ -132,6 +132,8 @@ extension ScenarioLoader {
     /// and each id is checked for uniqueness and each fault looks its invocation up.
     var invocationPositions: [String: Int] = [:]
     var schedulePositions: [String: Int] = [:]
+    /// Whether the handler is a real program: faults then name its calls (`step: k`, `call k`).
+    var isExec = false
     /// The event source mapping, read before the handler because it binds `${record}` there.
     var eventSource: EventSourceMapping?
     /// Records in file order, with where their ids are, and their positions by id (for faults).
@@ -179,7 +181,18 @@ extension ScenarioLoader {
       if let node = fields["eventSource"] { eventSource = try eventSourceMapping(node) }
       scenario.eventSource = eventSource
 
-      scenario.handler = try handler(fields.required("handler"))
+      let handlerNode = try fields.required("handler")
+      if let exec = try execHandler(handlerNode) {
+        scenario.exec = exec
+        isExec = true
+        for key in ["variants"] {
+          if let node = fields.keyNode(key) {
+            throw node.error("\(key): not supported with an 'exec' handler yet (a real handler has no steps to name)")
+          }
+        }
+      } else {
+        scenario.handler = try handler(handlerNode)
+      }
       if let node = fields["variants"] { scenario.variants = try variants(node) }
 
       if let eventSource, let key = fields.keyNode("eventSource") {

@@ -10,10 +10,11 @@ public struct RetryScopeCommand: ParsableCommand {
     discussion: """
       Without a subcommand, opens the terminal UI on the talk tour (press ? there for the keys).
       'retryscope run <scenario>' prints a scenario's timeline as text; 'retryscope list' shows every built-in scenario.
+      'retryscope exec <scenario.yaml>' runs a scenario whose handler is your own code (exec: in its file).
       'retryscope import <logs>' rebuilds a trace from real Lambda logs; 'retryscope tui <logs>' steps through it.
       """,
     version: "0.1.0",
-    subcommands: [TUICommand.self, RunCommand.self, ImportCommand.self, CheckCommand.self, ListCommand.self, ValidateCommand.self, BenchCommand.self, DiffCommand.self],
+    subcommands: [TUICommand.self, RunCommand.self, ImportCommand.self, CheckCommand.self, ListCommand.self, ValidateCommand.self, BenchCommand.self, DiffCommand.self, ExecCommand.self],
     // `retryscope` alone (or with only `--seed`, `--theme`...) is `retryscope tui`: the tour.
     defaultSubcommand: TUICommand.self
   )

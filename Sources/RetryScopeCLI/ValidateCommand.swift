@@ -17,6 +17,9 @@ struct ValidateCommand: TextCommand {
     do { scenario = try ScenarioLoader.load(contentsOf: file) } catch { throw CLIError(error) }
     let steps = scenario.handler.stepCount
     let invocations = scenario.invocations.count + scenario.schedules.reduce(0) { $0 + $1.count }
+    if let exec = scenario.exec {
+      return "\(file): ok: scenario '\(scenario.name)', \(invocations) invocation\(invocations == 1 ? "" : "s"), handler \(exec.handler) (\(exec.runtime), run with 'retryscope exec')\n"
+    }
     let names = scenario.variants.map(\.name)
     let variants = names.isEmpty ? "" : ", \(names.count) handler variant\(names.count == 1 ? "" : "s") (\(names.joined(separator: ", ")))"
     return "\(file): ok: scenario '\(scenario.name)', \(invocations) invocation\(invocations == 1 ? "" : "s"), \(steps) handler step\(steps == 1 ? "" : "s")\(variants)\n"

@@ -36,6 +36,15 @@ struct EventQueue {
     heap.insert(event)
   }
 
+  /// The time of the next event, without taking it.
+  var minTime: Milliseconds? {
+    var best = heap.min?.time
+    for lane in lanes.indices {
+      if let head = lanes[lane].first, best == nil || head.time < best! { best = head.time }
+    }
+    return best
+  }
+
   /// Removes and returns the next event, the least (time, sequence), if there is one and its
   /// time is before `limit` (nil: no limit). One scan of the lanes both finds and takes it.
   mutating func popMin(before limit: Milliseconds? = nil) -> ScheduledEvent? {

@@ -29,6 +29,8 @@ final class ExecutionState {
   var batch: BatchRun?
   /// The step that just finished, for `after:` faults.
   var completedStep: CompiledStep?
+  /// A real program's outcome (`ExternalHandler`), kept until its measured end comes.
+  var externalOutcome: ExternalOutcome?
 
   init(invocation: InvocationState, attemptIndex: Int, attemptNumber: Int, requestId: String, origin: ExecutionOrigin,
        start: Milliseconds, handler: [CompiledStep]) {

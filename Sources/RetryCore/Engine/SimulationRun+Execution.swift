@@ -30,6 +30,10 @@ extension SimulationRun {
   /// Runs steps until one takes time, then schedules its continuation.
   func continueExecution(_ e: Int) {
     guard let x = executions[e], x.isRunning else { return }
+    if let external {
+      runExternal(e, x, external)
+      return
+    }
     if let call = x.pending.take() {
       let result = call.result ?? .none
       if case .failed(let type, let message, .throw) = result {

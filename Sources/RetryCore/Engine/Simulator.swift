@@ -18,6 +18,14 @@ public struct Simulator: Sendable {
     return run.execute()
   }
 
+  /// Runs the scenario with a real program as its handler: every execution is the program's
+  /// (`ExternalHandler`), everything around it the simulator's.
+  public func run(external: ExternalHandler) -> Trace {
+    let run = SimulationRun(scenario: scenario, seed: seed)
+    run.external = external
+    return run.execute()
+  }
+
   /// The trace, and how far each execution got: `unit#number` (an invocation and attempt, or a
   /// record and delivery) → the highest `beforeStep(k)` point it reached. A fault before a later
   /// step could not have struck; `retryscope check` does not try it.
@@ -99,6 +107,12 @@ final class SimulationRun {
   var invokedByCallers = 0
   var running = 0
   var trace: Trace
+  /// The real program that runs every execution instead of the steps (`retryscope exec`).
+  var external: ExternalHandler?
+  /// The k-th call of a real program, as a step: what its effects name and duplicates match by.
+  var externalSteps: [Int: CompiledStep] = [:]
+  /// When the next invocation arrives (fed from its list, not the queue); nil when none is left.
+  var nextArrival: Milliseconds?
   /// The handler, compiled once: step paths, branches and the faults aimed at each step.
   let compiledSteps: [CompiledStep]
   /// The handler variants settings changes switch to, by name, compiled the same way (empty
@@ -186,6 +200,7 @@ final class SimulationRun {
     var nextInvocation = 0
     while true {
       let arrival = nextInvocation < invokedByCallers ? invocations[nextInvocation].at : nil
+      nextArrival = arrival
       if let next = queue.popMin(before: arrival) {
         now = next.time
         handle(next.event)

@@ -24,6 +24,8 @@ public struct Scenario: Sendable {
   public var tables: [TableDefinition]
   public var endpoints: [EndpointDefinition]
   public var handler: Handler
+  /// A real program instead of steps (`retryscope exec`); `handler` is then empty.
+  public var exec: ExecHandler? = nil
   /// Other handlers for the same story (`variants:` in the file), in file order.
   public var variants: [HandlerVariant]
   /// The variant whose handler this scenario now runs for every execution, after

@@ -1,0 +1,7 @@
+/// The runtimes RetryScope ships for real handlers (`retryscope exec`), embedded in the binary
+/// like the scenarios (`.embedInCode("runtimes")`): the binary works wherever it is copied, and
+/// writes the file out when it starts a handler process.
+public enum RuntimeBootstraps {
+  /// The Python runtime loop: the standard library only, so a handler runs with no install.
+  public static let python: [UInt8] = PackageResources.retryscope_bootstrap_py
+}

@@ -1,0 +1,64 @@
+/// Executions of a real program (`ExternalHandler`): the program runs while the simulation
+/// waits; its calls become effects, its outcome the attempt's end at its measured duration.
+extension SimulationRun {
+  /// Called when the execution's invoke phase starts, and again at its measured end.
+  func runExternal(_ e: Int, _ x: ExecutionState, _ external: ExternalHandler) {
+    if let outcome = x.externalOutcome {
+      switch outcome {
+      case .success(let response, _): finish(e, x, .success, response: response)
+      case .error(let type, let message, _): finish(e, x, .error, errorType: type, message: message)
+      case .crash(let message, _): finish(e, x, .crash, errorType: "Runtime.ExitError", message: message)
+      case .timeout: break  // the function timeout, already scheduled, ends it
+      }
+      return
+    }
+    let start = now
+    var calls = 0
+    var execution = ExternalExecution(
+      invocation: x.invocation.id, attempt: x.attemptNumber, requestId: x.requestId,
+      payload: x.batch?.event ?? x.invocation.payload, timeout: functionTimeout)
+    // The scenario's faults aimed at this execution, each drawn once (its probability), in file
+    // order; the first for a call wins.
+    for fault in scenario.faults {
+      if let target = fault.invocation, target != x.invocation.id && !matches(target, x.invocation.id) { continue }
+      if let attempt = fault.attempt, attempt != x.attemptNumber { continue }
+      guard let number = ExternalFault.callNumber(of: fault.point), let meaning = ExternalFault(fault) else { continue }
+      guard execution.faults[number] == nil, faultRandom.chance(fault.probability) else { continue }
+      execution.faults[number] = meaning
+    }
+    let outcome = external.execute(execution) { call in
+      calls += 1
+      // At its measured time, but never past an event the simulator has yet to handle (a
+      // client's read timeout, the function timeout, the next invocation): the simulation is
+      // paused while the program runs, and its clock never goes back.
+      var at = max(now, start + call.offset)
+      if let next = queue.minTime { at = min(at, next) }
+      if let arrival = nextArrival { at = min(at, arrival) }
+      now = max(now, at)
+      guard let index = world.endpointIndex[call.endpoint] else { return ExternalReply(status: 404) }
+      let result = post(
+        x, call: PendingCall(step: externalStep(calls, endpoint: call.endpoint), request: nil), endpoint: index,
+        body: call.body, onError: .continue)
+      if case .failed = result { return ExternalReply(status: Self.statusCode(in: world.endpoints[index].definition.failures.error)) }
+      return ExternalReply(status: 200)
+    }
+    x.externalOutcome = outcome
+    switch outcome {
+    case .success(_, let duration), .error(_, _, let duration), .crash(_, let duration):
+      schedule(.continueExecution(e), at: max(now, start + duration))
+    case .timeout:
+      break
+    }
+  }
+
+  /// The step standing for a program's k-th call: effects name it `call k`, and the k-th call of
+  /// a retry repeats the k-th call of the first execution (a duplicate, as for a modelled step).
+  func externalStep(_ number: Int, endpoint: String) -> CompiledStep {
+    if let step = externalSteps[number] { return step }
+    let step = CompiledStep(
+      step: Step(name: "call \(number)", action: .post(endpoint: endpoint, body: .literal(.null), onError: .continue)),
+      path: "call \(number)", pathID: -number, then: [], otherwise: [])
+    externalSteps[number] = step
+    return step
+  }
+}

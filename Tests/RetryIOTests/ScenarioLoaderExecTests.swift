@@ -1,0 +1,77 @@
+import Foundation
+import RetryCore
+import Testing
+
+@testable import RetryIO
+
+/// `handler: {exec: ...}`: a real handler, for `retryscope exec`.
+@Suite struct ScenarioLoaderExecTests {
+  /// A scenario in a temporary folder with a `code/` folder beside it, removed afterwards.
+  static func withFolder<T>(_ body: (String) throws -> T) throws -> T {
+    let folder = NSTemporaryDirectory() + "retryscope-exec-loader-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder + "/code", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    return try body(folder)
+  }
+
+  static func yaml(_ exec: String, extra: String = "") -> String {
+    """
+    name: t
+    handler:
+      exec: \(exec)
+    invocations:
+      - {id: A, type: Event, payload: {}}
+    \(extra)
+    """
+  }
+
+  @Test func theCodeFolderIsResolvedAgainstTheScenariosFolder() throws {
+    try Self.withFolder { folder in
+      let scenario = try ScenarioLoader.load(
+        yaml: Self.yaml("{runtime: python, handler: app.handler, code: code}"), file: folder + "/s.yaml")
+      #expect(scenario.exec == ExecHandler(runtime: "python", handler: "app.handler", code: folder + "/code"))
+      #expect(scenario.handler.steps.isEmpty)
+    }
+  }
+
+  /// Faults name calls: `step: k` and `before: call k` strike before the k-th call, `after:
+  /// call k` after it, whatever the number (a program's calls are not known in advance).
+  @Test func faultsNameTheProgramsCalls() throws {
+    try Self.withFolder { folder in
+      let scenario = try ScenarioLoader.load(
+        yaml: Self.yaml(
+          "{runtime: python, handler: app.handler, code: code}",
+          extra: "faults:\n  - {invocation: A, step: 7, kind: crash}\n  - {invocation: A, after: call 2, kind: timeout}"),
+        file: folder + "/s.yaml")
+      #expect(scenario.faults.map(\.point) == [.beforeStep(7), .after("call 2")])
+      #expect(scenario.faults.compactMap(ExternalFault.init) == [.crashBeforeCall, .holdAfterCall])
+    }
+  }
+
+  @Test func mistakesAreOneLocatedLine() throws {
+    try Self.withFolder { folder in
+      let file = folder + "/s.yaml"
+      #expect(
+        loadError(Self.yaml("{runtime: ruby, handler: app.handler, code: code}"), file: file)
+          == "\(file):3:19: runtime: 'ruby' is not supported; use python")
+      #expect(
+        loadError(Self.yaml("{runtime: python, handler: handler, code: code}"), file: file)
+          == "\(file):3:36: handler: 'handler' is not module.function (app.handler)")
+      #expect(
+        loadError(Self.yaml("{runtime: python, handler: app.handler, code: nowhere}"), file: file)
+          == "\(file):3:55: code: no such folder: \(folder)/nowhere")
+      #expect(
+        loadError(Self.yaml("{runtime: python, handler: app.handler}"), file: file)?.hasPrefix("\(file):3:9: ") == true)
+      #expect(
+        loadError(
+          Self.yaml("{runtime: python, handler: app.handler, code: code}", extra: "variants:\n  - {name: v2, handler: [{return: 1}]}"),
+          file: file)
+          == "\(file):6:1: variants: not supported with an 'exec' handler yet (a real handler has no steps to name)")
+      #expect(
+        loadError(
+          Self.yaml("{runtime: python, handler: app.handler, code: code}", extra: "faults:\n  - {invocation: A, after: send-mail, kind: crash}"),
+          file: file)
+          == "\(file):7:28: after: 'send-mail' is not a call of an exec handler; write 'call 1', 'call 2', ...")
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// `retryscope exec`: the shipped example, a real python3 handler under the simulator's retries.
+@Suite(.serialized) struct ExecCommandTests {
+  static let example: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("examples/exec/welcome-mail.yaml").path
+
+  @Test func theWelcomeMailExampleMailsTwiceAfterTheCRMFails() throws {
+    let result = try ExecutableTests.run(["exec", Self.example])
+    #expect(result.status == 0)
+    #expect(result.stderr == "")
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines.first == "welcome-mail · seed 1 · A real Python handler: the CRM fails once, the retry mails twice")
+    #expect(lines.contains { $0.hasSuffix("HTTPError: HTTP Error 500: Internal Server Error.") })
+    #expect(lines.contains { $0.hasSuffix("A#2  welcome-email  post      POST https://mail.example/send     DUPLICATE of #1 (A#1); HTTP 200") })
+    #expect(lines.contains("  A: 2 executions; succeeded"))
+    #expect(lines.contains("  1 invocation, 2 executions, 3 changes to the outside world, 1 duplicate."))
+  }
+
+  /// Its JSON trace opens like any other trace (the TUI reads it through the same loader).
+  @Test func itsTraceIsATraceLikeAnyOther() throws {
+    let exec = try ExecutableTests.run(["exec", Self.example, "--format", "json"])
+    #expect(exec.status == 0)
+    let file = NSTemporaryDirectory() + "retryscope-exec-\(UUID().uuidString).json"
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    try exec.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+    let replay = try ExecutableTests.run(["run", file])
+    #expect(replay.status == 0)
+    #expect(replay.stdout.contains("  1 invocation, 2 executions, 3 changes to the outside world, 1 duplicate."))
+  }
+
+  @Test func runRefusesAProgramAndExecRefusesSteps() throws {
+    let run = try ExecutableTests.run(["run", Self.example])
+    #expect(run.status == 2)
+    #expect(run.stderr == "error: \(Self.example): its handler is a real program ('exec'); run it with 'retryscope exec \(Self.example)'\n")
+    let exec = try ExecutableTests.run(["exec", "create-user"])
+    #expect(exec.status == 2)
+    #expect(exec.stderr == "error: create-user: its handler is steps, not a program; run it with 'retryscope run create-user'\n")
+  }
+
+  @Test func withoutPython3OnThePathItSaysSoOnce() throws {
+    let result = try ExecutableTests.run(["exec", Self.example], environment: ["PATH": "/nonexistent"])
+    #expect(result.status == 2)
+    #expect(result.stdout == "")
+    #expect(result.stderr == "error: \(Self.example): cannot run the handler: python3 is not on the PATH\n")
+  }
+
+  @Test func validateNamesTheProgram() throws {
+    let result = try ExecutableTests.run(["validate", Self.example])
+    #expect(result.status == 0)
+    #expect(result.stdout == "\(Self.example): ok: scenario 'welcome-mail', 1 invocation, handler app.handler (python, run with 'retryscope exec')\n")
+  }
+
+  /// A synchronous caller whose read timeout is shorter than the real handler: the client gives
+  /// up and retries while the first execution's work is done; both sent the mail.
+  @Test func aClientReadTimeoutShorterThanTheHandlerRetriesIt() throws {
+    let folder = NSTemporaryDirectory() + "retryscope-exec-sync-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder + "/code", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try """
+      import json, os, time, urllib.request
+
+      def handler(event, context):
+          request = urllib.request.Request(os.environ["RETRYSCOPE_ENDPOINT_WELCOME_EMAIL"], data=b'{"to": "ada"}', method="POST")
+          urllib.request.urlopen(request).read()
+          time.sleep(0.6)
+          return "ok"
+      """.write(toFile: folder + "/code/app.py", atomically: true, encoding: .utf8)
+    try """
+      name: slow-sign-up
+      function: {timeout: 5}
+      client: {readTimeout: 300ms, maxAttempts: 2}
+      endpoints:
+        - {name: welcome-email, url: https://mail.example/send}
+      handler:
+        exec: {runtime: python, handler: app.handler, code: code}
+      invocations:
+        - {id: A, type: RequestResponse, payload: {}}
+      """.write(toFile: folder + "/s.yaml", atomically: true, encoding: .utf8)
+    let result = try ExecutableTests.run(["exec", folder + "/s.yaml"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("  1 invocation, 2 executions, 2 changes to the outside world, 1 duplicate."), "\(result.stdout)")
+  }
+}
