@@ -169,6 +169,19 @@ import Testing
     }
   }
 
+  /// `app.js` is imported as an ES module when the nearest package.json says `"type": "module"`
+  /// (required otherwise), as Lambda's runtime decides: a top-level await, which `require`
+  /// refuses even where node can require ES modules, loads.
+  @Test func aJsFileUnderTypeModuleIsImported() async throws {
+    let source = "const ready = await Promise.resolve(true);\nexport const handler = async () => ({ ready });\n"
+    try await Self.withFiles(["package.json": #"{"type": "module"}"#, "app.js": source]) { code in
+      let host = Self.host("app.handler", code: code)
+      let report = try await host.execute(PythonRuntimeTests.invocation("req-1"))
+      await host.shutdown()
+      #expect(report.result == .response(Array(#"{"ready":true}"#.utf8)))
+    }
+  }
+
   @Test func aMissingExportIsHandlerNotFoundInLambdasWords() async throws {
     try await Self.withFiles(["index.mjs": Self.handlers, "legacy.cjs": "module.exports = { other() {} };\n"]) { code in
       var messages: [String] = []
