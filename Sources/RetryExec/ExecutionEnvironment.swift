@@ -40,8 +40,8 @@ public final class ExecutionEnvironment: Sendable {
     -> ExecutionEnvironment
   {
     let folder = try makeFolder()
-    let bootstrap = folder + "/retryscope_bootstrap.py"
-    guard FileManager.default.createFile(atPath: bootstrap, contents: Data(RuntimeBootstraps.python)) else {
+    let bootstrap = folder + "/" + spec.runtime.bootstrapName
+    guard FileManager.default.createFile(atPath: bootstrap, contents: Data(spec.runtime.bootstrap)) else {
       throw ExecError.cannotWrite(bootstrap)
     }
     let logPath = folder + "/log.txt"
@@ -63,7 +63,7 @@ public final class ExecutionEnvironment: Sendable {
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", bootstrap]
+    process.arguments = [spec.runtime.program, bootstrap]
     process.currentDirectoryURL = URL(fileURLWithPath: spec.codePath)
     process.environment = environment(for: spec, runtimeAPI: address, endpoints: endpoints)
     process.standardOutput = log
@@ -81,7 +81,7 @@ public final class ExecutionEnvironment: Sendable {
       try process.run()
     } catch {
       await server.shutdown()
-      throw ExecError.cannotStart("python3", String(describing: error))
+      throw ExecError.cannotStart(spec.runtime.program, String(describing: error))
     }
     try? log.close()
     let environment = ExecutionEnvironment(

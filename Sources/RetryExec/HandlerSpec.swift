@@ -1,13 +1,41 @@
+import RetryScenarios
+
 /// A real handler, as a scenario names it (`handler: {exec: {runtime: python, handler:
-/// app.handler, code: path}}`).
+/// app.handler, code: path}}`, or `runtime: nodejs`).
 public struct HandlerSpec: Sendable {
   public enum Runtime: String, Sendable, CaseIterable {
     /// RetryScope's own Python runtime loop (`Resources/runtimes`), standard library only.
     case python
+    /// RetryScope's own Node.js runtime loop (`Resources/runtimes`), node's built-in modules only.
+    case nodejs
+
+    /// The interpreter on the PATH that runs the bootstrap.
+    public var program: String {
+      switch self {
+      case .python: "python3"
+      case .nodejs: "node"
+      }
+    }
+
+    /// The bootstrap's file name: node decides from `.mjs` that it is an ES module.
+    public var bootstrapName: String {
+      switch self {
+      case .python: "retryscope_bootstrap.py"
+      case .nodejs: "retryscope_bootstrap.mjs"
+      }
+    }
+
+    /// The bootstrap itself, embedded in the binary.
+    public var bootstrap: [UInt8] {
+      switch self {
+      case .python: RuntimeBootstraps.python
+      case .nodejs: RuntimeBootstraps.nodejs
+      }
+    }
   }
 
   public var runtime: Runtime
-  /// `module.function`, as Lambda's `Handler` setting.
+  /// `module.function` (`file.export` for Node.js), as Lambda's `Handler` setting.
   public var handler: String
   /// The folder holding the handler's code (`LAMBDA_TASK_ROOT`).
   public var codePath: String

@@ -11,7 +11,7 @@ import RetryCore
 public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   private let host: ProcessHost
   private let mailbox: Mailbox
-  /// Why the last execution could not even start (python3 missing, a folder not writable).
+  /// Why the last execution could not even start (python3 or node missing, a folder not writable).
   public private(set) var setupError: ExecError?
 
   public init(spec: HandlerSpec, endpoints: [String]) {
@@ -69,7 +69,7 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
       case .done(.success(let report)):
         return Self.outcome(of: report)
       case .done(.failure(let error)):
-        setupError = error as? ExecError ?? .cannotStart("python3", String(describing: error))
+        setupError = error as? ExecError ?? .cannotStart(host.spec.runtime.program, String(describing: error))
         return .crash(message: "RequestId: \(execution.requestId) Error: \(setupError!)", duration: 0)
       }
     }

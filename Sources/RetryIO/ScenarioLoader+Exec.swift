@@ -4,7 +4,7 @@ import RetryCore
 /// `handler: {exec: {runtime, handler, code}}`: a real handler, run by `retryscope exec`.
 extension ScenarioLoader.Session {
   static let execKeys = ["runtime", "handler", "code"]
-  static let execRuntimes = ["python"]
+  static let execRuntimes = ["python", "nodejs"]
 
   /// The exec handler, or nil when `handler:` is a list of steps.
   func execHandler(_ node: YAMLNode) throws(ScenarioError) -> ExecHandler? {
@@ -16,7 +16,7 @@ extension ScenarioLoader.Session {
     let runtimeNode = try fields.required("runtime")
     let runtime = try runtimeNode.line("runtime", expected: "a runtime")
     guard Self.execRuntimes.contains(runtime) else {
-      throw runtimeNode.error("runtime: \(quoted(runtime)) is not supported; use python")
+      throw runtimeNode.error("runtime: \(quoted(runtime)) is not supported; use python or nodejs")
     }
     let handlerNode = try fields.required("handler")
     let handler = try handlerNode.line("handler", expected: "module.function")

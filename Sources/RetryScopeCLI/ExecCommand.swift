@@ -16,7 +16,7 @@ struct ExecCommand: TextCommand {
     case text, json
   }
 
-  @Argument(help: "A scenario file (.yaml) whose handler is 'exec: {runtime: python, handler: app.handler, code: FOLDER}'.")
+  @Argument(help: "A scenario file (.yaml) whose handler is 'exec: {runtime: python (or nodejs), handler: app.handler, code: FOLDER}'.")
   var scenario: String
 
   @Option(help: "The seed for every random draw (delays, ids); default: the scenario's own.")
@@ -40,8 +40,8 @@ struct ExecCommand: TextCommand {
       throw CLIError("\(scenario): runtime '\(exec.runtime)' is not supported")
     }
     // Said once, up front: otherwise every execution would be a crash with exit status 127.
-    guard Self.onPath("python3") else {
-      throw CLIError("\(scenario): cannot run the handler: python3 is not on the PATH")
+    guard Self.onPath(runtime.program) else {
+      throw CLIError("\(scenario): cannot run the handler: \(runtime.program) is not on the PATH")
     }
     let program = ProcessHandler(
       spec: HandlerSpec(

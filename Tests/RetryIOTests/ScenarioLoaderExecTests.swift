@@ -34,6 +34,14 @@ import Testing
     }
   }
 
+  @Test func aNodejsHandlerLoads() throws {
+    try Self.withFolder { folder in
+      let scenario = try ScenarioLoader.load(
+        yaml: Self.yaml("{runtime: nodejs, handler: index.handler, code: code}"), file: folder + "/s.yaml")
+      #expect(scenario.exec == ExecHandler(runtime: "nodejs", handler: "index.handler", code: folder + "/code"))
+    }
+  }
+
   /// Faults name calls: `step: k` and `before: call k` strike before the k-th call, `after:
   /// call k` after it, whatever the number (a program's calls are not known in advance).
   @Test func faultsNameTheProgramsCalls() throws {
@@ -53,7 +61,7 @@ import Testing
       let file = folder + "/s.yaml"
       #expect(
         loadError(Self.yaml("{runtime: ruby, handler: app.handler, code: code}"), file: file)
-          == "\(file):3:19: runtime: 'ruby' is not supported; use python")
+          == "\(file):3:19: runtime: 'ruby' is not supported; use python or nodejs")
       #expect(
         loadError(Self.yaml("{runtime: python, handler: handler, code: code}"), file: file)
           == "\(file):3:36: handler: 'handler' is not module.function (app.handler)")

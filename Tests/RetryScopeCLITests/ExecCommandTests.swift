@@ -6,6 +6,9 @@ import Testing
   static let example: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("examples/exec/welcome-mail.yaml").path
 
+  static let nodeExample: String = URL(fileURLWithPath: example).deletingLastPathComponent()
+    .appendingPathComponent("welcome-mail-node.yaml").path
+
   @Test func theWelcomeMailExampleMailsTwiceAfterTheCRMFails() throws {
     let result = try ExecutableTests.run(["exec", Self.example])
     #expect(result.status == 0)
@@ -16,6 +19,31 @@ import Testing
     #expect(lines.contains { $0.hasSuffix("A#2  welcome-email  post      POST https://mail.example/send     DUPLICATE of #1 (A#1); HTTP 200") })
     #expect(lines.contains("  A: 2 executions; succeeded"))
     #expect(lines.contains("  1 invocation, 2 executions, 3 changes to the outside world, 1 duplicate."))
+  }
+
+  /// The same story with a Node.js handler (`runtime: nodejs`, an ES module using node's fetch).
+  @Test func theNodeWelcomeMailExampleMailsTwiceAfterTheCRMFails() throws {
+    let result = try ExecutableTests.run(["exec", Self.nodeExample])
+    #expect(result.status == 0)
+    #expect(result.stderr == "")
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines.first == "welcome-mail-node · seed 1 · A real Node.js handler: the CRM fails once, the retry mails twice")
+    #expect(lines.contains { $0.hasSuffix("Error: CRM answered HTTP 500.") })
+    #expect(lines.contains { $0.contains("A#2 returns {\"registered\":\"ada@example.com\"} after ") })
+    #expect(lines.contains { $0.hasSuffix("A#2  welcome-email  post      POST https://mail.example/send     DUPLICATE of #1 (A#1); HTTP 200") })
+    #expect(lines.contains("  A: 2 executions; succeeded"))
+    #expect(lines.contains("  1 invocation, 2 executions, 3 changes to the outside world, 1 duplicate."))
+  }
+
+  @Test func withoutNodeOnThePathItSaysSoOnce() throws {
+    let result = try ExecutableTests.run(["exec", Self.nodeExample], environment: ["PATH": "/nonexistent"])
+    #expect(result.status == 2)
+    #expect(result.stdout == "")
+    #expect(result.stderr == "error: \(Self.nodeExample): cannot run the handler: node is not on the PATH\n")
+    let validate = try ExecutableTests.run(["validate", Self.nodeExample])
+    #expect(
+      validate.stdout
+        == "\(Self.nodeExample): ok: scenario 'welcome-mail-node', 1 invocation, handler index.handler (nodejs, run with 'retryscope exec')\n")
   }
 
   /// Its JSON trace opens like any other trace (the TUI reads it through the same loader).

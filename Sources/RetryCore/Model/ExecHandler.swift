@@ -1,9 +1,9 @@
 /// `handler: {exec: {runtime: python, handler: app.handler, code: ./create_user}}`: the function's
 /// code is a real program, run by `retryscope exec` (RetryExec), not steps.
 public struct ExecHandler: Sendable, Hashable {
-  /// The runtime that runs it (`python`).
+  /// The runtime that runs it (`python` or `nodejs`).
   public var runtime: String
-  /// `module.function`, as Lambda's `Handler` setting.
+  /// `module.function` (`file.export` for Node.js), as Lambda's `Handler` setting.
   public var handler: String
   /// The folder holding the code, resolved against the scenario file's folder.
   public var code: String
