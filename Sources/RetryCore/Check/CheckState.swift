@@ -62,25 +62,9 @@ public struct CheckState: Hashable, Sendable {
     self.results = includeResults ? results : [:]
     // Sorted: the dictionaries' own order is not part of the state.
     var digest = CheckDigest()
-    for name in self.tables.keys.sorted() {
-      digest.add(name)
-      let items = self.tables[name]!
-      digest.add(items.count)
-      for key in items.keys.sorted() {
-        digest.add(key)
-        digest.add(items[key]!)
-      }
-    }
+    Self.add(self.tables, to: &digest) { $0.add($1) }
     digest.add(byte: 0xFF)
-    for name in self.requests.keys.sorted() {
-      digest.add(name)
-      let counts = self.requests[name]!
-      digest.add(counts.count)
-      for body in counts.keys.sorted() {
-        digest.add(body)
-        digest.add(counts[body]!)
-      }
-    }
+    Self.add(self.requests, to: &digest) { $0.add($1) }
     digest.add(byte: 0xFF)
     for invocation in self.results.keys.sorted() {
       digest.add(invocation)
@@ -92,6 +76,23 @@ public struct CheckState: Hashable, Sendable {
       }
     }
     self.digest = digest
+  }
+
+  /// A two-level map (table → key → item, endpoint → body → count) into `digest`, both levels
+  /// in sorted key order, with each inner map's size: the dictionaries' own order is not part
+  /// of the state.
+  private static func add<Element>(
+    _ groups: [String: [String: Element]], to digest: inout CheckDigest, _ element: (inout CheckDigest, Element) -> Void
+  ) {
+    for name in groups.keys.sorted() {
+      digest.add(name)
+      let members = groups[name]!
+      digest.add(members.count)
+      for key in members.keys.sorted() {
+        digest.add(key)
+        element(&digest, members[key]!)
+      }
+    }
   }
 
   /// How this state differs from a reference state: each property that fails.
