@@ -74,7 +74,7 @@ public final class ExecutionEnvironment: Sendable {
       let status =
         finished.terminationReason == .uncaughtSignal ? 128 + finished.terminationStatus : finished.terminationStatus
       exit.finish(status)
-      Task { await api.close(endingWith: .exited(status: status)) }
+      Task(executorPreference: .exec) { await api.close(endingWith: .exited(status: status)) }
     }
     let started = ContinuousClock.now
     do {

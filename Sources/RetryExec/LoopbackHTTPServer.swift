@@ -66,12 +66,12 @@ public final class LoopbackHTTPServer: Sendable {
       }
     let port = server.channel.localAddress?.port ?? 0
     let channel = server.channel
-    let acceptTask = Task<Void, Never> {
+    let acceptTask = Task<Void, Never>(executorPreference: .exec) {
       _ = try? await server.executeThenClose { inbound in
         await withDiscardingTaskGroup { group in
           do {
             for try await connection in inbound {
-              group.addTask { await serve(connection, responder: responder) }
+              group.addTask(executorPreference: .exec) { await serve(connection, responder: responder) }
             }
           } catch {
             // The listening socket closed: stop accepting; open connections finish on their own.

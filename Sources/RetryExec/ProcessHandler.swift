@@ -35,7 +35,7 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   public func runBlocking<T: Sendable>(_ simulate: @escaping @Sendable () -> T) -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    Task.detached {
+    Task.detached(executorPreference: .exec) {
       box.value = await self.run(simulate)
       done.signal()
     }
@@ -55,7 +55,7 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
     // Calls still on their way from an execution that has ended (its process killed while a call
     // was in flight) belong to no execution: refused, never applied to this one.
     for case .call(_, _, let reply) in mailbox.takeAll() { reply.resume(returning: ExternalReply(status: 409)) }
-    Task {
+    Task(executorPreference: .exec) {
       do {
         mailbox.put(.done(.success(try await host.execute(invocation, faults: faults))))
       } catch {

@@ -125,7 +125,7 @@ public actor RuntimeAPI {
     current = id
     let timeout = invocation.timeout
     timeouts[id] = timeout
-    deadlineTasks[id] = Task { [weak self] in
+    deadlineTasks[id] = Task(executorPreference: .exec) { [weak self] in
       try? await Task.sleep(for: timeout)
       if Task.isCancelled { return }
       await self?.end(id, with: .timedOut)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import RetryExec
@@ -32,7 +33,7 @@ import Testing
     let (api, server) = try await Self.serve()
     defer { Task { await server.shutdown() } }
     let port = server.port
-    let waiting = Task { await api.invoke(Self.invocation("req-1", timeout: .seconds(30))) }
+    let waiting = Task(executorPreference: .exec) { await api.invoke(Self.invocation("req-1", timeout: .seconds(30))) }
     let before = Int64(Date().timeIntervalSince1970 * 1000)
     let next = try await Self.blocking { try RawHTTPClient.get("/2018-06-01/runtime/invocation/next", port: port) }
     #expect(next.status == 200)
@@ -58,7 +59,7 @@ import Testing
     let (api, server) = try await Self.serve()
     defer { Task { await server.shutdown() } }
     let port = server.port
-    let waiting = Task { await api.invoke(Self.invocation("req-2")) }
+    let waiting = Task(executorPreference: .exec) { await api.invoke(Self.invocation("req-2")) }
     _ = try await Self.blocking { try RawHTTPClient.get("/2018-06-01/runtime/invocation/next", port: port) }
     let body = #"{"errorMessage":"boom","errorType":"ValueError","stackTrace":[]}"#
     let posted = try await Self.blocking {
@@ -74,7 +75,7 @@ import Testing
     let (api, server) = try await Self.serve()
     defer { Task { await server.shutdown() } }
     let port = server.port
-    let waiting = Task { await api.invoke(Self.invocation("req-3")) }
+    let waiting = Task(executorPreference: .exec) { await api.invoke(Self.invocation("req-3")) }
     _ = try await Self.blocking { try RawHTTPClient.get("/2018-06-01/runtime/invocation/next", port: port) }
     let wrong = try await Self.blocking {
       try RawHTTPClient.post("/2018-06-01/runtime/invocation/req-9/response", body: "1", port: port)
@@ -94,7 +95,7 @@ import Testing
     let (api, server) = try await Self.serve()
     defer { Task { await server.shutdown() } }
     let port = server.port
-    let waiting = Task { await api.invoke(Self.invocation("req-4")) }
+    let waiting = Task(executorPreference: .exec) { await api.invoke(Self.invocation("req-4")) }
     // Let the invocation be queued before the runtime reports that it could not start.
     while await api.current == nil, await !api.hasQueued { try await Task.sleep(for: .milliseconds(5)) }
     let body = #"{"errorMessage":"No module named 'app'","errorType":"Runtime.ImportModuleError"}"#
@@ -111,7 +112,7 @@ import Testing
     let (api, server) = try await Self.serve()
     defer { Task { await server.shutdown() } }
     let port = server.port
-    let waiting = Task { await api.invoke(Self.invocation("req-5", timeout: .milliseconds(200))) }
+    let waiting = Task(executorPreference: .exec) { await api.invoke(Self.invocation("req-5", timeout: .milliseconds(200))) }
     _ = try await Self.blocking { try RawHTTPClient.get("/2018-06-01/runtime/invocation/next", port: port) }
     #expect(await waiting.value == .timedOut)
     // A late answer is refused: the invocation is over.
@@ -120,4 +121,55 @@ import Testing
     }
     #expect(late.status == 400)
   }
+
+  /// CI once failed here: a parallel test run kept Swift's task pool busy for half a minute, the
+  /// server waited for a pool thread, and the runtime's `next` got nothing. The servers now run on
+  /// RetryExec's own threads: a round trip completes while every pool thread is held.
+  @Test func theRuntimeAPIAnswersWhileSwiftsTaskPoolIsBusy() async throws {
+    let (api, server) = try await Self.serve()
+    defer { Task { await server.shutdown() } }
+    let port = server.port
+    let width = ProcessInfo.processInfo.activeProcessorCount
+    let held = Locked(0)
+    let release = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    let outcome = Locked<(Result<RawHTTPResponse, any Error>, heldDuringTheRoundTrip: Bool)?>(nil)
+    // The runtime's side on a thread of its own, started before the pool is taken.
+    Thread.detachNewThread {
+      while held.withLock({ $0 }) < width { usleep(1000) }
+      let result = Result { () throws -> RawHTTPResponse in
+        _ = try RawHTTPClient.get("/2018-06-01/runtime/invocation/next", port: port)
+        return try RawHTTPClient.post("/2018-06-01/runtime/invocation/req-6/response", body: "1", port: port)
+      }
+      outcome.withLock { $0 = (result, held.withLock { $0 } == width) }
+      for _ in 0..<width { release.signal() }
+      done.signal()
+    }
+    // Every thread of the pool waits, for 30 s at most, until the round trip is over.
+    for _ in 0..<width {
+      Task.detached {
+        held.withLock { $0 += 1 }
+        _ = release.wait(timeout: .now() + 30)
+        held.withLock { $0 -= 1 }
+      }
+    }
+    let waiting = Task(executorPreference: .exec) { await api.invoke(Self.invocation("req-6")) }
+    await withCheckedContinuation { continuation in
+      Thread.detachNewThread {
+        done.wait()
+        continuation.resume()
+      }
+    }
+    let (result, heldDuringTheRoundTrip) = try #require(outcome.withLock { $0 })
+    #expect(try result.get().status == 202)
+    #expect(heldDuringTheRoundTrip)
+    #expect(await waiting.value == .response(Array("1".utf8)))
+  }
+}
+
+/// A value shared between threads, behind a lock (a `Mutex` that escaping closures can capture).
+final class Locked<T>: Sendable {
+  private let mutex: Mutex<T>
+  init(_ value: sending T) { mutex = Mutex(value) }
+  func withLock<R>(_ body: (inout sending T) -> sending R) -> sending R { mutex.withLock(body) }
 }
