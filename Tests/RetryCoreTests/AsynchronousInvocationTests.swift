@@ -117,9 +117,11 @@ import Testing
     #expect(outcome.kind == .deadLetterQueue)
     #expect(outcome.reason == "EventAgeExceeded")
     #expect(trace.executions.isEmpty)
-    // No delivery happens after the event's maximum age.
-    #expect(trace.attempts.allSatisfy { $0.start <= seconds * 1_000 })
-    #expect(outcome.time <= seconds * 1_000)
+    // No delivery happens after the event's maximum age, and it expires when it reaches it
+    // (issue 14: it used to expire when Lambda found the next backoff too late, 1.3 s into 60 s).
+    let enqueued = try #require(trace.waits(.queued).first?.from)
+    #expect(trace.attempts.allSatisfy { $0.start <= enqueued + seconds * 1_000 })
+    #expect(outcome.time == enqueued + seconds * 1_000)
   }
 
   @Test func maximumEventAgeStopsRetriesOfFunctionErrors() throws {
@@ -131,6 +133,10 @@ import Testing
     #expect(trace.executions.count == 1)
     let outcome = try #require(trace.outcomes.first)
     #expect(outcome.kind == .onFailure && outcome.reason == "EventAgeExceeded")
+    // The event waits in the queue until it is 60 s old, then goes to the destination.
+    let enqueued = try #require(trace.waits(.queued).first?.from)
+    #expect(outcome.time == enqueued + 60_000)
+    #expect(trace.executions[0].end < outcome.time)
   }
 
   @Test func deadLetterQueueGetsTheRawEventAndThreeAttributes() throws {

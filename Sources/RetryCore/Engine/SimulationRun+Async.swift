@@ -125,13 +125,28 @@ extension SimulationRun {
   /// Source: https://docs.aws.amazon.com/lambda/latest/dg/API_PutFunctionEventInvokeConfig.html
   func retryLater(_ index: Int, chain: Int, at time: Milliseconds, reason: WaitReason, note: String? = nil, errorCode: Int) {
     let maximumAge = invokeConfig.maximumEventAgeInSeconds * 1_000
-    if time - invocations[index].chains[chain].enqueuedAt > maximumAge {
-      failEvent(index, chain: chain, condition: "EventAgeExceeded", errorCode: errorCode, functionFailed: reason == .retryDelay)
+    let expiry = invocations[index].chains[chain].enqueuedAt + maximumAge
+    if time > expiry {
+      // The event stays in Lambda's queue until it is that old, then it is discarded (or sent
+      // to the DLQ or the on-failure destination): at its maximum age, not when Lambda finds
+      // that the next retry would come too late.
+      let functionFailed = reason == .retryDelay
+      if expiry > now {
+        schedule(.eventExpired(invocation: index, chain: chain, errorCode: errorCode, functionFailed: functionFailed), at: expiry)
+      } else {
+        failEvent(index, chain: chain, condition: "EventAgeExceeded", errorCode: errorCode, functionFailed: functionFailed)
+      }
       return
     }
     let wait = addWait(index, from: now, to: time, reason: reason)
     record(.retryScheduled, invocation: invocations[index].id, attempt: invocations[index].attemptCount + 1, wait: wait, note: note)
     schedule(.asyncDelivery(invocation: index, chain: chain), at: time)
+  }
+
+  /// The event reached `MaximumEventAgeInSeconds` while it waited for a retry.
+  func eventExpired(_ index: Int, chain: Int, errorCode: Int, functionFailed: Bool) {
+    guard !invocations[index].chains[chain].done else { return }
+    failEvent(index, chain: chain, condition: "EventAgeExceeded", errorCode: errorCode, functionFailed: functionFailed)
   }
 
   /// The event failed for good: the DLQ, the on-failure destination, both, or nowhere.

@@ -63,6 +63,8 @@ enum SimulationEvent {
   case messageVisible(Int)
   /// The event source mapping delivers a record once more (at-least-once pollers).
   case recordRedelivered(Int)
+  /// An async event reaches its maximum age while it waits for a retry.
+  case eventExpired(invocation: Int, chain: Int, errorCode: Int, functionFailed: Bool)
 }
 
 /// An event with its place in the queue.
@@ -242,6 +244,8 @@ final class SimulationRun {
     case .sourcePoll(let consumer): poll(consumer)
     case .messageVisible(let index): messageVisible(index)
     case .recordRedelivered(let index): recordRedelivered(index)
+    case .eventExpired(let invocation, let chain, let errorCode, let functionFailed):
+      eventExpired(invocation, chain: chain, errorCode: errorCode, functionFailed: functionFailed)
     }
   }
 
