@@ -57,8 +57,9 @@ import Testing
     #expect(trace.executions.isEmpty)
     let outcome = try #require(trace.outcomes.first)
     #expect(outcome.kind == .clientError)
-    #expect(outcome.reason == "TooManyRequestsException")
-    #expect(outcome.statusCode == 429)
+    // API Gateway's caller reads a 500, not Lambda's 429 (issue 14; see the test below).
+    #expect(outcome.reason == (preset == .apiGateway ? "Internal server error" : "TooManyRequestsException"))
+    #expect(outcome.statusCode == (preset == .apiGateway ? 500 : 429))
   }
 
   @Test func presetsMatchTheDocumentedNumbers() {
@@ -128,6 +129,26 @@ import Testing
     }).run()
     #expect(trace.outcomes.first?.statusCode == 502)
     #expect(trace.outcomes.first?.functionError == "Unhandled")
+  }
+
+  /// Lambda's 429 (or 5xx) reaches API Gateway's caller as a 500, once: API Gateway never retries.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
+  @Test(arguments: [429, 503])
+  func apiGatewayTurnsALambdaRejectionInto500(status: Int) throws {
+    let trace = Simulator(scenario: Build.scenario(.requestResponse) {
+      $0.throttles = [Throttle(invocation: "A", count: 1, statusCode: status)]
+      $0.client = .preset(.apiGateway)
+    }).run()
+    let outcome = try #require(trace.outcomes.first)
+    #expect(outcome.kind == .clientError)
+    #expect(outcome.statusCode == 500)
+    #expect(outcome.reason == "Internal server error")
+    #expect(trace.executions.isEmpty)
+    #expect(trace.attempts.map(\.outcome) == [.throttled])
+    let event = try #require(trace.events.first { $0.kind == .outcome })
+    #expect(
+      Narrator(trace: trace).caption(for: event)
+        == "API Gateway answers its caller HTTP 500 \"Internal server error\": Lambda rejected the invoke (a throttle or a service error), and API Gateway relays it as a 500 and never retries.")
   }
 
   @Test func reservedConcurrencyThrottlesASecondConcurrentRequest() {

@@ -23,6 +23,9 @@ extension SimulationRun {
     }
   }
 
+  /// What API Gateway's caller reads when Lambda rejected the invoke.
+  static let apiGatewayRejection = "Internal server error"
+
   /// How long a rejected Invoke request takes to come back to the client.
   static let rejectionLatency: Milliseconds = 20
 
@@ -31,6 +34,13 @@ extension SimulationRun {
     guard invocations[index].requests[request - 1].waiting, !invocations[index].callerDone else { return }
     invocations[index].requests[request - 1].waiting = false
     let status = invocations[index].requests[request - 1].rejectedStatus ?? 429
+    if invocations[index].client.preset == .apiGateway {
+      // API Gateway relays Lambda's rejection (a throttle, a service error) to its caller as a
+      // 500 "Internal server error", not as the 429 Lambda answered, and never retries.
+      // Source: https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
+      retryOrGiveUp(index, after: request, error: Self.apiGatewayRejection, statusCode: 500)
+      return
+    }
     let errorType = Throttle.errorType(forStatus: status)
     retryOrGiveUp(index, after: request, error: errorType, statusCode: status)
   }

@@ -263,7 +263,11 @@ public struct Narrator: Sendable {
       let status = outcome.statusCode.map { " (HTTP \($0))" } ?? ""
       let running = executions.filter { $0.end > outcome.time }.map(\.label)
       let still = running.isEmpty ? "ran" : "started; \(Self.list(running)) \(running.count == 1 ? "is" : "are") still running"
-      return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(outcome.attempts) attempts, yet \(count) execution\(count == 1 ? "" : "s") \(still)."
+      if outcome.reason == SimulationRun.apiGatewayRejection {
+        return "API Gateway answers its caller HTTP 500 \"Internal server error\": Lambda rejected the invoke (a throttle or a service error), and API Gateway relays it as a 500 and never retries."
+      }
+      let attempts = "\(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s")"
+      return "The caller gives up: \(outcome.reason ?? "error")\(status) after \(attempts), yet \(count) execution\(count == 1 ? "" : "s") \(still)."
     case .succeeded:
       return succeededCaption(outcome, position: position)
     case .deadLetterQueue where !outcome.records.isEmpty:
