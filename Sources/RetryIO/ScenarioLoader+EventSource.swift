@@ -5,7 +5,7 @@ import RetryCore
 /// (`CreateEventSourceMapping`), and each kind accepts only the keys AWS accepts for it: a stream
 /// setting on a queue would be silently meaningless, which is worse than an error.
 ///
-/// Rules and ranges: `../shared/docs/lambda-semantics.md` section 3.
+/// Rules and ranges: `docs/lambda-semantics.md` section 3.
 /// Source: https://docs.aws.amazon.com/lambda/latest/dg/API_CreateEventSourceMapping.html
 extension ScenarioLoader.Session {
   static let eventSourceKeys = [

@@ -3,7 +3,7 @@ import Testing
 @testable import RetryCore
 
 /// Event source mappings: SQS and streams, each rule with its source in
-/// `../shared/docs/lambda-semantics.md` section 3.
+/// `docs/lambda-semantics.md` section 3.
 @Suite struct EventSourceTests {
   /// Writes `orders[id=<record>]` for each record, then returns.
   static func steps(key: String) -> [Step] {

@@ -6,7 +6,7 @@ import Testing
 
 /// `eventSource:` and `records:` (issue 4): every key maps onto `EventSourceMapping`,
 /// `QueueDefinition` and `SourceRecord`, every AWS range is enforced at both ends, and keys of the
-/// other kind of source are refused. Ranges: `../shared/docs/lambda-semantics.md` section 3.
+/// other kind of source are refused. Ranges: `docs/lambda-semantics.md` section 3.
 @Suite struct ScenarioLoaderEventSourceTests {
   /// An event source of `type` whose mapping holds `lines` (from line 5, two spaces in), then
   /// `records` (from line 6 + lines.count, two spaces in).

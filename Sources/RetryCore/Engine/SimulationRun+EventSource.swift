@@ -1,5 +1,5 @@
 /// Event source mappings: pollers that read an SQS queue or a stream's shards and invoke the
-/// function synchronously with batches (`../shared/docs/lambda-semantics.md` section 3).
+/// function synchronously with batches (`docs/lambda-semantics.md` section 3).
 extension SimulationRun {
   /// Creates a lane per consumer (the queue, a FIFO group, a shard or one of its parallel
   /// batches) and schedules the records' arrivals.

@@ -1,7 +1,7 @@
 /// A Lambda event source mapping: pollers that read a queue or a stream and invoke the function
 /// synchronously with batches of records.
 ///
-/// Rules and numbers: `../shared/docs/lambda-semantics.md` section 3.
+/// Rules and numbers: `docs/lambda-semantics.md` section 3.
 /// Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html
 public struct EventSourceMapping: Sendable {
   public enum Kind: String, Sendable, CaseIterable {
