@@ -25,6 +25,9 @@ struct ExecCommand: TextCommand {
   @Option(help: "text: a readable timeline; json: the trace (docs/trace-format.md), which 'retryscope tui' opens.")
   var format: Format = .text
 
+  @Option(help: "Also write the trace as JSON to this file (docs/trace-format.md), which 'retryscope tui FILE' opens.")
+  var out: String?
+
   @Flag(help: "Plain ASCII symbols instead of Unicode.")
   var ascii = false
 
@@ -39,6 +42,10 @@ struct ExecCommand: TextCommand {
     guard let runtime = HandlerSpec.Runtime(rawValue: exec.runtime) else {
       throw CLIError("\(scenario): runtime '\(exec.runtime)' is not supported")
     }
+    // Before the handler runs: a trace that cannot be written is bad input, refused at once.
+    if let out {
+      do throws(FileWriteError) { try TextFileWriter.checkTarget(out, inputs: [scenario]) } catch { throw CLIError(error) }
+    }
     // Said once, up front: otherwise every execution would be a crash with exit status 127.
     guard Self.onPath(runtime.program) else {
       throw CLIError("\(scenario): cannot run the handler: \(runtime.program) is not on the PATH")
@@ -50,10 +57,27 @@ struct ExecCommand: TextCommand {
     let seed = self.seed
     let trace = program.runBlocking { Simulator(scenario: loaded, seed: seed).run(external: program) }
     if let error = program.setupError { throw CLIError("\(scenario): cannot run the handler: \(error)") }
+    var text: String
     switch format {
-    case .text: return TraceTextReport(trace: trace, ascii: ascii).render()
-    case .json: return TraceJSON.encode(trace)
+    case .text: text = TraceTextReport(trace: trace, ascii: ascii).render()
+    case .json: text = TraceJSON.encode(trace)
     }
+    if let out {
+      // The run cannot be repeated byte for byte (a real process's timings), so its trace is
+      // kept as it was run, for the terminal UI, `run` and `diff`.
+      do throws(FileWriteError) {
+        let writer = try TextFileWriter(path: out, inputs: [scenario])
+        TraceJSON.write(trace) { writer.write($0) }
+        try writer.commit()
+      } catch {
+        throw CLIError(error)
+      }
+      if format == .text {
+        let open = ShellQuoting.command(["retryscope", "tui", out])
+        text += "wrote \(out): open it with '\(open)'\n"
+      }
+    }
+    return text
   }
 
   /// Whether `program` is an executable file in one of PATH's folders.
