@@ -19,12 +19,16 @@ public final class ExecutionEnvironment: Sendable {
   public let logPath: String
   private let folder: String
   private let gate: CallGate
+  /// The function timeout the process was told (`RETRYSCOPE_FUNCTION_TIMEOUT_MS`): its clock
+  /// derives each invocation's simulated delivery from the deadline with it.
+  public let functionTimeout: Duration
 
   private init(
     port: Int, api: RuntimeAPI, server: LoopbackHTTPServer, process: Process, exit: ExitWatch,
-    started: ContinuousClock.Instant, logPath: String, folder: String, gate: CallGate
+    started: ContinuousClock.Instant, logPath: String, folder: String, gate: CallGate, functionTimeout: Duration
   ) {
     self.gate = gate
+    self.functionTimeout = functionTimeout
     self.port = port
     self.api = api
     self.server = server
@@ -36,14 +40,20 @@ public final class ExecutionEnvironment: Sendable {
   }
 
   /// Starts the process (the init phase runs on its own; the first `invoke` waits for it).
-  public static func start(_ spec: HandlerSpec, services: any ServiceBackend, endpoints: [String] = []) async throws
-    -> ExecutionEnvironment
-  {
+  /// `functionTimeout` is every invocation's timeout on this environment; `initClock`, the
+  /// simulated wall clock (Unix epoch ms) the init phase starts at (nil: the machine's).
+  public static func start(
+    _ spec: HandlerSpec, services: any ServiceBackend, endpoints: [String] = [], functionTimeout: Duration = .seconds(3),
+    initClock: Int64? = nil
+  ) async throws -> ExecutionEnvironment {
     let folder = try makeFolder()
-    let bootstrap = folder + "/" + spec.runtime.bootstrapName
-    guard FileManager.default.createFile(atPath: bootstrap, contents: Data(spec.runtime.bootstrap)) else {
-      throw ExecError.cannotWrite(bootstrap)
+    for file in spec.runtime.files {
+      let path = folder + "/" + file.name
+      guard FileManager.default.createFile(atPath: path, contents: Data(file.contents)) else {
+        throw ExecError.cannotWrite(path)
+      }
     }
+    let bootstrap = folder + "/" + spec.runtime.bootstrapName
     let logPath = folder + "/log.txt"
     guard FileManager.default.createFile(atPath: logPath, contents: nil),
       let log = FileHandle(forWritingAtPath: logPath)
@@ -65,7 +75,8 @@ public final class ExecutionEnvironment: Sendable {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [spec.runtime.program, bootstrap]
     process.currentDirectoryURL = URL(fileURLWithPath: spec.codePath)
-    process.environment = environment(for: spec, runtimeAPI: address, endpoints: endpoints)
+    process.environment = environment(
+      for: spec, runtimeAPI: address, endpoints: endpoints, functionTimeout: functionTimeout, initClock: initClock)
     process.standardOutput = log
     process.standardError = log
     process.standardInput = FileHandle.nullDevice
@@ -86,7 +97,7 @@ public final class ExecutionEnvironment: Sendable {
     try? log.close()
     let environment = ExecutionEnvironment(
       port: server.port, api: api, server: server, process: process, exit: exit, started: started, logPath: logPath,
-      folder: folder, gate: gate)
+      folder: folder, gate: gate, functionTimeout: functionTimeout)
     await gate.setKill { [weak environment] in await environment?.kill() }
     return environment
   }
@@ -137,7 +148,10 @@ public final class ExecutionEnvironment: Sendable {
   /// Lambda's reserved variables, the function's own, and the few of ours that a process needs
   /// to run at all (PATH, HOME, the locale). The user's own AWS credentials never reach it.
   /// Source: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
-  static func environment(for spec: HandlerSpec, runtimeAPI: String, endpoints: [String]) -> [String: String] {
+  static func environment(
+    for spec: HandlerSpec, runtimeAPI: String, endpoints: [String], functionTimeout: Duration = .seconds(3),
+    initClock: Int64? = nil
+  ) -> [String: String] {
     let inherited = ProcessInfo.processInfo.environment
     var variables: [String: String] = [:]
     for name in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] { variables[name] = inherited[name] }
@@ -160,6 +174,10 @@ public final class ExecutionEnvironment: Sendable {
       "PYTHONDONTWRITEBYTECODE": "1",
     ]
     for (name, value) in reserved { variables[name] = value }
+    // Ours, for the simulated clock: the shipped runtimes (and a wrapper around any other) take
+    // each invocation's simulated delivery as Lambda-Runtime-Deadline-Ms minus this timeout.
+    variables["RETRYSCOPE_FUNCTION_TIMEOUT_MS"] = String(functionTimeout.milliseconds)
+    if let initClock { variables["RETRYSCOPE_INIT_CLOCK_MS"] = String(initClock) }
     for endpoint in endpoints {
       variables[EndpointRecorder.variableName(for: endpoint)] = "http://\(runtimeAPI)/endpoints/\(endpoint)"
     }

@@ -32,6 +32,15 @@ public struct HandlerSpec: Sendable {
       case .nodejs: RuntimeBootstraps.nodejs
       }
     }
+
+    /// The files written beside each other in the environment's folder: the bootstrap, and the
+    /// Python clock module it imports.
+    public var files: [(name: String, contents: [UInt8])] {
+      switch self {
+      case .python: [(bootstrapName, bootstrap), ("retryscope_clock.py", RuntimeBootstraps.pythonClock)]
+      case .nodejs: [(bootstrapName, bootstrap)]
+      }
+    }
   }
 
   public var runtime: Runtime

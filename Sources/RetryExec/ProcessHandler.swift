@@ -48,7 +48,7 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
       requestId: execution.requestId, payload: Array(JSONText.compact(execution.payload).utf8),
       functionArn: host.spec.functionArn,
       traceId: "Root=1-00000000-\(execution.invocation)-\(execution.attempt);Sampled=0",
-      timeout: .milliseconds(execution.timeout))
+      timeout: .milliseconds(execution.timeout), deliveredAt: Int64(execution.deliveredAt))
     let host = self.host
     let mailbox = self.mailbox
     let faults = execution.faults.mapValues(CallFault.init)

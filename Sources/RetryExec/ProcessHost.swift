@@ -34,15 +34,18 @@ public actor ProcessHost {
   /// Runs one execution to its end and reports it; `faults` strike its calls by number.
   public func execute(_ invocation: RuntimeInvocation, faults: [Int: CallFault] = [:]) async throws -> ExecutionReport {
     var environment: ExecutionEnvironment? = nil
+    // A process knows one function timeout (its clock needs it): one told another is not reused.
     while let candidate = idle.popLast() {
-      if candidate.isAlive {
+      if candidate.isAlive && candidate.functionTimeout == invocation.timeout {
         environment = candidate
         break
       }
     }
     let coldStart = environment == nil
     if environment == nil {
-      environment = try await ExecutionEnvironment.start(spec, services: services, endpoints: endpoints)
+      environment = try await ExecutionEnvironment.start(
+        spec, services: services, endpoints: endpoints, functionTimeout: invocation.timeout,
+        initClock: invocation.deliveredAt)
       coldStarts += 1
       all.append(environment!)
     }

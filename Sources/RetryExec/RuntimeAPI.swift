@@ -75,7 +75,9 @@ public actor RuntimeAPI {
       guard let invocation = await next() else {
         return .json(500, #"{"errorMessage":"the execution environment is shutting down","errorType":"Runtime.Shutdown"}"#)
       }
-      let deadline = Int64(Date().timeIntervalSince1970 * 1000) + invocation.timeout.milliseconds
+      // The simulated delivery when the simulator gave one: the handler's clock is the simulation's.
+      let delivery = invocation.deliveredAt ?? Int64(Date().timeIntervalSince1970 * 1000)
+      let deadline = delivery + invocation.timeout.milliseconds
       return LoopbackResponse(
         status: 200,
         headers: [

@@ -16,7 +16,7 @@ extension SimulationRun {
     var calls = 0
     var execution = ExternalExecution(
       invocation: x.invocation.id, attempt: x.attemptNumber, requestId: x.requestId,
-      payload: x.batch?.event ?? x.invocation.payload, timeout: functionTimeout)
+      payload: x.batch?.event ?? x.invocation.payload, timeout: functionTimeout, deliveredAt: scenario.origin + now)
     // The scenario's faults aimed at this execution, each drawn once (its probability), in file
     // order; the first for a call wins.
     for fault in scenario.faults {

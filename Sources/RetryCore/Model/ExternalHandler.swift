@@ -18,6 +18,10 @@ public struct ExternalExecution: Sendable, Equatable {
   public var payload: Value
   /// The function timeout.
   public var timeout: Milliseconds
+  /// The simulated wall clock at the event's delivery to the runtime (Unix epoch ms: the trace's
+  /// origin + the execution's start): what the program's clock reads then. Its deadline is this
+  /// + `timeout`.
+  public var deliveredAt: Milliseconds = 0
   /// The scenario's faults that strike this execution, by call number (1 is its first call).
   public var faults: [Int: ExternalFault] = [:]
 }
