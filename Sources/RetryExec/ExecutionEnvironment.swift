@@ -108,7 +108,7 @@ public final class ExecutionEnvironment: Sendable {
   public func invoke(
     _ invocation: RuntimeInvocation, coldStart: Bool, services: EndpointRecorder?, faults: [Int: CallFault] = [:]
   ) async -> ExecutionReport {
-    if !faults.isEmpty { await gate.plan(faults, for: invocation.requestId) }
+    await gate.plan(faults, for: invocation.requestId)
     let requested = ContinuousClock.now
     let result = await api.invoke(invocation)
     let ended = ContinuousClock.now
