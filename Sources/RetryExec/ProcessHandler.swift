@@ -103,28 +103,56 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   }
 }
 
-/// Serves a handler's endpoint calls by handing them to the simulator's thread.
+/// Serves a handler's calls by handing them to the simulator's thread: plain HTTP POSTs to
+/// `/endpoints/<name>`, and the AWS SDK's DynamoDB and SQS calls (`POST /` with `X-Amz-Target`,
+/// the JSON protocol both services speak), read into an `ExternalCall` here and answered in the
+/// service's own JSON.
 struct SimulatorBackend: ServiceBackend {
   let mailbox: Mailbox
 
   func handle(_ request: LoopbackRequest, requestId: String?, start: ContinuousClock.Instant?) async -> LoopbackResponse {
     let prefix = "/endpoints/"
-    guard request.path.hasPrefix(prefix), request.method == "POST" else {
+    let target = request.header("X-Amz-Target")
+    let isEndpoint = request.path.hasPrefix(prefix) && request.method == "POST"
+    guard isEndpoint || (request.method == "POST" && target != nil) else {
       return .json(404, #"{"message":"RetryScope serves no such path: \#(request.method) \#(request.path)"}"#)
     }
     guard requestId != nil, let start else {
       return .json(409, #"{"message":"RetryScope serves calls made while handling an invocation, not during init"}"#)
     }
     let offset = Int((ContinuousClock.now - start).milliseconds)
-    let call = ExternalCall(
-      offset: offset, endpoint: String(request.path.dropFirst(prefix.count)), body: ProcessHandler.parse(request.body))
-    let reply = await withCheckedContinuation { mailbox.put(.call(call, requestId: requestId!, $0)) }
-    switch reply.status {
-    case 404: return .json(404, #"{"message":"the scenario declares no endpoint named \#(call.endpoint)"}"#)
-    case 409: return .json(409, #"{"message":"the execution that made this call has ended"}"#)
-    case 200..<300: return .json(reply.status, #"{"ok":true}"#)
-    default: return .json(reply.status, #"{"ok":false}"#)
+    if isEndpoint {
+      let call = ExternalCall(
+        offset: offset, endpoint: String(request.path.dropFirst(prefix.count)), body: ProcessHandler.parse(request.body))
+      let reply = await serve(call, requestId: requestId!)
+      switch reply.status {
+      case 404: return .json(404, #"{"message":"the scenario declares no endpoint named \#(request.path.dropFirst(prefix.count))"}"#)
+      case 409: return .json(409, #"{"message":"the execution that made this call has ended"}"#)
+      case 200..<300: return .json(reply.status, #"{"ok":true}"#)
+      default: return .json(reply.status, #"{"ok":false}"#)
+      }
     }
+    let body = ProcessHandler.parse(request.body)
+    if let target, target.hasPrefix(SQSJSONProtocol.targetPrefix) {
+      let (call, checksums) = SQSJSONProtocol.request(operation: String(target.dropFirst(SQSJSONProtocol.targetPrefix.count)), body: body)
+      let reply = await serve(ExternalCall(offset: offset, request: call), requestId: requestId!)
+      return SQSJSONProtocol.response(reply, checksums: checksums)
+    }
+    let call: ExternalRequest
+    if let target, target.hasPrefix(DynamoJSONProtocol.targetPrefix) {
+      call = DynamoJSONProtocol.request(operation: String(target.dropFirst(DynamoJSONProtocol.targetPrefix.count)), body: body)
+    } else {
+      call = .refused(
+        status: 400, errorType: "UnknownOperationException",
+        message: "RetryScope serves DynamoDB (DynamoDB_20120810.*) and SQS (AmazonSQS.*), not \(target ?? "")")
+    }
+    let reply = await serve(ExternalCall(offset: offset, request: call), requestId: requestId!)
+    return DynamoJSONProtocol.response(reply)
+  }
+
+  /// Hands the call to the simulator's thread and waits for its answer.
+  private func serve(_ call: ExternalCall, requestId: String) async -> ExternalReply {
+    await withCheckedContinuation { mailbox.put(.call(call, requestId: requestId, $0)) }
   }
 }
 

@@ -146,7 +146,7 @@ extension ScenarioLoader {
     }
 
     static let topLevelKeys = [
-      "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "handler",
+      "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "queues", "handler",
       "variants", "invocations", "schedules", "eventSource", "records", "faults", "throttles", "duplicateDeliveries",
       "externalWrites",
     ]
@@ -176,6 +176,7 @@ extension ScenarioLoader {
       scenario.tables = tables.map(\.definition)
       if let node = fields["endpoints"] { try readEndpoints(node) }
       scenario.endpoints = endpoints.map(\.definition)
+      if let node = fields["queues"] { scenario.queues = try readQueues(node) }
 
       try checkWayIn(fields)
       if let node = fields["eventSource"] { eventSource = try eventSourceMapping(node) }
@@ -192,6 +193,10 @@ extension ScenarioLoader {
         }
       } else {
         scenario.handler = try handler(handlerNode)
+        // A modelled handler has no step that sends to a queue.
+        if let key = fields.keyNode("queues") {
+          throw key.error("queues: only a real handler ('exec') sends to queues; a handler of steps has no step that does")
+        }
       }
       if let node = fields["variants"] { scenario.variants = try variants(node) }
 

@@ -319,12 +319,12 @@ public struct TraceDiff: Sendable {
         guard effect.kind != .log, effect.kind != .read else { continue }
         let isEndpoint =
           targets[effect.target]?.kind == .endpoint
-          || (targets[effect.target] == nil && (effect.kind == .post || effect.key.hasPrefix("POST ")))
+          || (targets[effect.target] == nil && effect.isRequest)
         addTarget(effect.target, isEndpoint ? .endpoint : .table)
         if isEndpoint {
           let body = effect.after.map(JSONText.compact)
           var cell = Cell(key: effect.key, value: body, version: effect.version, deleted: false, writes: 0, actors: [], unchanged: [])
-          if effect.kind == .post {
+          if effect.kind == .post || effect.kind == .send {
             cell.writes = 1
             cell.actors = [effect.actor]
           } else {

@@ -83,7 +83,7 @@ struct StateLedgerBuilder {
     if let first = effect.duplicateOf { repeats[Int32(first), default: []].append(Int32(e)) }
     if draftIndex[effect.target] == nil {
       guard shown else { return }
-      let endpoint = effect.kind == .post || effect.key.hasPrefix("POST ")
+      let endpoint = effect.isRequest
       addDraft(Draft(name: effect.target, kind: endpoint ? .endpoint : .table, url: nil, keyAttributes: []))
     }
     let t = draftIndex[effect.target]!
@@ -99,7 +99,7 @@ struct StateLedgerBuilder {
     let position = Int32(drafts[t].laterLines.count)
     drafts[t].laterLines.append(Int32(e))
     drafts[t].appearance.append(event)
-    if effect.kind == .post {
+    if effect.kind == .post || effect.kind == .send {
       drafts[t].changeEvents.append(event)
       drafts[t].changes.append(1)
     }

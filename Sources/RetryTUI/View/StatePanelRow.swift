@@ -80,6 +80,7 @@ struct StatePanelRow {
     case .skip: "skipped"
     case .unchanged: "unchanged"
     case .rejected: "rejected"
+    case .deduplicated: "deduplicated (dropped)"
     default: kind.rawValue
     }
   }
