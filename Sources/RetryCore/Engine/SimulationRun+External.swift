@@ -41,6 +41,8 @@ extension SimulationRun {
         body: call.body, onError: .continue)
       if case .failed = result { return ExternalReply(status: Self.statusCode(in: world.endpoints[index].definition.failures.error)) }
       return ExternalReply(status: 200)
+    } note: { note in
+      self.record(note, of: x, start: start)
     }
     x.externalOutcome = outcome
     switch outcome {
