@@ -122,13 +122,26 @@ async function loadModule(root, name) {
   return require(require.resolve(name, { paths: [root] }));
 }
 
+/**
+ * `src/index.handler`: the folder is what comes before the last "/" (relative to the code), the
+ * file what comes before the first "." after it, then the export's property path; ".." anywhere
+ * is refused, as Lambda's Node runtime does (UserFunction.js, _moduleRootAndHandler).
+ */
 async function loadHandler(root, spec) {
-  const dot = spec.indexOf(".");
+  if (spec.includes("..")) {
+    throw runtimeError(
+      "MalformedHandlerName",
+      `'${spec}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+    );
+  }
+  const base = path.basename(spec);
+  const folder = spec.slice(0, spec.lastIndexOf(base));
+  const dot = base.indexOf(".");
   if (dot <= 0) throw runtimeError("MalformedHandlerName", "Bad handler");
-  const [moduleName, propertyPath] = [spec.slice(0, dot), spec.slice(dot + 1)];
+  const [moduleName, propertyPath] = [base.slice(0, dot), base.slice(dot + 1)];
   let loaded;
   try {
-    loaded = await loadModule(root, moduleName);
+    loaded = await loadModule(path.resolve(root, folder), moduleName);
   } catch (error) {
     if (error instanceof SyntaxError) throw runtimeError("UserCodeSyntaxError", String(error));
     if (error?.code === "MODULE_NOT_FOUND" || error?.code === "ERR_MODULE_NOT_FOUND") {

@@ -17,7 +17,9 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   public init(spec: HandlerSpec, endpoints: [String]) {
     let mailbox = Mailbox()
     self.mailbox = mailbox
-    host = ProcessHost(spec: spec, endpoints: endpoints, services: SimulatorBackend(mailbox: mailbox))
+    host = ProcessHost(
+      spec: spec, endpoints: endpoints, services: SimulatorBackend(mailbox: mailbox),
+      onLogLine: { line, requestId in mailbox.put(.log(line, requestId: requestId)) })
   }
 
   /// Runs `simulate` (which calls `Simulator.run(external: self)`) on a thread of its own, then
@@ -44,6 +46,13 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   }
 
   public func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome {
+    execute(execution, serve: serve, note: { _ in })
+  }
+
+  /// Also tells the lines the process printed, as they come, and the execution's measured REPORT.
+  public func execute(
+    _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
+  ) -> ExternalOutcome {
     let invocation = RuntimeInvocation(
       requestId: execution.requestId, payload: Array(JSONText.compact(execution.payload).utf8),
       functionArn: host.spec.functionArn,
@@ -66,7 +75,10 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
       switch mailbox.take() {
       case .call(let call, let requestId, let reply):
         reply.resume(returning: requestId == execution.requestId ? serve(call) : ExternalReply(status: 409))
+      case .log(let line, let requestId):
+        if requestId == execution.requestId { note(.log(offset: Int(line.offset.milliseconds), text: line.text)) }
       case .done(.success(let report)):
+        note(Self.note(of: report))
         return Self.outcome(of: report)
       case .done(.failure(let error)):
         setupError = error as? ExecError ?? .cannotStart(host.spec.runtime.program, String(describing: error))
@@ -93,6 +105,11 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
     case .timedOut:
       return .timeout
     }
+  }
+
+  /// The REPORT of a measured execution: its invoke phase, and its init phase on a cold start.
+  static func note(of report: ExecutionReport) -> ExternalNote {
+    .report(durationMs: report.duration.fractionalMilliseconds, initDurationMs: report.initDuration?.fractionalMilliseconds)
   }
 
   /// JSON as a `Value`; what is not JSON, as a string.
@@ -165,6 +182,8 @@ final class ResultBox<T>: @unchecked Sendable {
 final class Mailbox: @unchecked Sendable {
   enum Item {
     case call(ExternalCall, requestId: String, CheckedContinuation<ExternalReply, Never>)
+    /// A line the process printed while working on `requestId`.
+    case log(FunctionLogLine, requestId: String)
     case done(Result<ExecutionReport, any Error>)
   }
 

@@ -141,4 +141,11 @@ extension Duration {
     let (seconds, attoseconds) = components
     return seconds * 1000 + attoseconds / 1_000_000_000_000_000
   }
+
+  /// Milliseconds with their fraction, rounded to the hundredth as Lambda's REPORT shows them.
+  var fractionalMilliseconds: Double {
+    let (seconds, attoseconds) = components
+    let hundredths = seconds * 100_000 + attoseconds / 10_000_000_000_000
+    return Double(hundredths) / 100
+  }
 }

@@ -56,6 +56,57 @@ import Testing
     }
   }
 
+  /// Handlers in folders, as Lambda's runtimes accept them: Python `pkg/module.handler` or
+  /// `pkg.module.handler`, Node.js `src/index.handler` (a folder may hold dots and dashes).
+  @Test func handlersInFoldersLoad() throws {
+    try Self.withFolder { folder in
+      for (runtime, handler) in [
+        ("python", "pkg/module.handler"), ("python", "pkg.module.handler"), ("python", "src/pkg/app.lambda_handler"),
+        ("nodejs", "src/index.handler"), ("nodejs", "src.v2/my-app/index.handlers.create"), ("nodejs", "my-file.handler"),
+      ] {
+        let scenario = try ScenarioLoader.load(
+          yaml: Self.yaml("{runtime: \(runtime), handler: \(handler), code: code}"), file: folder + "/s.yaml")
+        #expect(scenario.exec?.handler == handler)
+      }
+    }
+  }
+
+  @Test func awslambdaricIsAPythonClient() throws {
+    try Self.withFolder { folder in
+      let file = folder + "/s.yaml"
+      let scenario = try ScenarioLoader.load(
+        yaml: Self.yaml("{runtime: python, client: awslambdaric, handler: app.handler, code: code}"), file: file)
+      #expect(scenario.exec == ExecHandler(runtime: "python", handler: "app.handler", code: folder + "/code", client: "awslambdaric"))
+      #expect(
+        loadError(Self.yaml("{runtime: python, client: boto, handler: app.handler, code: code}"), file: file)
+          == "\(file):3:35: client: 'boto' is not supported; use retryscope or awslambdaric")
+      #expect(
+        loadError(Self.yaml("{runtime: nodejs, client: awslambdaric, handler: index.handler, code: code}"), file: file)
+          == "\(file):3:35: client: awslambdaric is a Python runtime client; runtime nodejs runs with RetryScope's own (client: retryscope)")
+    }
+  }
+
+  @Test func handlerNamesLambdaRefusesAreOneLocatedLine() throws {
+    try Self.withFolder { folder in
+      let file = folder + "/s.yaml"
+      #expect(
+        loadError(Self.yaml("{runtime: python, handler: pkg/my-module.handler, code: code}"), file: file)
+          == "\(file):3:36: handler: 'pkg/my-module.handler' is not module.function: write app.handler, or pkg/module.handler or pkg.module.handler for a module in a folder")
+      #expect(
+        loadError(Self.yaml("{runtime: python, handler: pkg//app.handler, code: code}"), file: file)?.hasPrefix(
+          "\(file):3:36: handler: 'pkg//app.handler' is not module.function") == true)
+      #expect(
+        loadError(Self.yaml("{runtime: nodejs, handler: ../shared/index.handler, code: code}"), file: file)
+          == "\(file):3:36: handler: '../shared/index.handler' is not a valid handler name: Lambda refuses '..' in a handler (the folder is relative to the code)")
+      #expect(
+        loadError(Self.yaml("{runtime: nodejs, handler: src/index, code: code}"), file: file)
+          == "\(file):3:36: handler: 'src/index' is not file.export: write index.handler, or src/index.handler for a file in a folder")
+      #expect(
+        loadError(Self.yaml("{runtime: nodejs, handler: /index.handler, code: code}"), file: file)?.hasSuffix(
+          "is not file.export: write index.handler, or src/index.handler for a file in a folder") == true)
+    }
+  }
+
   @Test func mistakesAreOneLocatedLine() throws {
     try Self.withFolder { folder in
       let file = folder + "/s.yaml"
@@ -64,7 +115,7 @@ import Testing
           == "\(file):3:19: runtime: 'ruby' is not supported; use python or nodejs")
       #expect(
         loadError(Self.yaml("{runtime: python, handler: handler, code: code}"), file: file)
-          == "\(file):3:36: handler: 'handler' is not module.function (app.handler)")
+          == "\(file):3:36: handler: 'handler' is not module.function: write app.handler, or pkg/module.handler or pkg.module.handler for a module in a folder")
       #expect(
         loadError(Self.yaml("{runtime: python, handler: app.handler, code: nowhere}"), file: file)
           == "\(file):3:55: code: no such folder: \(folder)/nowhere")

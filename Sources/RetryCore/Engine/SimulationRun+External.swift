@@ -49,6 +49,8 @@ extension SimulationRun {
       case .refused(let status, let type, let message):
         return .error(type, message, status: status)
       }
+    } note: { note in
+      self.record(note, of: x, start: start)
     }
     x.externalOutcome = outcome
     switch outcome {

@@ -8,6 +8,30 @@
 /// `serve` must be called on that same thread, once per call the program makes, in order.
 public protocol ExternalHandler: AnyObject {
   func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome
+  /// `execute(_:serve:)`, also telling what the program printed and what its execution measured
+  /// (`note`, called on the same thread, in order with `serve`).
+  func execute(
+    _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
+  ) -> ExternalOutcome
+}
+
+extension ExternalHandler {
+  /// A program with nothing to tell but its calls.
+  public func execute(
+    _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
+  ) -> ExternalOutcome {
+    execute(execution, serve: serve)
+  }
+}
+
+/// What a program tells about its execution besides its calls.
+public enum ExternalNote: Sendable, Equatable {
+  /// A line it printed (stdout or stderr), `offset` ms after the delivery: a `log` effect, as a
+  /// modelled handler's `log` step makes.
+  case log(offset: Milliseconds, text: String)
+  /// What Lambda's REPORT line would say: the invoke phase as measured (fractional ms) and, on a
+  /// cold start, the init phase before it (not counted in the invoke's duration).
+  case report(durationMs: Double, initDurationMs: Double?)
 }
 
 /// What the program is asked to run.
