@@ -1,3 +1,4 @@
+import Foundation
 import RetryCore
 
 /// DynamoDB's wire protocol as the AWS SDKs speak it: `POST /` with
@@ -16,16 +17,32 @@ enum DynamoJSONProtocol {
     var message: String
   }
 
-  static func request(operation: String, body: Value) -> ExternalRequest {
+  /// The request, and the top-level attributes its `ProjectionExpression` keeps in the reply
+  /// (nil: all). The projection shapes only the answer; the read effect records the whole item.
+  static func request(operation: String, body: Value) -> (ExternalRequest, projection: [String]?) {
     do throws(Refusal) {
       guard operations.contains(operation) else {
         throw Refusal(type: "UnknownOperationException", message: "RetryScope serves \(operations.joined(separator: ", ")), not \(operation)")
       }
       guard case .map(let fields) = body else { throw Refusal(type: "SerializationException", message: "the body is not a JSON object") }
-      return .dynamo(try call(operation, Parameters(fields: fields, context: operation)))
+      let parameters = Parameters(fields: fields, context: operation)
+      return (.dynamo(try call(operation, parameters)), try parameters.projection())
     } catch {
-      return .refused(status: 400, errorType: error.type, message: error.message)
+      return (.refused(status: 400, errorType: error.type, message: error.message), nil)
     }
+  }
+
+  /// Keeps only the projected attributes of every item in a reply.
+  static func project(_ reply: ExternalReply, _ projection: [String]?) -> ExternalReply {
+    guard let projection else { return reply }
+    func keep(_ item: Item) -> Item { item.filter { projection.contains($0.key) } }
+    var projected = reply
+    switch reply.body {
+    case .item(let item?): projected.body = .item(keep(item))
+    case .items(let items, let scanned): projected.body = .items(items.map(keep), scannedCount: scanned)
+    default: break
+    }
+    return projected
   }
 
   static func call(_ operation: String, _ p: Parameters) throws(Refusal) -> DynamoCall {
@@ -181,6 +198,33 @@ enum DynamoJSONProtocol {
       }
     }
 
+    /// `ProjectionExpression` (`id, #s, profile.name`): the top-level attribute of each path.
+    /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html
+    func projection() throws(Refusal) -> [String]? {
+      guard let text = try string("ProjectionExpression") else { return nil }
+      var attributes: [String] = []
+      for path in text.split(separator: ",") {
+        let trimmed = path.trimmingCharacters(in: .whitespaces)
+        let first = String(trimmed.prefix { $0 != "." && $0 != "[" })
+        guard !first.isEmpty else {
+          throw Refusal(type: "ValidationException", message: "Invalid ProjectionExpression: an attribute path is empty in '\(text)'")
+        }
+        let name = try first.hasPrefix("#") ? names()[first] : first
+        guard let name else {
+          throw Refusal(type: "ValidationException", message: "Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: \(first)")
+        }
+        if !attributes.contains(name) { attributes.append(name) }
+      }
+      return attributes
+    }
+
+    /// The `#name` placeholders the `ProjectionExpression` uses.
+    var projectionNames: [String] {
+      guard case .string(let text)? = fields["ProjectionExpression"] else { return [] }
+      return text.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces).prefix { $0 != "." && $0 != "[" }) }
+        .filter { $0.hasPrefix("#") }
+    }
+
     func refuseLegacy(_ name: String, instead: String) throws(Refusal) {
       guard fields[name] != nil else { return }
       throw Refusal(type: "ValidationException", message: "RetryScope serves \(instead), not the legacy parameter \(name)")
@@ -227,7 +271,7 @@ enum DynamoJSONProtocol {
 
     /// DynamoDB refuses names and values that no expression of the request uses.
     func checkPlaceholders(_ conditions: [ConditionExpression], _ update: UpdateExpression?) throws(Refusal) {
-      var usedNames = Set(conditions.flatMap(\.namePlaceholders))
+      var usedNames = Set(conditions.flatMap(\.namePlaceholders) + projectionNames)
       var usedValues = Set(conditions.flatMap(\.valuePlaceholders))
       if let update {
         usedNames.formUnion(update.namePlaceholders)

@@ -155,16 +155,16 @@ struct SimulatorBackend: ServiceBackend {
       let reply = await serve(ExternalCall(offset: offset, request: call), requestId: requestId!)
       return SQSJSONProtocol.response(reply, checksums: checksums)
     }
-    let call: ExternalRequest
+    var call: ExternalRequest = .refused(
+      status: 400, errorType: "UnknownOperationException",
+      message: "RetryScope serves DynamoDB (DynamoDB_20120810.*) and SQS (AmazonSQS.*), not \(target ?? "")")
+    var projection: [String]?
     if let target, target.hasPrefix(DynamoJSONProtocol.targetPrefix) {
-      call = DynamoJSONProtocol.request(operation: String(target.dropFirst(DynamoJSONProtocol.targetPrefix.count)), body: body)
-    } else {
-      call = .refused(
-        status: 400, errorType: "UnknownOperationException",
-        message: "RetryScope serves DynamoDB (DynamoDB_20120810.*) and SQS (AmazonSQS.*), not \(target ?? "")")
+      (call, projection) = DynamoJSONProtocol.request(
+        operation: String(target.dropFirst(DynamoJSONProtocol.targetPrefix.count)), body: body)
     }
     let reply = await serve(ExternalCall(offset: offset, request: call), requestId: requestId!)
-    return DynamoJSONProtocol.response(reply)
+    return DynamoJSONProtocol.response(DynamoJSONProtocol.project(reply, projection))
   }
 
   /// Hands the call to the simulator's thread and waits for its answer.

@@ -193,10 +193,6 @@ extension ScenarioLoader {
         }
       } else {
         scenario.handler = try handler(handlerNode)
-        // A modelled handler has no step that sends to a queue.
-        if let key = fields.keyNode("queues") {
-          throw key.error("queues: only a real handler ('exec') sends to queues; a handler of steps has no step that does")
-        }
       }
       if let node = fields["variants"] { scenario.variants = try variants(node) }
 

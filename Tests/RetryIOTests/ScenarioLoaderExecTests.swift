@@ -104,6 +104,45 @@ import Testing
       #expect(
         loadError(Self.yaml("{runtime: nodejs, handler: /index.handler, code: code}"), file: file)?.hasSuffix(
           "is not file.export: write index.handler, or src/index.handler for a file in a folder") == true)
+      }
+    }
+  }
+
+  /// `queues:`: standard and FIFO queues, their deduplication and failures.
+  @Test func queuesLoad() throws {
+    try Self.withFolder { folder in
+      let scenario = try ScenarioLoader.load(
+        yaml: Self.yaml(
+          "{runtime: python, handler: app.handler, code: code}",
+          extra: """
+            queues:
+              - name: notifications
+              - {name: orders.fifo, fifo: true, contentBasedDeduplication: true, failures: {requests: [2]}}
+            """),
+        file: folder + "/s.yaml")
+      #expect(scenario.queues.map(\.name) == ["notifications", "orders.fifo"])
+      #expect(scenario.queues.map(\.fifo) == [false, true])
+      #expect(scenario.queues.map(\.contentBasedDeduplication) == [false, true])
+      #expect(scenario.queues[1].failures.requests == [2])
+      #expect(scenario.queues[1].failures.error == "InternalError")
+      #expect(scenario.queues[0].url() == "https://sqs.us-east-1.amazonaws.com/123456789012/notifications")
+    }
+  }
+
+  @Test(arguments: [
+    ("  - {name: orders.fifo}", "7:12: name: 'orders.fifo' ends in '.fifo', the name of a FIFO queue; add 'fifo: true'"),
+    ("  - {name: orders, fifo: true}", "7:26: fifo: a FIFO queue's name must end in '.fifo', and 'orders' does not"),
+    ("  - {name: a b}", "7:12: name: 'a b' must be 1-80 letters, digits, '_' or '-' (a FIFO queue's ending in '.fifo') (SQS)"),
+    ("  - {name: q}\n  - {name: q}", "8:12: name: queue 'q' is already declared at line 7"),
+    ("  - {name: q, contentBasedDeduplication: true}", "7:42: contentBasedDeduplication: only a FIFO queue deduplicates; add 'fifo: true' and name it 'q.fifo'"),
+    ("  - {name: q, fifo: 1}", "7:21: fifo: expected true or false, got '1'"),
+    ("  - {name: q, delay: 1s}", "7:15: unknown key 'delay' in a queue; expected one of: name, fifo, contentBasedDeduplication, failures"),
+  ])
+  func queueMistakesAreOneLocatedLine(_ queues: String, _ message: String) throws {
+    try Self.withFolder { folder in
+      let file = folder + "/s.yaml"
+      let yaml = Self.yaml("{runtime: python, handler: app.handler, code: code}", extra: "queues:\n" + queues)
+      #expect(loadError(yaml, file: file) == "\(file):\(message)")
     }
   }
 

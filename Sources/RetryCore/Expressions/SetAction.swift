@@ -114,6 +114,9 @@ struct SetElementAction: Hashable, Sendable, CustomStringConvertible {
         offset: offset, message: "DELETE needs '\(path)' to be a \(type) set like \(placeholder), but it is \(existing.kindPhrase)")
     }
     let remaining = existingElements.filter { !elements.contains($0) }
-    return remaining.isEmpty ? nil : Value.dynamoSet(type, remaining)
+    // `Optional.none`, not `nil`: `Value` is ExpressibleByNilLiteral, and a bare nil here would be
+    // `.null` wrapped in an optional.
+    if remaining.isEmpty { return Optional<Value>.none }
+    return Value.dynamoSet(type, remaining)
   }
 }

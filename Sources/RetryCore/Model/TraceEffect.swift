@@ -6,6 +6,9 @@ public struct TraceEffect: Sendable, Hashable {
   /// queue's effects from a table's when the kind does not (a rejected send).
   public static let sendMessageKey = "SendMessage"
 
+  /// Whether the effect is a message to an SQS queue (sent, deduplicated or rejected).
+  public var isQueueMessage: Bool { kind == .send || kind == .deduplicated || key.hasPrefix(Self.sendMessageKey) }
+
   /// Whether the effect is a request to an endpoint or a queue (listed as requests, not items).
   public var isRequest: Bool {
     kind == .post || kind == .send || kind == .deduplicated || key.hasPrefix("POST ") || key.hasPrefix(Self.sendMessageKey)

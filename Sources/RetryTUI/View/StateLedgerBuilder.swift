@@ -84,10 +84,10 @@ struct StateLedgerBuilder {
     if draftIndex[effect.target] == nil {
       guard shown else { return }
       let endpoint = effect.isRequest
-      addDraft(Draft(name: effect.target, kind: endpoint ? .endpoint : .table, url: nil, keyAttributes: []))
+      addDraft(Draft(name: effect.target, kind: !endpoint ? .table : effect.isQueueMessage ? .queue : .endpoint, url: nil, keyAttributes: []))
     }
     let t = draftIndex[effect.target]!
-    if drafts[t].kind == .endpoint {
+    if drafts[t].kind != .table {
       if shown { fileRequest(e, effect, target: t) }
     } else {
       fileWrite(e, effect, target: t, shown: shown)
