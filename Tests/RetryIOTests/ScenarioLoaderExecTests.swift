@@ -104,7 +104,6 @@ import Testing
       #expect(
         loadError(Self.yaml("{runtime: nodejs, handler: /index.handler, code: code}"), file: file)?.hasSuffix(
           "is not file.export: write index.handler, or src/index.handler for a file in a folder") == true)
-      }
     }
   }
 
