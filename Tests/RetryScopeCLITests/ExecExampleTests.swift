@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import RetryScopeCLI
+
 /// The examples in `examples/exec/`, each run end to end as a user runs it: `retryscope exec` on
 /// the scenario, the handler a real `python3` or `node` process. Each test asserts the trace's
 /// effects (who changed what, which are duplicates, with the bodies the handler sent), written by
@@ -274,15 +276,8 @@ import Testing
   /// pip package). Never a silent skip: .ci/run installs them.
   static func requirePython(modules: [String: String], sourceLocation: SourceLocation = #_sourceLocation) throws {
     for (module, package) in modules.sorted(by: { $0.key < $1.key }) {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      process.arguments = ["python3", "-c", "import \(module)"]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      process.waitUntilExit()
       try #require(
-        process.terminationStatus == 0,
+        ExecCommand.canImport(module, with: "python3"),
         "python3 cannot import \(module): install it with 'python3 -m pip install \(package)' (.ci/run does)",
         sourceLocation: sourceLocation)
     }
