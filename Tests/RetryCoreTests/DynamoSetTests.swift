@@ -29,3 +29,23 @@ import Testing
     #expect(try !holds("attribute_type(tags, :m)", on: item, values: [":m": "M"]))
   }
 }
+
+/// What a Query's KeyConditionExpression may say.
+@Suite struct KeyConditionTests {
+  @Test(arguments: [
+    ("pk = :v", nil),
+    ("pk = :v AND sk > :s", nil),
+    ("begins_with(sk, :p) AND #p = :v", nil),
+    ("pk = :v AND sk BETWEEN :a AND :b", nil),
+    ("sk = :s", "Query condition missed key schema element: pk"),
+    ("pk > :v", "Query key condition not supported"),
+    ("pk = :v OR pk = :w", "Query key condition not supported"),
+    ("pk = :v AND other = :w", "Query condition missed key schema element: sk"),
+    ("pk = :v AND sk <> :w", "Query key condition not supported"),
+    ("pk = :v AND pk = :w", "Query key condition not supported"),
+  ] as [(String, String?)])
+  func keyConditionShapes(_ text: String, _ problem: String?) throws {
+    let condition = try ConditionExpression.parse(text)
+    #expect(condition.keyConditionProblem(partitionKey: "pk", sortKey: "sk", names: ["#p": "pk"]) == problem)
+  }
+}

@@ -203,6 +203,10 @@ import Testing
                                                   ExpressionAttributeValues={":v": {"S": "y"}})),
               "key": error(lambda: db.get_item(TableName="users", Key={"mail": {"S": "x"}})),
               "throttled": error(lambda: db.put_item(TableName="users", Item={"id": {"S": "t"}})),
+              "keyCondition": error(lambda: db.query(TableName="users", KeyConditionExpression="mail = :m",
+                                                     ExpressionAttributeValues={":m": {"S": "x"}})),
+              "orCondition": error(lambda: db.query(TableName="users", KeyConditionExpression="id = :a OR id = :b",
+                                                    ExpressionAttributeValues={":a": {"S": "x"}, ":b": {"S": "y"}})),
           }
       """,
       tables: [
@@ -223,6 +227,8 @@ import Testing
     #expect(
       response["throttled"]
         == ["ProvisionedThroughputExceededException", "ProvisionedThroughputExceededException writing to users", 400])
+    #expect(response["keyCondition"] == ["ValidationException", "Query condition missed key schema element: id", 400])
+    #expect(response["orCondition"] == ["ValidationException", "Query key condition not supported", 400])
     #expect(trace.effects.map(\.kind) == [.rejected, .rejected])
     #expect(trace.effects.map(\.step) == ["call 5", "call 6"])
   }

@@ -131,6 +131,11 @@ extension SimulationRun {
   func serveQuery(_ x: ExecutionState, step: CompiledStep, _ query: DynamoQuery) -> ExternalReply {
     guard let t = world.tableIndex[query.table] else { return Self.unknownTable(query.table) }
     let table = world.tables[t]
+    if let problem = query.keyCondition.keyConditionProblem(
+      partitionKey: table.keyAttributes[0], sortKey: table.keyAttributes.dropFirst().first, names: query.names)
+    {
+      return Self.dynamoError("ValidationException", problem)
+    }
     var matched: [(key: String, item: Item, version: Int)] = []
     do throws(ExpressionError) {
       for position in 0..<table.items.count {
