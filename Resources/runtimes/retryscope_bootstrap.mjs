@@ -16,6 +16,40 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
+// The simulated wall clock (docs/DECISIONS.md, "Running real handlers"): the simulator puts
+// retries seconds or minutes apart, the process runs them milliseconds apart, so a handler that
+// reads the clock (an expiry, a TTL, a created_at) sees now = the invocation's simulated delivery
+// + the real time elapsed since it was received. The delivery comes from the standard header:
+// Lambda-Runtime-Deadline-Ms - the function timeout (RETRYSCOPE_FUNCTION_TIMEOUT_MS). During the
+// init phase the clock reads RETRYSCOPE_INIT_CLOCK_MS + the real time since the process started.
+// Shifted: Date.now() and new Date() / Date() without arguments (a Date stand-in on globalThis,
+// installed before the handler is loaded, whose instances are real Dates: instanceof holds both
+// ways). Not shifted: performance.now() and process.hrtime (durations stay real), clocks read in
+// native addons, file times (fs.stat).
+const RealDate = globalThis.Date;
+let clockOffset = 0;
+const shiftedNow = () => RealDate.now() + clockOffset;
+function setClock(simulatedMs) {
+  clockOffset = simulatedMs - RealDate.now();
+}
+function ShiftedDate(...args) {
+  if (new.target === undefined) return new RealDate(shiftedNow()).toString();
+  return Reflect.construct(RealDate, args.length === 0 ? [shiftedNow()] : args, new.target);
+}
+Object.setPrototypeOf(ShiftedDate, RealDate);
+Object.defineProperty(ShiftedDate, "prototype", { value: RealDate.prototype, writable: false });
+Object.defineProperty(ShiftedDate, "name", { value: "Date" });
+Object.defineProperty(ShiftedDate, "length", { value: 7 });
+ShiftedDate.now = shiftedNow;
+globalThis.Date = ShiftedDate;
+if (process.env.RETRYSCOPE_INIT_CLOCK_MS) setClock(Number(process.env.RETRYSCOPE_INIT_CLOCK_MS));
+
+/** An invocation was received: the clock reads its simulated delivery time. */
+function onDelivery(deadlineMs) {
+  const timeout = Number(process.env.RETRYSCOPE_FUNCTION_TIMEOUT_MS);
+  if (Number.isFinite(deadlineMs) && Number.isFinite(timeout) && timeout > 0) setClock(deadlineMs - timeout);
+}
+
 const [HOST, PORT] = process.env.AWS_LAMBDA_RUNTIME_API.split(":");
 const API = "/2018-06-01/runtime";
 const require = createRequire(import.meta.url);
@@ -88,13 +122,26 @@ async function loadModule(root, name) {
   return require(require.resolve(name, { paths: [root] }));
 }
 
+/**
+ * `src/index.handler`: the folder is what comes before the last "/" (relative to the code), the
+ * file what comes before the first "." after it, then the export's property path; ".." anywhere
+ * is refused, as Lambda's Node runtime does (UserFunction.js, _moduleRootAndHandler).
+ */
 async function loadHandler(root, spec) {
-  const dot = spec.indexOf(".");
+  if (spec.includes("..")) {
+    throw runtimeError(
+      "MalformedHandlerName",
+      `'${spec}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+    );
+  }
+  const base = path.basename(spec);
+  const folder = spec.slice(0, spec.lastIndexOf(base));
+  const dot = base.indexOf(".");
   if (dot <= 0) throw runtimeError("MalformedHandlerName", "Bad handler");
-  const [moduleName, propertyPath] = [spec.slice(0, dot), spec.slice(dot + 1)];
+  const [moduleName, propertyPath] = [base.slice(0, dot), base.slice(dot + 1)];
   let loaded;
   try {
-    loaded = await loadModule(root, moduleName);
+    loaded = await loadModule(path.resolve(root, folder), moduleName);
   } catch (error) {
     if (error instanceof SyntaxError) throw runtimeError("UserCodeSyntaxError", String(error));
     if (error?.code === "MODULE_NOT_FOUND" || error?.code === "ERR_MODULE_NOT_FOUND") {
@@ -194,6 +241,7 @@ async function main() {
   }
   for (;;) {
     const next = await request("GET", "/invocation/next");
+    onDelivery(Number(next.headers["lambda-runtime-deadline-ms"]));
     const context = makeContext(next.headers);
     const traceId = next.headers["lambda-runtime-trace-id"];
     if (traceId) process.env._X_AMZN_TRACE_ID = traceId;

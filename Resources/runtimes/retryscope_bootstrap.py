@@ -16,6 +16,11 @@ import time
 import traceback
 import urllib.request
 
+# The simulated wall clock, installed before anything reads the clock or imports the handler.
+import retryscope_clock
+
+retryscope_clock.install()
+
 API = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
 
 
@@ -96,6 +101,7 @@ def main():
         with urllib.request.urlopen(API + "/invocation/next") as reply:
             request_id = reply.headers["Lambda-Runtime-Aws-Request-Id"]
             deadline_ms = int(reply.headers["Lambda-Runtime-Deadline-Ms"])
+            retryscope_clock.on_delivery(deadline_ms)
             function_arn = reply.headers["Lambda-Runtime-Invoked-Function-Arn"]
             trace_id = reply.headers.get("Lambda-Runtime-Trace-Id")
             event = json.loads(reply.read() or b"null")

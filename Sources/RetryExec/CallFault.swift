@@ -43,7 +43,14 @@ actor CallGate {
 
   func setKill(_ kill: @escaping @Sendable () async -> Void) { self.kill = kill }
 
-  func plan(_ faults: [Int: CallFault], for requestId: String) { plans[requestId] = faults }
+  /// Starts an execution of `requestId`: its calls are numbered from 1 and meet only `faults`.
+  /// Lambda keeps an async event's request id across its retries, and a retry after a handled
+  /// error runs on the same warm environment, so the id alone does not tell two executions apart.
+  func plan(_ faults: [Int: CallFault], for requestId: String) {
+    plans[requestId] = faults
+    counts[requestId] = 0
+    struck[requestId] = nil
+  }
 
   /// The faults that struck an invocation's calls, by call number.
   func struckFaults(of requestId: String) -> [Int: CallFault] { struck[requestId] ?? [:] }

@@ -19,12 +19,20 @@ public final class ExecutionEnvironment: Sendable {
   public let logPath: String
   private let folder: String
   private let gate: CallGate
+  /// The process's stdout and stderr, line by line, attributed to the execution in progress.
+  private let functionLog: FunctionLog
+  /// The function timeout the process was told (`RETRYSCOPE_FUNCTION_TIMEOUT_MS`): its clock
+  /// derives each invocation's simulated delivery from the deadline with it.
+  public let functionTimeout: Duration
 
   private init(
     port: Int, api: RuntimeAPI, server: LoopbackHTTPServer, process: Process, exit: ExitWatch,
-    started: ContinuousClock.Instant, logPath: String, folder: String, gate: CallGate
+    started: ContinuousClock.Instant, logPath: String, folder: String, gate: CallGate, functionTimeout: Duration,
+    functionLog: FunctionLog
   ) {
     self.gate = gate
+    self.functionLog = functionLog
+    self.functionTimeout = functionTimeout
     self.port = port
     self.api = api
     self.server = server
@@ -36,23 +44,39 @@ public final class ExecutionEnvironment: Sendable {
   }
 
   /// Starts the process (the init phase runs on its own; the first `invoke` waits for it).
-  public static func start(_ spec: HandlerSpec, services: any ServiceBackend, endpoints: [String] = []) async throws
-    -> ExecutionEnvironment
-  {
+  /// `functionTimeout` is every invocation's timeout on this environment; `initClock`, the
+  /// simulated wall clock (Unix epoch ms) the init phase starts at (nil: the machine's);
+  /// `onLogLine` receives each line the process prints during an execution, with its request id.
+  public static func start(
+    _ spec: HandlerSpec, services: any ServiceBackend, endpoints: [String] = [], functionTimeout: Duration = .seconds(3),
+    initClock: Int64? = nil, onLogLine: @escaping @Sendable (FunctionLogLine, String) -> Void = { _, _ in }
+  ) async throws -> ExecutionEnvironment {
     let folder = try makeFolder()
-    let bootstrap = folder + "/" + spec.runtime.bootstrapName
-    guard FileManager.default.createFile(atPath: bootstrap, contents: Data(spec.runtime.bootstrap)) else {
-      throw ExecError.cannotWrite(bootstrap)
+    for file in spec.files {
+      let path = folder + "/" + file.name
+      guard FileManager.default.createFile(atPath: path, contents: Data(file.contents)) else {
+        throw ExecError.cannotWrite(path)
+      }
     }
+    let bootstrap = folder + "/" + spec.files[0].name
     let logPath = folder + "/log.txt"
     guard FileManager.default.createFile(atPath: logPath, contents: nil),
       let log = FileHandle(forWritingAtPath: logPath)
     else { throw ExecError.cannotWrite(logPath) }
 
+    let output = Pipe()
+    let functionLog = FunctionLog(pipe: output, file: log, sink: onLogLine)
     let api = RuntimeAPI()
     let gate = CallGate()
     let server = try await LoopbackHTTPServer.start { request in
-      if request.path.hasPrefix(RuntimeAPI.prefix) { return await api.respond(to: request) }
+      // Whatever the process printed before this request is read first: a line printed before a
+      // call or an answer is recorded before it.
+      functionLog.drain()
+      if request.path.hasPrefix(RuntimeAPI.prefix) {
+        let response = await api.respond(to: request)
+        if request.method == "GET", response.status == 200 { functionLog.delivered() }
+        return response
+      }
       let requestId = await api.current
       let timeout = await api.timeout(of: requestId)
       var start: ContinuousClock.Instant? = nil
@@ -63,11 +87,12 @@ public final class ExecutionEnvironment: Sendable {
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [spec.runtime.program, bootstrap]
+    process.arguments = [spec.runtime.program, bootstrap] + spec.arguments
     process.currentDirectoryURL = URL(fileURLWithPath: spec.codePath)
-    process.environment = environment(for: spec, runtimeAPI: address, endpoints: endpoints)
-    process.standardOutput = log
-    process.standardError = log
+    process.environment = environment(
+      for: spec, runtimeAPI: address, endpoints: endpoints, functionTimeout: functionTimeout, initClock: initClock)
+    process.standardOutput = output
+    process.standardError = output
     process.standardInput = FileHandle.nullDevice
     let exit = ExitWatch()
     process.terminationHandler = { finished in
@@ -83,10 +108,12 @@ public final class ExecutionEnvironment: Sendable {
       await server.shutdown()
       throw ExecError.cannotStart(spec.runtime.program, String(describing: error))
     }
-    try? log.close()
+    // The child has its copy of the pipe's writing end: ours must close, or the end of the
+    // output never comes.
+    try? output.fileHandleForWriting.close()
     let environment = ExecutionEnvironment(
       port: server.port, api: api, server: server, process: process, exit: exit, started: started, logPath: logPath,
-      folder: folder, gate: gate)
+      folder: folder, gate: gate, functionTimeout: functionTimeout, functionLog: functionLog)
     await gate.setKill { [weak environment] in await environment?.kill() }
     return environment
   }
@@ -97,7 +124,8 @@ public final class ExecutionEnvironment: Sendable {
   public func invoke(
     _ invocation: RuntimeInvocation, coldStart: Bool, services: EndpointRecorder?, faults: [Int: CallFault] = [:]
   ) async -> ExecutionReport {
-    if !faults.isEmpty { await gate.plan(faults, for: invocation.requestId) }
+    await gate.plan(faults, for: invocation.requestId)
+    functionLog.begin(invocation.requestId)
     let requested = ContinuousClock.now
     let result = await api.invoke(invocation)
     let ended = ContinuousClock.now
@@ -106,10 +134,11 @@ public final class ExecutionEnvironment: Sendable {
     if case .initError = result { await kill() }
     let start = delivered ?? requested
     let calls = await services?.calls(for: invocation.requestId) ?? []
+    let lines = functionLog.finish(endedAt: ended)
     return ExecutionReport(
       requestId: invocation.requestId, result: result, coldStart: coldStart,
       initDuration: coldStart ? delivered.map { $0 - started } : nil, duration: ended - start,
-      calls: calls.map { ($0.at - start, $0) }, faults: await gate.struckFaults(of: invocation.requestId))
+      calls: calls.map { ($0.at - start, $0) }, faults: await gate.struckFaults(of: invocation.requestId), log: lines)
   }
 
   /// Whether the process is still running.
@@ -120,6 +149,7 @@ public final class ExecutionEnvironment: Sendable {
   public func kill() async {
     if exit.status == nil { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
     _ = await exit.wait()
+    functionLog.close()
     await api.close(endingWith: .exited(status: 128 + SIGKILL))
     await server.shutdown()
   }
@@ -137,7 +167,10 @@ public final class ExecutionEnvironment: Sendable {
   /// Lambda's reserved variables, the function's own, and the few of ours that a process needs
   /// to run at all (PATH, HOME, the locale). The user's own AWS credentials never reach it.
   /// Source: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
-  static func environment(for spec: HandlerSpec, runtimeAPI: String, endpoints: [String]) -> [String: String] {
+  static func environment(
+    for spec: HandlerSpec, runtimeAPI: String, endpoints: [String], functionTimeout: Duration = .seconds(3),
+    initClock: Int64? = nil
+  ) -> [String: String] {
     let inherited = ProcessInfo.processInfo.environment
     var variables: [String: String] = [:]
     for name in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] { variables[name] = inherited[name] }
@@ -160,6 +193,10 @@ public final class ExecutionEnvironment: Sendable {
       "PYTHONDONTWRITEBYTECODE": "1",
     ]
     for (name, value) in reserved { variables[name] = value }
+    // Ours, for the simulated clock: the shipped runtimes (and a wrapper around any other) take
+    // each invocation's simulated delivery as Lambda-Runtime-Deadline-Ms minus this timeout.
+    variables["RETRYSCOPE_FUNCTION_TIMEOUT_MS"] = String(functionTimeout.milliseconds)
+    if let initClock { variables["RETRYSCOPE_INIT_CLOCK_MS"] = String(initClock) }
     for endpoint in endpoints {
       variables[EndpointRecorder.variableName(for: endpoint)] = "http://\(runtimeAPI)/endpoints/\(endpoint)"
     }

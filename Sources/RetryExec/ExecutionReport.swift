@@ -15,4 +15,6 @@ public struct ExecutionReport: Sendable {
   public var calls: [(offset: Duration, call: ServiceCall)]
   /// The faults that struck, by call number (1 is the execution's first call).
   public var faults: [Int: CallFault]
+  /// The lines the process printed during the execution (bounded: `FunctionLog`).
+  public var log: [FunctionLogLine] = []
 }

@@ -17,7 +17,9 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   public init(spec: HandlerSpec, endpoints: [String]) {
     let mailbox = Mailbox()
     self.mailbox = mailbox
-    host = ProcessHost(spec: spec, endpoints: endpoints, services: SimulatorBackend(mailbox: mailbox))
+    host = ProcessHost(
+      spec: spec, endpoints: endpoints, services: SimulatorBackend(mailbox: mailbox),
+      onLogLine: { line, requestId in mailbox.put(.log(line, requestId: requestId)) })
   }
 
   /// Runs `simulate` (which calls `Simulator.run(external: self)`) on a thread of its own, then
@@ -44,11 +46,18 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   }
 
   public func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome {
+    execute(execution, serve: serve, note: { _ in })
+  }
+
+  /// Also tells the lines the process printed, as they come, and the execution's measured REPORT.
+  public func execute(
+    _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
+  ) -> ExternalOutcome {
     let invocation = RuntimeInvocation(
       requestId: execution.requestId, payload: Array(JSONText.compact(execution.payload).utf8),
       functionArn: host.spec.functionArn,
       traceId: "Root=1-00000000-\(execution.invocation)-\(execution.attempt);Sampled=0",
-      timeout: .milliseconds(execution.timeout))
+      timeout: .milliseconds(execution.timeout), deliveredAt: Int64(execution.deliveredAt))
     let host = self.host
     let mailbox = self.mailbox
     let faults = execution.faults.mapValues(CallFault.init)
@@ -66,7 +75,10 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
       switch mailbox.take() {
       case .call(let call, let requestId, let reply):
         reply.resume(returning: requestId == execution.requestId ? serve(call) : ExternalReply(status: 409))
+      case .log(let line, let requestId):
+        if requestId == execution.requestId { note(.log(offset: Int(line.offset.milliseconds), text: line.text)) }
       case .done(.success(let report)):
+        note(Self.note(of: report))
         return Self.outcome(of: report)
       case .done(.failure(let error)):
         setupError = error as? ExecError ?? .cannotStart(host.spec.runtime.program, String(describing: error))
@@ -95,6 +107,11 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
     }
   }
 
+  /// The REPORT of a measured execution: its invoke phase, and its init phase on a cold start.
+  static func note(of report: ExecutionReport) -> ExternalNote {
+    .report(durationMs: report.duration.fractionalMilliseconds, initDurationMs: report.initDuration?.fractionalMilliseconds)
+  }
+
   /// JSON as a `Value`; what is not JSON, as a string.
   static func parse(_ bytes: [UInt8]) -> Value {
     if bytes.isEmpty { return .null }
@@ -103,28 +120,56 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
   }
 }
 
-/// Serves a handler's endpoint calls by handing them to the simulator's thread.
+/// Serves a handler's calls by handing them to the simulator's thread: plain HTTP POSTs to
+/// `/endpoints/<name>`, and the AWS SDK's DynamoDB and SQS calls (`POST /` with `X-Amz-Target`,
+/// the JSON protocol both services speak), read into an `ExternalCall` here and answered in the
+/// service's own JSON.
 struct SimulatorBackend: ServiceBackend {
   let mailbox: Mailbox
 
   func handle(_ request: LoopbackRequest, requestId: String?, start: ContinuousClock.Instant?) async -> LoopbackResponse {
     let prefix = "/endpoints/"
-    guard request.path.hasPrefix(prefix), request.method == "POST" else {
+    let target = request.header("X-Amz-Target")
+    let isEndpoint = request.path.hasPrefix(prefix) && request.method == "POST"
+    guard isEndpoint || (request.method == "POST" && target != nil) else {
       return .json(404, #"{"message":"RetryScope serves no such path: \#(request.method) \#(request.path)"}"#)
     }
     guard requestId != nil, let start else {
       return .json(409, #"{"message":"RetryScope serves calls made while handling an invocation, not during init"}"#)
     }
     let offset = Int((ContinuousClock.now - start).milliseconds)
-    let call = ExternalCall(
-      offset: offset, endpoint: String(request.path.dropFirst(prefix.count)), body: ProcessHandler.parse(request.body))
-    let reply = await withCheckedContinuation { mailbox.put(.call(call, requestId: requestId!, $0)) }
-    switch reply.status {
-    case 404: return .json(404, #"{"message":"the scenario declares no endpoint named \#(call.endpoint)"}"#)
-    case 409: return .json(409, #"{"message":"the execution that made this call has ended"}"#)
-    case 200..<300: return .json(reply.status, #"{"ok":true}"#)
-    default: return .json(reply.status, #"{"ok":false}"#)
+    if isEndpoint {
+      let call = ExternalCall(
+        offset: offset, endpoint: String(request.path.dropFirst(prefix.count)), body: ProcessHandler.parse(request.body))
+      let reply = await serve(call, requestId: requestId!)
+      switch reply.status {
+      case 404: return .json(404, #"{"message":"the scenario declares no endpoint named \#(request.path.dropFirst(prefix.count))"}"#)
+      case 409: return .json(409, #"{"message":"the execution that made this call has ended"}"#)
+      case 200..<300: return .json(reply.status, #"{"ok":true}"#)
+      default: return .json(reply.status, #"{"ok":false}"#)
+      }
     }
+    let body = ProcessHandler.parse(request.body)
+    if let target, target.hasPrefix(SQSJSONProtocol.targetPrefix) {
+      let (call, checksums) = SQSJSONProtocol.request(operation: String(target.dropFirst(SQSJSONProtocol.targetPrefix.count)), body: body)
+      let reply = await serve(ExternalCall(offset: offset, request: call), requestId: requestId!)
+      return SQSJSONProtocol.response(reply, checksums: checksums)
+    }
+    var call: ExternalRequest = .refused(
+      status: 400, errorType: "UnknownOperationException",
+      message: "RetryScope serves DynamoDB (DynamoDB_20120810.*) and SQS (AmazonSQS.*), not \(target ?? "")")
+    var projection: [String]?
+    if let target, target.hasPrefix(DynamoJSONProtocol.targetPrefix) {
+      (call, projection) = DynamoJSONProtocol.request(
+        operation: String(target.dropFirst(DynamoJSONProtocol.targetPrefix.count)), body: body)
+    }
+    let reply = await serve(ExternalCall(offset: offset, request: call), requestId: requestId!)
+    return DynamoJSONProtocol.response(DynamoJSONProtocol.project(reply, projection))
+  }
+
+  /// Hands the call to the simulator's thread and waits for its answer.
+  private func serve(_ call: ExternalCall, requestId: String) async -> ExternalReply {
+    await withCheckedContinuation { mailbox.put(.call(call, requestId: requestId, $0)) }
   }
 }
 
@@ -137,6 +182,8 @@ final class ResultBox<T>: @unchecked Sendable {
 final class Mailbox: @unchecked Sendable {
   enum Item {
     case call(ExternalCall, requestId: String, CheckedContinuation<ExternalReply, Never>)
+    /// A line the process printed while working on `requestId`.
+    case log(FunctionLogLine, requestId: String)
     case done(Result<ExecutionReport, any Error>)
   }
 

@@ -8,6 +8,8 @@ public actor ProcessHost {
   /// The recorder, when the host serves the endpoints itself (without a simulator).
   public let recorder: EndpointRecorder?
   private let endpoints: [String]
+  /// Where each printed line goes as it is read, with its request id.
+  private let onLogLine: @Sendable (FunctionLogLine, String) -> Void
   private var idle: [ExecutionEnvironment] = []
   private var all: [ExecutionEnvironment] = []
   /// How many environments (processes) were started.
@@ -20,29 +22,37 @@ public actor ProcessHost {
     self.services = recorder
     self.recorder = recorder
     self.endpoints = endpoints.map(\.name)
+    onLogLine = { _, _ in }
   }
 
   /// A host whose calls `services` serves (the simulator's world); `endpoints` names the
   /// scenario's endpoints, for their environment variables.
-  public init(spec: HandlerSpec, endpoints: [String], services: any ServiceBackend) {
+  public init(
+    spec: HandlerSpec, endpoints: [String], services: any ServiceBackend,
+    onLogLine: @escaping @Sendable (FunctionLogLine, String) -> Void = { _, _ in }
+  ) {
     self.spec = spec
     self.services = services
     self.recorder = nil
     self.endpoints = endpoints
+    self.onLogLine = onLogLine
   }
 
   /// Runs one execution to its end and reports it; `faults` strike its calls by number.
   public func execute(_ invocation: RuntimeInvocation, faults: [Int: CallFault] = [:]) async throws -> ExecutionReport {
     var environment: ExecutionEnvironment? = nil
+    // A process knows one function timeout (its clock needs it): one told another is not reused.
     while let candidate = idle.popLast() {
-      if candidate.isAlive {
+      if candidate.isAlive && candidate.functionTimeout == invocation.timeout {
         environment = candidate
         break
       }
     }
     let coldStart = environment == nil
     if environment == nil {
-      environment = try await ExecutionEnvironment.start(spec, services: services, endpoints: endpoints)
+      environment = try await ExecutionEnvironment.start(
+        spec, services: services, endpoints: endpoints, functionTimeout: invocation.timeout,
+        initClock: invocation.deliveredAt, onLogLine: onLogLine)
       coldStarts += 1
       all.append(environment!)
     }

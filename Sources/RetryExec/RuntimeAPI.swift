@@ -75,7 +75,9 @@ public actor RuntimeAPI {
       guard let invocation = await next() else {
         return .json(500, #"{"errorMessage":"the execution environment is shutting down","errorType":"Runtime.Shutdown"}"#)
       }
-      let deadline = Int64(Date().timeIntervalSince1970 * 1000) + invocation.timeout.milliseconds
+      // The simulated delivery when the simulator gave one: the handler's clock is the simulation's.
+      let delivery = invocation.deliveredAt ?? Int64(Date().timeIntervalSince1970 * 1000)
+      let deadline = delivery + invocation.timeout.milliseconds
       return LoopbackResponse(
         status: 200,
         headers: [
@@ -138,5 +140,12 @@ extension Duration {
   var milliseconds: Int64 {
     let (seconds, attoseconds) = components
     return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+  }
+
+  /// Milliseconds with their fraction, rounded to the hundredth as Lambda's REPORT shows them.
+  var fractionalMilliseconds: Double {
+    let (seconds, attoseconds) = components
+    let hundredths = seconds * 100_000 + attoseconds / 10_000_000_000_000
+    return Double(hundredths) / 100
   }
 }

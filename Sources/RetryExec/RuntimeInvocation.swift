@@ -8,13 +8,21 @@ public struct RuntimeInvocation: Sendable {
   public var traceId: String
   /// How long the handler may run once it has the event (the function timeout).
   public var timeout: Duration
+  /// The simulated wall clock when the runtime receives the event (Unix epoch ms: the trace's
+  /// origin + the execution's start); nil: the machine's clock. `Lambda-Runtime-Deadline-Ms` is
+  /// this + the timeout, and the shipped runtimes shift the process's wall clock to it.
+  public var deliveredAt: Int64?
 
-  public init(requestId: String, payload: [UInt8], functionArn: String, traceId: String, timeout: Duration) {
+  public init(
+    requestId: String, payload: [UInt8], functionArn: String, traceId: String, timeout: Duration,
+    deliveredAt: Int64? = nil
+  ) {
     self.requestId = requestId
     self.payload = payload
     self.functionArn = functionArn
     self.traceId = traceId
     self.timeout = timeout
+    self.deliveredAt = deliveredAt
   }
 }
 

@@ -86,9 +86,14 @@ struct ExecutionEnvironments {
 
       var initHundredths = 0
       var initStart = attempt.start
+      // A real handler's run (`retryscope exec`) measured each execution: its REPORT says whether
+      // it started a new process and how long the init took. Imported traces keep the model.
+      let measured = trace.meta.source == "scenario" ? trace.attemptReports[index] : nil
+      if let measured { needsInit[environment] = measured.initDurationMs != nil }
       if needsInit[environment] {
         var draw = SplitMix64(seed: initSeed ^ UInt64(environment) << 20 ^ UInt64(coldStarts[environment]))
         initHundredths = draw.int(in: Self.initDurationRange)
+        if let measured = measured?.initDurationMs { initHundredths = max(1, Int((measured * 100).rounded())) }
         coldStarts[environment] += 1
         initStart = attempt.start - (initHundredths + 99) / 100
         if let previousEnd { initStart = max(initStart, previousEnd) }

@@ -3,8 +3,9 @@ import RetryCore
 
 /// `handler: {exec: {runtime, handler, code}}`: a real handler, run by `retryscope exec`.
 extension ScenarioLoader.Session {
-  static let execKeys = ["runtime", "handler", "code"]
+  static let execKeys = ["runtime", "handler", "code", "client"]
   static let execRuntimes = ["python", "nodejs"]
+  static let execClients = ["retryscope", "awslambdaric"]
 
   /// The exec handler, or nil when `handler:` is a list of steps.
   func execHandler(_ node: YAMLNode) throws(ScenarioError) -> ExecHandler? {
@@ -18,13 +19,19 @@ extension ScenarioLoader.Session {
     guard Self.execRuntimes.contains(runtime) else {
       throw runtimeNode.error("runtime: \(quoted(runtime)) is not supported; use python or nodejs")
     }
-    let handlerNode = try fields.required("handler")
-    let handler = try handlerNode.line("handler", expected: "module.function")
-    let parts = handler.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } })
-    else {
-      throw handlerNode.error("handler: \(quoted(handler)) is not module.function (app.handler)")
+    var client = "retryscope"
+    if let clientNode = fields["client"] {
+      client = try clientNode.line("client", expected: "a runtime client")
+      guard Self.execClients.contains(client) else {
+        throw clientNode.error("client: \(quoted(client)) is not supported; use retryscope or awslambdaric")
+      }
+      guard client == "retryscope" || runtime == "python" else {
+        throw clientNode.error("client: awslambdaric is a Python runtime client; runtime \(runtime) runs with RetryScope's own (client: retryscope)")
+      }
     }
+    let handlerNode = try fields.required("handler")
+    let handler = try handlerNode.line("handler", expected: runtime == "python" ? "module.function" : "file.export")
+    if let problem = ExecHandlerName.problem(handler, runtime: runtime) { throw handlerNode.error("handler: \(problem)") }
     let codeNode = try fields.required("code")
     let code = try codeNode.line("code", expected: "a folder")
     let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
@@ -33,6 +40,6 @@ extension ScenarioLoader.Session {
     guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isFolder), isFolder.boolValue else {
       throw codeNode.error("code: no such folder: \(resolved)")
     }
-    return ExecHandler(runtime: runtime, handler: handler, code: resolved)
+    return ExecHandler(runtime: runtime, handler: handler, code: resolved, client: client)
   }
 }

@@ -175,6 +175,51 @@ extension ScenarioLoader.Session {
     return failures
   }
 
+  static let outboundQueueKeys = ["name", "fifo", "contentBasedDeduplication", "failures"]
+  /// What a failed SendMessage answers unless the file says otherwise.
+  static let defaultQueueError = "InternalError"
+
+  /// `queues:`: the SQS queues a real handler sends to. A FIFO queue's name ends with `.fifo`
+  /// and it says `fifo: true`, as SQS requires both together.
+  /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+  func readQueues(_ node: YAMLNode) throws(ScenarioError) -> [OutboundQueue] {
+    var queues: [(queue: OutboundQueue, line: Int)] = []
+    for item in try items(node, section: "queues", itemName: "a queue") {
+      let fields = try item.mapping("a queue", keys: Self.outboundQueueKeys)
+      let nameNode = try fields.required("name")
+      let name = try nameNode.line("name", expected: "a queue name")
+      let base = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+      guard (1...80).contains(name.count), !base.isEmpty,
+        base.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+      else {
+        throw nameNode.error("name: \(quoted(name)) must be 1-80 letters, digits, '_' or '-' (a FIFO queue's ending in '.fifo') (SQS)")
+      }
+      if let first = queues.first(where: { $0.queue.name == name }) {
+        throw nameNode.error("name: queue \(quoted(name)) is already declared at line \(first.line)")
+      }
+      var queue = OutboundQueue(name: name, failures: ServiceFailures(error: Self.defaultQueueError))
+      if let node = fields["fifo"] { queue.fifo = try node.bool("fifo") }
+      if queue.fifo != name.hasSuffix(".fifo") {
+        let node = fields["fifo"] ?? nameNode
+        throw node.error(
+          queue.fifo
+            ? "fifo: a FIFO queue's name must end in '.fifo', and \(quoted(name)) does not"
+            : "name: \(quoted(name)) ends in '.fifo', the name of a FIFO queue; add 'fifo: true'")
+      }
+      if let node = fields["contentBasedDeduplication"] {
+        queue.contentBasedDeduplication = try node.bool("contentBasedDeduplication")
+        if queue.contentBasedDeduplication && !queue.fifo {
+          throw node.error("contentBasedDeduplication: only a FIFO queue deduplicates; add 'fifo: true' and name it '\(name).fifo'")
+        }
+      }
+      if let node = fields["failures"] {
+        queue.failures = try failures(node, context: "failures", defaultError: Self.defaultQueueError)
+      }
+      queues.append((queue, item.location.line))
+    }
+    return queues.map(\.queue)
+  }
+
   func externalWrites(_ node: YAMLNode) throws(ScenarioError) -> [ExternalWrite] {
     var writes: [ExternalWrite] = []
     for item in try items(node, section: "externalWrites", itemName: "an external write") {

@@ -146,7 +146,7 @@ extension ScenarioLoader {
     }
 
     static let topLevelKeys = [
-      "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "handler",
+      "name", "title", "lesson", "source", "seed", "origin", "function", "client", "tables", "endpoints", "queues", "handler",
       "variants", "invocations", "schedules", "eventSource", "records", "faults", "throttles", "duplicateDeliveries",
       "externalWrites",
     ]
@@ -176,6 +176,7 @@ extension ScenarioLoader {
       scenario.tables = tables.map(\.definition)
       if let node = fields["endpoints"] { try readEndpoints(node) }
       scenario.endpoints = endpoints.map(\.definition)
+      if let node = fields["queues"] { scenario.queues = try readQueues(node) }
 
       try checkWayIn(fields)
       if let node = fields["eventSource"] { eventSource = try eventSourceMapping(node) }

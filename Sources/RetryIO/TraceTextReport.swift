@@ -185,7 +185,7 @@ public struct TraceTextReport: Sendable {
       var rows: [[String]] = [["#", "time", "by"] + (byRecord ? ["record"] : []) + ["target", "kind", "key", "note"]]
       for (index, effect) in effects {
         var note = effect.detail ?? ""
-        if let version = effect.version, version > 0, effect.kind != .read, effect.kind != .post, effect.kind != .rejected {
+        if let version = effect.version, version > 0, effect.kind != .read, !effect.isRequest, effect.kind != .rejected {
           note = note.isEmpty ? "v\(version)" : "v\(version) \(note)"
         }
         if let first = effect.duplicateOf {

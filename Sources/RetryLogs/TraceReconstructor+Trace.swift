@@ -159,7 +159,7 @@ extension TraceReconstructor {
         let place = PlaceKey(target: parsed.target, key: parsed.key)
         version = (versions[place] ?? 0) + 1
         versions[place] = version
-      case .post:
+      case .post, .send:
         let place = PlaceKey(target: parsed.target, key: "")
         version = (versions[place] ?? 0) + 1
         versions[place] = version

@@ -45,6 +45,20 @@ import Testing
     #expect(trace.outcomes.map(\.kind) == [.succeeded])
   }
 
+  /// The program's clock is the simulation's: each execution is delivered at the trace's origin +
+  /// its start + the invoke overhead, so the async retry comes about a minute after the failure.
+  @Test func eachExecutionIsDeliveredAtItsSimulatedWallClock() {
+    let program = ScriptedProgram([
+      1: ([], .error(type: "ValueError", message: "boom", duration: 5)),
+      2: ([], .success(response: .null, duration: 5)),
+    ])
+    let scenario = Build.scenario(.event)
+    let trace = Simulator(scenario: scenario).run(external: program)
+    let executions = trace.executions
+    #expect(program.executions.map(\.deliveredAt) == executions.map { scenario.origin + $0.start + 2 })
+    #expect(program.executions[1].deliveredAt - program.executions[0].deliveredAt >= 60_000)
+  }
+
   @Test func aProgramThatTimesOutEndsAtTheFunctionTimeout() {
     let program = ScriptedProgram([
       1: ([], .timeout),

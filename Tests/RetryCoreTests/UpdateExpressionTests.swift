@@ -1,7 +1,7 @@
 import RetryCore
 import Testing
 
-/// DynamoDB `UpdateExpression` (SET and REMOVE): parsing, the semantics of each action, and every
+/// DynamoDB `UpdateExpression` (SET, REMOVE, ADD and DELETE): parsing, the semantics of each action, and every
 /// error message. Rules: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
 @Suite struct UpdateExpressionTests {
   func apply(
@@ -158,13 +158,54 @@ import Testing
     #expect(try UpdateExpression.parse("SET a = :x") != UpdateExpression.parse("SET a = :y"))
   }
 
+  // MARK: - ADD and DELETE
+
+  @Test func addAddsToANumberAndStartsAMissingOneAtZero() throws {
+    let updated = try apply("ADD n :one, m :two", to: ["pk": "k", "n": 41], values: [":one": 1, ":two": 2.5])
+    #expect(updated == ["pk": "k", "n": 42, "m": 2.5])
+  }
+
+  @Test func addAndDeleteWorkOnSetsOfTheirOwnType() throws {
+    let item: Item = ["pk": "k", "tags": .dynamoSet("SS", ["a", "b"])]
+    let added = try apply("ADD tags :t, fresh :t", to: item, values: [":t": .dynamoSet("SS", ["b", "c"])])
+    #expect(added["tags"] == .dynamoSet("SS", ["a", "b", "c"]))
+    #expect(added["fresh"] == .dynamoSet("SS", ["b", "c"]))
+    let deleted = try apply("DELETE tags :t", to: item, values: [":t": .dynamoSet("SS", ["a"])])
+    #expect(deleted["tags"] == .dynamoSet("SS", ["b"]))
+    // A set cannot be empty: deleting every element removes the attribute.
+    let emptied = try apply("DELETE tags :t", to: item, values: [":t": .dynamoSet("SS", ["a", "b"])])
+    #expect(emptied == ["pk": "k"])
+    #expect(try apply("DELETE missing :t", to: item, values: [":t": .dynamoSet("SS", ["a"])]) == item)
+  }
+
+  @Test func addAndDeleteRefuseTheWrongTypes() throws {
+    #expect(throws: ExpressionError(offset: 6, message: "ADD needs 'n' to be a number like :one, but it is a string")) {
+      try apply("ADD n :one", to: ["pk": "k", "n": "x"], values: [":one": 1])
+    }
+    #expect(throws: ExpressionError(offset: 6, message: "ADD takes a number or a set, but :l is a list")) {
+      try apply("ADD n :l", to: ["pk": "k"], values: [":l": [1]])
+    }
+    #expect(throws: ExpressionError(offset: 9, message: "ADD needs 'tags' to be a NS set like :n, but it is a SS set")) {
+      try apply("ADD tags :n", to: ["pk": "k", "tags": .dynamoSet("SS", ["a"])], values: [":n": .dynamoSet("NS", [1])])
+    }
+    #expect(throws: ExpressionError(offset: 9, message: "DELETE takes a set, but :n is a number")) {
+      try apply("DELETE n :n", to: ["pk": "k", "n": 1], values: [":n": 1])
+    }
+  }
+
+  @Test func updatedAttributesAreTheTopLevelNamesWritten() throws {
+    let update = try UpdateExpression.parse("SET #a.b = :v, c = :v REMOVE d ADD n :one DELETE s :s")
+    #expect(update.updatedAttributes(names: ["#a": "profile"]) == ["profile", "c", "d", "n", "s"])
+    #expect(update.description == "SET #a.b = :v, c = :v REMOVE d ADD n :one DELETE s :s")
+  }
+
   // MARK: - Errors
 
   @Test(arguments: [
     ("", 0, "the update expression is empty"),
     (" ", 0, "the update expression is empty"),
-    ("a = :v", 0, "an update expression starts with SET or REMOVE, found 'a'"),
-    (":v", 0, "an update expression starts with SET or REMOVE, found ':v'"),
+    ("a = :v", 0, "an update expression starts with SET, REMOVE, ADD or DELETE, found 'a'"),
+    (":v", 0, "an update expression starts with SET, REMOVE, ADD or DELETE, found ':v'"),
     ("SET", 3, "expected an attribute path after 'SET', found end of input"),
     ("SET :a = :b", 4, "the left side of '=' must be an attribute path, not ':a'"),
     ("SET if_not_exists(a, :v) = :v", 4, "expected an attribute path after 'SET', found 'if_not_exists'"),
@@ -175,12 +216,15 @@ import Testing
     ("SET a = :x +", 12, "expected a value after '+', found end of input"),
     ("SET a = :x + :y + :z", 16, "a SET value allows only one '+' or '-'; DynamoDB cannot chain them"),
     ("SET a = :x,", 11, "expected an attribute path after ',', found end of input"),
-    ("SET a = :x b = :y", 11, "expected ',' or a new clause (SET or REMOVE), found 'b'"),
-    ("SET a = :x < :y", 11, "expected ',' or a new clause (SET or REMOVE), found '<'"),
+    ("SET a = :x b = :y", 11, "expected ',' or a new clause (SET, REMOVE, ADD or DELETE), found 'b'"),
+    ("SET a = :x < :y", 11, "expected ',' or a new clause (SET, REMOVE, ADD or DELETE), found '<'"),
     ("SET a = :x SET b = :y", 11, "SET may appear only once in an update expression; separate its actions with commas"),
     ("REMOVE a remove b", 9, "REMOVE may appear only once in an update expression; separate its actions with commas"),
-    ("ADD n :one", 0, "ADD clauses are not supported; for numbers use 'SET n = if_not_exists(n, :zero) + :v'"),
-    ("SET a = :v delete s :v", 11, "DELETE clauses are not supported: they remove elements from set types, which RetryScope does not model"),
+    ("ADD n", 5, "expected a :value after 'n' in ADD, found end of input"),
+    ("ADD n = :one", 6, "expected a :value after 'n' in ADD, found '='"),
+    ("ADD n :one ADD m :two", 11, "ADD may appear only once in an update expression; separate its actions with commas"),
+    ("SET a = :v delete s", 19, "expected a :value after 's' in DELETE, found end of input"),
+    ("SET n = :v ADD n :one", 15, "path 'n' appears twice; an update may change each attribute only once"),
     ("REMOVE :v", 7, "expected an attribute path after 'REMOVE', found ':v'"),
     ("REMOVE a,", 9, "expected an attribute path after ',', found end of input"),
     ("SET a = listappend(a, :l)", 8, "unknown function 'listappend'; did you mean 'list_append'?"),

@@ -81,7 +81,7 @@ import Testing
       """
     #expect(
       loadError(yaml)
-        == "test.yaml:2:1: unknown key 'colour' in the scenario; expected one of: name, title, lesson, source, seed, origin, function, client, tables, endpoints, handler, variants, invocations, schedules, eventSource, records, faults, throttles, duplicateDeliveries, externalWrites"
+        == "test.yaml:2:1: unknown key 'colour' in the scenario; expected one of: name, title, lesson, source, seed, origin, function, client, tables, endpoints, queues, handler, variants, invocations, schedules, eventSource, records, faults, throttles, duplicateDeliveries, externalWrites"
     )
   }
 

@@ -16,7 +16,7 @@ extension SimulationRun {
     var calls = 0
     var execution = ExternalExecution(
       invocation: x.invocation.id, attempt: x.attemptNumber, requestId: x.requestId,
-      payload: x.batch?.event ?? x.invocation.payload, timeout: functionTimeout)
+      payload: x.batch?.event ?? x.invocation.payload, timeout: functionTimeout, deliveredAt: scenario.origin + now)
     // The scenario's faults aimed at this execution, each drawn once (its probability), in file
     // order; the first for a call wins.
     for fault in scenario.faults {
@@ -35,12 +35,22 @@ extension SimulationRun {
       if let next = queue.minTime { at = min(at, next) }
       if let arrival = nextArrival { at = min(at, arrival) }
       now = max(now, at)
-      guard let index = world.endpointIndex[call.endpoint] else { return ExternalReply(status: 404) }
-      let result = post(
-        x, call: PendingCall(step: externalStep(calls, endpoint: call.endpoint), request: nil), endpoint: index,
-        body: call.body, onError: .continue)
-      if case .failed = result { return ExternalReply(status: Self.statusCode(in: world.endpoints[index].definition.failures.error)) }
-      return ExternalReply(status: 200)
+      let step = externalStep(calls, request: call.request)
+      switch call.request {
+      case .post(let endpoint, let body):
+        guard let index = world.endpointIndex[endpoint] else { return ExternalReply(status: 404) }
+        let result = post(x, call: PendingCall(step: step, request: nil), endpoint: index, body: body, onError: .continue)
+        if case .failed = result { return ExternalReply(status: Self.statusCode(in: world.endpoints[index].definition.failures.error)) }
+        return ExternalReply(status: 200)
+      case .dynamo(let request):
+        return serveDynamo(x, step: step, request)
+      case .queue(let request):
+        return serveQueue(x, step: step, request)
+      case .refused(let status, let type, let message):
+        return .error(type, message, status: status)
+      }
+    } note: { note in
+      self.record(note, of: x, start: start)
     }
     x.externalOutcome = outcome
     switch outcome {
@@ -53,8 +63,10 @@ extension SimulationRun {
 
   /// The step standing for a program's k-th call: effects name it `call k`, and the k-th call of
   /// a retry repeats the k-th call of the first execution (a duplicate, as for a modelled step).
-  func externalStep(_ number: Int, endpoint: String) -> CompiledStep {
+  /// (The step's action is never run: only its name and identity matter.)
+  func externalStep(_ number: Int, request: ExternalRequest) -> CompiledStep {
     if let step = externalSteps[number] { return step }
+    let endpoint = if case .post(let endpoint, _) = request { endpoint } else { "" }
     let step = CompiledStep(
       step: Step(name: "call \(number)", action: .post(endpoint: endpoint, body: .literal(.null), onError: .continue)),
       path: "call \(number)", pathID: -number, then: [], otherwise: [])

@@ -57,7 +57,7 @@ extension SimulationRun {
   /// A put, update or delete: condition check, injected failures, then the write itself.
   func write(
     _ x: ExecutionState, call: PendingCall, table t: Int, key: Value, condition: ResolvedCondition?, delete: Bool = false,
-    needsKeyItem: Bool = false, newItem: (Item?, Item) throws(ServiceFailure) -> Item
+    needsKeyItem: Bool = false, injectFailures: Bool = true, newItem: (Item?, Item) throws(ServiceFailure) -> Item
   ) -> StepResult {
     let name = world.tables[t].name
     let keyText: String
@@ -96,8 +96,9 @@ extension SimulationRun {
     do { item = try newItem(existing?.item, keyItem) } catch {
       return .failed(errorType: error.errorType, message: error.message, policy: .throw)
     }
-    world.tables[t].writeRequests += 1
-    let injected = world.tables[t].hasWriteFailures && writeFails(table: t)
+    // A transaction counts as one request, decided by its caller (`injectFailures: false`).
+    if injectFailures { world.tables[t].writeRequests += 1 }
+    let injected = injectFailures && world.tables[t].hasWriteFailures && writeFails(table: t)
     let failureError = injected ? world.tables[t].definition.writeFailures.error : ""
     let appliedBeforeFailing = injected && world.tables[t].definition.writeFailures.appliedBeforeFailing
     if injected && !appliedBeforeFailing {

@@ -98,6 +98,8 @@ final class SimulationRun {
   var duplicateRandom: SplitMix64
   var handlerRandom: SplitMix64
   var serviceRandom: SplitMix64
+  /// SQS message ids.
+  var messageRandom: SplitMix64
 
   var invocations: [InvocationState] = []
   /// Executions by number; nil once finished (and no call of theirs is in flight).
@@ -139,7 +141,8 @@ final class SimulationRun {
     duplicateRandom = SplitMix64(seed: seed, stream: "duplicates")
     handlerRandom = SplitMix64(seed: seed, stream: "handler")
     serviceRandom = SplitMix64(seed: seed, stream: "services")
-    world = WorldState(tables: scenario.tables, endpoints: scenario.endpoints)
+    messageRandom = SplitMix64(seed: seed, stream: "messages")
+    world = WorldState(tables: scenario.tables, endpoints: scenario.endpoints, queues: scenario.queues)
     var counter = 0
     compiledSteps = CompiledStep.compile(scenario.handler.steps, counter: &counter)
     var allSteps = CompiledStep.flatten(compiledSteps)

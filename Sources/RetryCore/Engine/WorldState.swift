@@ -17,12 +17,25 @@ struct WorldState {
     var requests: [WorldSnapshot.Request] = []
   }
 
+  /// An SQS queue: how many sends it received, and a FIFO queue's deduplication ids.
+  struct Queue {
+    var definition: OutboundQueue
+    var requests = 0
+    var sequence = 0
+    /// Deduplication id → when it was accepted, the message id and sequence number it got.
+    var deduplication: [String: (time: Milliseconds, messageId: String, sequenceNumber: String)] = [:]
+  }
+
   var tables: [Table]
   var endpoints: [Endpoint]
+  var queues: [Queue] = []
   var tableIndex: [String: Int] = [:]
   var endpointIndex: [String: Int] = [:]
+  var queueIndex: [String: Int] = [:]
 
-  init(tables: [TableDefinition], endpoints: [EndpointDefinition]) {
+  init(tables: [TableDefinition], endpoints: [EndpointDefinition], queues: [OutboundQueue] = []) {
+    self.queues = queues.map { Queue(definition: $0) }
+    for (index, queue) in queues.enumerated() { queueIndex[queue.name] = index }
     self.tables = []
     self.endpoints = endpoints.map { Endpoint(definition: $0) }
     for (index, definition) in tables.enumerated() {

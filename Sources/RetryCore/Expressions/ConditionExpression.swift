@@ -40,3 +40,59 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
   /// the parser chose is visible: `(a = :x OR (b = :y AND c = :z))`.
   public var description: String { root.description }
 }
+
+extension ConditionExpression {
+  /// Why this cannot be a Query's `KeyConditionExpression` on a table with these keys, or nil:
+  /// it must be `partitionKey = :v`, optionally AND one condition on the sort key (`=`, `<`,
+  /// `<=`, `>`, `>=`, BETWEEN, `begins_with`), each comparing the key with a `:value`.
+  /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.KeyConditionExpressions.html
+  public func keyConditionProblem(partitionKey: String, sortKey: String?, names: [String: String]) -> String? {
+    func attribute(_ operand: ConditionOperand) -> String? {
+      guard case .path(let path) = operand, path.components.count == 1 else { return nil }
+      switch path.components[0] {
+      case .name(let name): return name
+      case .placeholder(let placeholder): return names[placeholder]
+      case .index: return nil
+      }
+    }
+    func isValue(_ operand: ConditionOperand) -> Bool {
+      if case .value = operand { return true }
+      return false
+    }
+    /// The key a part constrains, and whether by equality; nil: not a key condition's shape.
+    func part(_ node: ConditionNode) -> (attribute: String, equality: Bool)? {
+      switch node {
+      case .comparison(let comparator, let lhs, let rhs, _) where comparator != .notEqual:
+        if let name = attribute(lhs), isValue(rhs) { return (name, comparator == .equal) }
+        if let name = attribute(rhs), isValue(lhs) { return (name, comparator == .equal) }
+        return nil
+      case .between(let subject, let low, let high, _):
+        guard let name = attribute(subject), isValue(low), isValue(high) else { return nil }
+        return (name, false)
+      case .function(.beginsWith, let arguments, _):
+        guard let name = attribute(arguments[0]), isValue(arguments[1]) else { return nil }
+        return (name, false)
+      default:
+        return nil
+      }
+    }
+    let nodes: [ConditionNode]
+    if case .and(let lhs, let rhs) = root { nodes = [lhs, rhs] } else { nodes = [root] }
+    var parts: [(attribute: String, equality: Bool)] = []
+    for node in nodes {
+      guard let found = part(node) else { return "Query key condition not supported" }
+      parts.append(found)
+    }
+    guard let partition = parts.first(where: { $0.attribute == partitionKey }) else {
+      return "Query condition missed key schema element: \(partitionKey)"
+    }
+    guard partition.equality else { return "Query key condition not supported" }
+    for found in parts where found.attribute != partitionKey {
+      guard found.attribute == sortKey else {
+        return sortKey.map { "Query condition missed key schema element: \($0)" } ?? "Query key condition not supported"
+      }
+    }
+    if parts.count == 2 && parts[0].attribute == parts[1].attribute { return "Query key condition not supported" }
+    return nil
+  }
+}

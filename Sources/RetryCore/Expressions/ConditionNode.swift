@@ -205,6 +205,8 @@ extension ConditionNode {
       return text.utf8.starts(with: prefix.utf8)
     case .contains:
       guard let subject, let operand = try arguments[1].value(on: item, bindings) else { return false }
+      // A set contains an element of its own type.
+      if let (_, elements) = subject.dynamoSet { return elements.contains { DynamoComparison.equal($0, operand) } }
       switch (subject, operand) {
       case (.string(let text), .string(let part)): return DynamoComparison.containsBytes(text, part)
       case (.list(let items), _): return items.contains { DynamoComparison.equal($0, operand) }

@@ -29,9 +29,14 @@ enum ConditionOperand: Hashable, Sendable, CustomStringConvertible {
       return try bindings.value(placeholder, at: offset)
     case .size(let path, _):
       guard let value = DocumentPath.value(at: try path.resolved(bindings), in: item) else { return nil }
-      // DynamoDB: the length of a string (in UTF-8 bytes; binary and sets are not modelled), the
-      // number of elements of a list or map. Numbers, booleans and NULL have no size: comparing
-      // it fails the condition rather than raising an error.
+      // DynamoDB: the length of a string (in UTF-8 bytes), the number of elements of a set, list
+      // or map, a binary's bytes. Numbers, booleans and NULL have no size: comparing it fails the
+      // condition rather than raising an error.
+      if let (_, elements) = value.dynamoSet { return .int(elements.count) }
+      if let base64 = value.dynamoBinary {
+        let padding = base64.reversed().prefix { $0 == "=" }.count
+        return .int(base64.utf8.count / 4 * 3 - padding)
+      }
       switch value {
       case .string(let text): return .int(text.utf8.count)
       case .list(let items): return .int(items.count)

@@ -57,3 +57,66 @@ enum UpdateValue: Hashable, Sendable, CustomStringConvertible {
     }
   }
 }
+
+/// The clauses of an update expression, as parsed.
+struct UpdateClauses {
+  var sets: [SetAction]
+  var removes: [AttributePath]
+  var adds: [SetElementAction]
+  var deletes: [SetElementAction]
+  /// Whether REMOVE was written before SET (only `description` cares).
+  var removeFirst: Bool
+
+  var allPaths: [AttributePath] { sets.map(\.path) + removes + adds.map(\.path) + deletes.map(\.path) }
+}
+
+/// One `path :value` action of an ADD or DELETE clause.
+/// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.ADD
+struct SetElementAction: Hashable, Sendable, CustomStringConvertible {
+  var path: AttributePath
+  var placeholder: String
+  /// The placeholder's offset.
+  var offset: Int
+
+  var description: String { "\(path) \(placeholder)" }
+
+  /// ADD: a number to a number, a set's elements to a set of the same type; a missing attribute
+  /// is 0 or the empty set. Anything else is DynamoDB's "incorrect operand type" error.
+  func added(_ operand: Value, to existing: Value?) throws(ExpressionError) -> Value {
+    if let (type, elements) = operand.dynamoSet {
+      guard let existing else { return operand }
+      guard let (existingType, existingElements) = existing.dynamoSet, existingType == type else {
+        throw ExpressionError(
+          offset: offset, message: "ADD needs '\(path)' to be a \(type) set like \(placeholder), but it is \(existing.kindPhrase)")
+      }
+      var union = existingElements
+      for element in elements where !union.contains(element) { union.append(element) }
+      return Value.dynamoSet(type, union)
+    }
+    guard operand.numberAsDouble != nil else {
+      throw ExpressionError(offset: offset, message: "ADD takes a number or a set, but \(placeholder) is \(operand.kindPhrase)")
+    }
+    guard let existing else { return operand }
+    guard existing.numberAsDouble != nil, let sum = Arithmetic.apply(.add, existing, operand) else {
+      throw ExpressionError(offset: offset, message: "ADD needs '\(path)' to be a number like \(placeholder), but it is \(existing.kindPhrase)")
+    }
+    return sum
+  }
+
+  /// DELETE: the set without the operand's elements, nil when nothing is left (DynamoDB removes
+  /// an emptied set: a set cannot be empty).
+  func deleted(_ operand: Value, from existing: Value) throws(ExpressionError) -> Value? {
+    guard let (type, elements) = operand.dynamoSet else {
+      throw ExpressionError(offset: offset, message: "DELETE takes a set, but \(placeholder) is \(operand.kindPhrase)")
+    }
+    guard let (existingType, existingElements) = existing.dynamoSet, existingType == type else {
+      throw ExpressionError(
+        offset: offset, message: "DELETE needs '\(path)' to be a \(type) set like \(placeholder), but it is \(existing.kindPhrase)")
+    }
+    let remaining = existingElements.filter { !elements.contains($0) }
+    // `Optional.none`, not `nil`: `Value` is ExpressibleByNilLiteral, and a bare nil here would be
+    // `.null` wrapped in an optional.
+    if remaining.isEmpty { return Optional<Value>.none }
+    return Value.dynamoSet(type, remaining)
+  }
+}

@@ -1,9 +1,11 @@
 /// A DynamoDB `UpdateExpression` (`SET a = :v, b = if_not_exists(b, :now), n = n + :one`), parsed.
 ///
-/// Supports the SET clause (assignments, `+`, `-`, `if_not_exists`, `list_append`) and the REMOVE
-/// clause, each at most once, as documented in
+/// Supports the SET clause (assignments, `+`, `-`, `if_not_exists`, `list_append`), the REMOVE
+/// clause, ADD (a number added to a number, or a set's elements to a set; a missing attribute
+/// counts as 0 or the empty set) and DELETE (a set's elements taken from a set, an emptied set
+/// removed), each at most once, as documented in
 /// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
-/// ADD and DELETE are rejected with a clear error: they need set types, which `Value` lacks.
+/// Sets are `Value`'s tagged maps (`Value+DynamoSet.swift`).
 ///
 /// Semantics follow the service:
 /// - every value is computed from the item as it was *before* the update (`SET a = b, b = a` swaps);
@@ -14,6 +16,8 @@
 public struct UpdateExpression: Sendable, Hashable, CustomStringConvertible {
   let setActions: [SetAction]
   let removePaths: [AttributePath]
+  let addActions: [SetElementAction]
+  let deleteActions: [SetElementAction]
   /// Whether REMOVE was written before SET (only `description` cares).
   let removeFirst: Bool
   /// Every placeholder, in the order written.
@@ -23,8 +27,22 @@ public struct UpdateExpression: Sendable, Hashable, CustomStringConvertible {
     var parser = try UpdateParser(text)
     let clauses = try parser.parse()
     return UpdateExpression(
-      setActions: clauses.sets, removePaths: clauses.removes, removeFirst: clauses.removeFirst,
-      placeholderUses: parser.stream.placeholderUses)
+      setActions: clauses.sets, removePaths: clauses.removes, addActions: clauses.adds, deleteActions: clauses.deletes,
+      removeFirst: clauses.removeFirst, placeholderUses: parser.stream.placeholderUses)
+  }
+
+  /// The top-level attributes the update writes or removes (resolving `#name`s), in the order
+  /// written: what `ReturnValues: UPDATED_OLD` and `UPDATED_NEW` return.
+  public func updatedAttributes(names: [String: String]) -> [String] {
+    let paths = setActions.map(\.path) + removePaths + addActions.map(\.path) + deleteActions.map(\.path)
+    var result: [String] = []
+    for path in paths.sorted(by: { $0.offset < $1.offset }) {
+      guard let elements = try? path.resolved(DynamoBindings(names: names, values: [:])),
+        case .key(let attribute)? = elements.first, !result.contains(attribute)
+      else { continue }
+      result.append(attribute)
+    }
+    return result
   }
 
   /// The item after the update; `item` holds at least the key attributes.
@@ -35,7 +53,8 @@ public struct UpdateExpression: Sendable, Hashable, CustomStringConvertible {
     let bindings = DynamoBindings(names: names, values: values)
     try bindings.checkBound(placeholderUses)
     // Placeholders can make two differently written paths the same attribute (`#a1`, `#a2`).
-    try Self.checkClashes(setActions.map(\.path) + removePaths) { path throws(ExpressionError) in try path.resolved(bindings) }
+    let allPaths = setActions.map(\.path) + removePaths + addActions.map(\.path) + deleteActions.map(\.path)
+    try Self.checkClashes(allPaths) { path throws(ExpressionError) in try path.resolved(bindings) }
 
     var setTargets: [[PathElement]] = []
     var newValues: [Value] = []
@@ -53,6 +72,21 @@ public struct UpdateExpression: Sendable, Hashable, CustomStringConvertible {
     for index in Self.removeOrder(removeTargets) {
       try Self.remove(at: removeTargets[index], writing: removePaths[index], in: &result)
     }
+    for action in addActions {
+      let target = try action.path.resolved(bindings)
+      let operand = try bindings.value(action.placeholder, at: action.offset)
+      try Self.set(try action.added(operand, to: DocumentPath.value(at: target, in: item)), at: target, writing: action.path, in: &result)
+    }
+    for action in deleteActions {
+      let target = try action.path.resolved(bindings)
+      let operand = try bindings.value(action.placeholder, at: action.offset)
+      guard let existing = DocumentPath.value(at: target, in: item) else { continue }
+      if let remaining = try action.deleted(operand, from: existing) {
+        try Self.set(remaining, at: target, writing: action.path, in: &result)
+      } else {
+        try Self.remove(at: target, writing: action.path, in: &result)
+      }
+    }
     return result
   }
 
@@ -69,6 +103,8 @@ public struct UpdateExpression: Sendable, Hashable, CustomStringConvertible {
       let remove = "REMOVE " + removePaths.map(\.description).joined(separator: ", ")
       if removeFirst { clauses.insert(remove, at: 0) } else { clauses.append(remove) }
     }
+    if !addActions.isEmpty { clauses.append("ADD " + addActions.map(\.description).joined(separator: ", ")) }
+    if !deleteActions.isEmpty { clauses.append("DELETE " + deleteActions.map(\.description).joined(separator: ", ")) }
     return clauses.joined(separator: " ")
   }
 }

@@ -1,8 +1,9 @@
-/// Recursive-descent parser for DynamoDB's `UpdateExpression` (the SET and REMOVE clauses).
+/// Recursive-descent parser for DynamoDB's `UpdateExpression` (the SET, REMOVE, ADD and DELETE clauses).
 ///
 /// ```
 /// update  ::= clause+                      each clause keyword at most once, in any order
 /// clause  ::= SET action (',' action)* | REMOVE path (',' path)*
+///           | ADD path ':value' (',' path ':value')* | DELETE path ':value' (',' path ':value')*
 /// action  ::= path '=' value
 /// value   ::= operand | operand '+' operand | operand '-' operand
 /// operand ::= path | ':value' | if_not_exists '(' path ',' operand ')' | list_append '(' operand ',' operand ')'
@@ -22,10 +23,12 @@ struct UpdateParser: DynamoArgumentParsing {
   }
 
   /// The clauses as parsed; `removeFirst` records the written order for `description`.
-  mutating func parse() throws(ExpressionError) -> (sets: [SetAction], removes: [AttributePath], removeFirst: Bool) {
+  mutating func parse() throws(ExpressionError) -> UpdateClauses {
     if stream.isAtEnd { throw ExpressionError(offset: 0, message: "the update expression is empty") }
     var sets: [SetAction]?
     var removes: [AttributePath]?
+    var adds: [SetElementAction]?
+    var deletes: [SetElementAction]?
     var removeFirst = false
     while !stream.isAtEnd {
       let token = stream.current
@@ -39,18 +42,42 @@ struct UpdateParser: DynamoArgumentParsing {
         stream.advance()
         removes = try parseRemovePaths(after: token)
       } else if token.isKeyword("ADD") {
-        throw ExpressionError(offset: token.offset, message: "ADD clauses are not supported; for numbers use 'SET n = if_not_exists(n, :zero) + :v'")
+        guard adds == nil else { throw Self.repeated(token) }
+        stream.advance()
+        adds = try parseElementActions(after: token)
       } else if token.isKeyword("DELETE") {
-        throw ExpressionError(offset: token.offset, message: "DELETE clauses are not supported: they remove elements from set types, which RetryScope does not model")
-      } else if sets == nil && removes == nil {
-        throw ExpressionError(offset: token.offset, message: "an update expression starts with SET or REMOVE, found \(token.quoted)")
+        guard deletes == nil else { throw Self.repeated(token) }
+        stream.advance()
+        deletes = try parseElementActions(after: token)
+      } else if sets == nil && removes == nil && adds == nil && deletes == nil {
+        throw ExpressionError(offset: token.offset, message: "an update expression starts with SET, REMOVE, ADD or DELETE, found \(token.quoted)")
       } else {
-        throw ExpressionError(offset: token.offset, message: "expected ',' or a new clause (SET or REMOVE), found \(token.quoted)")
+        throw ExpressionError(offset: token.offset, message: "expected ',' or a new clause (SET, REMOVE, ADD or DELETE), found \(token.quoted)")
       }
     }
-    let result = (sets: sets ?? [], removes: removes ?? [], removeFirst: removeFirst)
-    try UpdateExpression.checkClashes(result.sets.map(\.path) + result.removes) { path throws(ExpressionError) in path.unresolved }
+    let result = UpdateClauses(
+      sets: sets ?? [], removes: removes ?? [], adds: adds ?? [], deletes: deletes ?? [], removeFirst: removeFirst)
+    try UpdateExpression.checkClashes(result.allPaths) { path throws(ExpressionError) in path.unresolved }
     return result
+  }
+
+  /// `path :value, path :value` of an ADD or DELETE clause: the value must be a placeholder.
+  private mutating func parseElementActions(after keyword: DynamoToken) throws(ExpressionError) -> [SetElementAction] {
+    var actions: [SetElementAction] = []
+    var context = keyword
+    while true {
+      let path = try parseTargetPath(after: context)
+      let token = stream.current
+      guard token.kind == .valuePlaceholder else {
+        throw ExpressionError(
+          offset: token.offset, message: "expected a :value after '\(path)' in \(keyword.text.uppercased()), found \(token.quoted)")
+      }
+      stream.record(token)
+      stream.advance()
+      actions.append(SetElementAction(path: path, placeholder: token.text, offset: token.offset))
+      guard stream.current.isSymbol(",") else { return actions }
+      context = stream.advance()
+    }
   }
 
   private static func repeated(_ token: DynamoToken) -> ExpressionError {

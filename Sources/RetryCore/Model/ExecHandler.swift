@@ -7,10 +7,14 @@ public struct ExecHandler: Sendable, Hashable {
   public var handler: String
   /// The folder holding the code, resolved against the scenario file's folder.
   public var code: String
+  /// The runtime interface client that talks to the Runtime API: `retryscope` (RetryScope's own,
+  /// shipped in the binary) or, for Python, `awslambdaric` (AWS's, from PyPI).
+  public var client: String
 
-  public init(runtime: String, handler: String, code: String) {
+  public init(runtime: String, handler: String, code: String, client: String = "retryscope") {
     self.runtime = runtime
     self.handler = handler
     self.code = code
+    self.client = client
   }
 }

@@ -8,6 +8,30 @@
 /// `serve` must be called on that same thread, once per call the program makes, in order.
 public protocol ExternalHandler: AnyObject {
   func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome
+  /// `execute(_:serve:)`, also telling what the program printed and what its execution measured
+  /// (`note`, called on the same thread, in order with `serve`).
+  func execute(
+    _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
+  ) -> ExternalOutcome
+}
+
+extension ExternalHandler {
+  /// A program with nothing to tell but its calls.
+  public func execute(
+    _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
+  ) -> ExternalOutcome {
+    execute(execution, serve: serve)
+  }
+}
+
+/// What a program tells about its execution besides its calls.
+public enum ExternalNote: Sendable, Equatable {
+  /// A line it printed (stdout or stderr), `offset` ms after the delivery: a `log` effect, as a
+  /// modelled handler's `log` step makes.
+  case log(offset: Milliseconds, text: String)
+  /// What Lambda's REPORT line would say: the invoke phase as measured (fractional ms) and, on a
+  /// cold start, the init phase before it (not counted in the invoke's duration).
+  case report(durationMs: Double, initDurationMs: Double?)
 }
 
 /// What the program is asked to run.
@@ -18,6 +42,10 @@ public struct ExternalExecution: Sendable, Equatable {
   public var payload: Value
   /// The function timeout.
   public var timeout: Milliseconds
+  /// The simulated wall clock at the event's delivery to the runtime (Unix epoch ms: the trace's
+  /// origin + the execution's start): what the program's clock reads then. Its deadline is this
+  /// + `timeout`.
+  public var deliveredAt: Milliseconds = 0
   /// The scenario's faults that strike this execution, by call number (1 is its first call).
   public var faults: [Int: ExternalFault] = [:]
 }
@@ -70,24 +98,69 @@ public enum ExternalFault: Sendable, Equatable {
 /// One call the program made, with its measured offset from the execution's start.
 public struct ExternalCall: Sendable, Equatable {
   public var offset: Milliseconds
-  /// An HTTP POST to a scenario endpoint, by name.
-  public var endpoint: String
-  public var body: Value
+  /// What was asked, already read from the wire by RetryExec.
+  public var request: ExternalRequest
 
-  public init(offset: Milliseconds, endpoint: String, body: Value) {
+  public init(offset: Milliseconds, request: ExternalRequest) {
     self.offset = offset
-    self.endpoint = endpoint
-    self.body = body
+    self.request = request
   }
+
+  /// An HTTP POST to a scenario endpoint.
+  public init(offset: Milliseconds, endpoint: String, body: Value) {
+    self.init(offset: offset, request: .post(endpoint: endpoint, body: body))
+  }
+}
+
+/// What a program's call asks of the simulated world.
+public enum ExternalRequest: Sendable, Equatable {
+  /// An HTTP POST to a scenario endpoint, by name (`/endpoints/<name>`).
+  case post(endpoint: String, body: Value)
+  /// A DynamoDB operation (the JSON protocol at `AWS_ENDPOINT_URL`).
+  case dynamo(DynamoCall)
+  /// An SQS operation (the JSON protocol at `AWS_ENDPOINT_URL`).
+  case queue(QueueCall)
+  /// A request the protocol layer could not read (bad JSON, an unknown operation, a malformed
+  /// parameter): answered with this error, nothing done, no effect.
+  case refused(status: Int, errorType: String, message: String)
 }
 
 /// What the simulated service answered.
 public struct ExternalReply: Sendable, Equatable {
-  /// The HTTP status: 200, the endpoint's injected failure, or 404 for an endpoint the scenario
-  /// does not declare.
+  /// The HTTP status: 200, the service's error status (400 for DynamoDB's client errors, the
+  /// endpoint's injected failure), 404 for an endpoint the scenario does not declare, 409 for a
+  /// call from an execution that has ended.
   public var status: Int
+  public var body: Body
 
-  public init(status: Int) { self.status = status }
+  public enum Body: Sendable, Equatable {
+    case empty
+    /// GetItem's `Item` (nil: no such item).
+    case item(Item?)
+    /// PutItem, UpdateItem, DeleteItem: the `Attributes` its `ReturnValues` asked for (nil: none).
+    case attributes(Item?)
+    /// Query's `Items`, and how many items the key condition matched before the filter.
+    case items([Item], scannedCount: Int)
+    /// An AWS error (`__type`, `message`); `item` is the item a failed condition saw when
+    /// `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`.
+    case error(type: String, message: String, item: Item? = nil)
+    /// TransactWriteItems cancelled: one reason per action, in order.
+    case transactionCanceled([DynamoCancellationReason])
+    /// SQS SendMessage: the message id, and the sequence number a FIFO queue gives.
+    case messageSent(messageId: String, sequenceNumber: String?)
+    /// SQS GetQueueUrl.
+    case queueURL(String)
+  }
+
+  public init(status: Int, body: Body = .empty) {
+    self.status = status
+    self.body = body
+  }
+
+  /// A client error of an AWS service: HTTP 400.
+  public static func error(_ type: String, _ message: String, status: Int = 400, item: Item? = nil) -> ExternalReply {
+    ExternalReply(status: status, body: .error(type: type, message: message, item: item))
+  }
 }
 
 /// How the program's execution ended, with its measured duration.

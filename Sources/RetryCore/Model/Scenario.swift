@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
   public var client: ClientConfiguration
   public var tables: [TableDefinition]
   public var endpoints: [EndpointDefinition]
+  /// SQS queues a real handler sends to (`world.queues`).
+  public var queues: [OutboundQueue] = []
   public var handler: Handler
   /// A real program instead of steps (`retryscope exec`); `handler` is then empty.
   public var exec: ExecHandler? = nil

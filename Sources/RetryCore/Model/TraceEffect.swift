@@ -2,6 +2,17 @@
 public struct TraceEffect: Sendable, Hashable {
   /// The `detail` of a delete that found nothing to delete (DynamoDB answers success all the same).
   public static let noSuchItem = "no such item"
+  /// How the key of an SQS send starts (`SendMessage`, `SendMessage dedup=<id>`): what tells a
+  /// queue's effects from a table's when the kind does not (a rejected send).
+  public static let sendMessageKey = "SendMessage"
+
+  /// Whether the effect is a message to an SQS queue (sent, deduplicated or rejected).
+  public var isQueueMessage: Bool { kind == .send || kind == .deduplicated || key.hasPrefix(Self.sendMessageKey) }
+
+  /// Whether the effect is a request to an endpoint or a queue (listed as requests, not items).
+  public var isRequest: Bool {
+    kind == .post || kind == .send || kind == .deduplicated || key.hasPrefix("POST ") || key.hasPrefix(Self.sendMessageKey)
+  }
 
   public var time: Milliseconds
   /// The invocation, or nil for an external writer.
@@ -65,14 +76,19 @@ public enum EffectKind: String, Sendable, Hashable, CaseIterable {
   case rejected
   /// An HTTP request the endpoint received.
   case post
+  /// A message an SQS queue accepted (SendMessage).
+  case send
+  /// A message a FIFO queue accepted but dropped: its deduplication id was sent within the
+  /// last 5 minutes, so nothing reaches the queue.
+  case deduplicated
   /// A line in the function's log.
   case log
 
   /// Whether the effect changed the outside world (what duplicates are made of).
   public var mutates: Bool {
     switch self {
-    case .insert, .update, .delete, .post: true
-    case .read, .unchanged, .skip, .rejected, .log: false
+    case .insert, .update, .delete, .post, .send: true
+    case .read, .unchanged, .skip, .rejected, .log, .deduplicated: false
     }
   }
 }

@@ -37,9 +37,12 @@ public enum Value: Hashable, Sendable {
     return current
   }
 
-  /// DynamoDB's type name for this value (`S`, `N`, `BOOL`, `NULL`, `L`, `M`).
+  /// DynamoDB's type name for this value (`S`, `N`, `BOOL`, `NULL`, `L`, `M`, and `SS`, `NS`,
+  /// `BS`, `B` for the tagged maps of `Value+DynamoSet.swift`).
   public var dynamoType: String {
-    switch self {
+    if let (type, _) = dynamoSet { return type }
+    if dynamoBinary != nil { return "B" }
+    return switch self {
     case .null: "NULL"
     case .bool: "BOOL"
     case .int, .double: "N"

@@ -78,3 +78,27 @@ public struct ExternalWrite: Sendable {
     self.actor = actor
   }
 }
+
+/// An SQS queue a handler sends messages to (`world: queues:` in a scenario). Only sending is
+/// modelled: the queue is where the handler's messages leave the function.
+/// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/welcome.html
+public struct OutboundQueue: Sendable {
+  /// The queue's name; a FIFO queue's ends with `.fifo`, as SQS requires.
+  public var name: String
+  public var fifo: Bool
+  /// A FIFO queue's `ContentBasedDeduplication`: a message without a deduplication id is
+  /// deduplicated by its body.
+  public var contentBasedDeduplication: Bool
+  /// Injected failures of SendMessage.
+  public var failures: ServiceFailures
+
+  public init(name: String, fifo: Bool = false, contentBasedDeduplication: Bool = false, failures: ServiceFailures = .init()) {
+    self.name = name
+    self.fifo = fifo
+    self.contentBasedDeduplication = contentBasedDeduplication
+    self.failures = failures
+  }
+
+  /// The queue's URL (SQS's form, with the account the function's ARN uses).
+  public func url(host: String = "sqs.us-east-1.amazonaws.com") -> String { "https://\(host)/123456789012/\(name)" }
+}

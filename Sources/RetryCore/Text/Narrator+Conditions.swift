@@ -56,7 +56,7 @@ extension Narrator {
     switch effect.kind {
     case .insert, .update, .delete: true
     case .unchanged: effect.detail != TraceEffect.noSuchItem
-    case .read, .skip, .rejected, .post, .log: false
+    case .read, .skip, .rejected, .post, .send, .deduplicated, .log: false
     }
   }
 }

@@ -168,6 +168,9 @@ public struct Narrator: Sendable {
       text = "\(effect.actor)'s conditional write to \(place) is skipped (\(effect.detail ?? "condition failed")): \(skipReason(position))."
     case .rejected: text = "\(effect.target) rejects \(effect.actor)'s request: \(effect.detail ?? "error")."
     case .post: text = "\(effect.actor) sends \(effect.key)\(effect.detail.map { " (\($0))" } ?? "")."
+    case .send: text = "\(effect.actor) sends a message to queue \(effect.target)\(effect.detail.map { " (\($0))" } ?? "")."
+    case .deduplicated:
+      text = "\(effect.actor) sends a message to queue \(effect.target) again; SQS accepts it but delivers nothing (\(effect.detail ?? "deduplicated"))."
     case .log: text = "\(effect.actor) logs: \(effect.detail ?? "")"
     }
     if let first = effect.duplicateOf {

@@ -95,7 +95,8 @@ public struct TraceDiff: Sendable {
   }
 
   public enum TargetKind: String, Sendable, Hashable {
-    case table, endpoint
+    /// An SQS queue: its messages compared like an endpoint's requests.
+    case table, endpoint, queue
   }
 
   public struct Target: Sendable, Hashable {
@@ -225,7 +226,7 @@ public struct TraceDiff: Sendable {
   static func align(_ a: Side?, _ b: Side?, kind: TargetKind) -> [Row] {
     let empty = Side(kind: kind)
     var a = a ?? empty, b = b ?? empty
-    if kind == .endpoint {
+    if kind != .table {
       // Requests meet by body when both sides know every body, else by their request key.
       let byBody = (a.bodies + b.bodies).allSatisfy { $0 != nil }
       a = merged(a, byBody: byBody)
@@ -318,13 +319,12 @@ public struct TraceDiff: Sendable {
         let effect = trace.effects[index]
         guard effect.kind != .log, effect.kind != .read else { continue }
         let isEndpoint =
-          targets[effect.target]?.kind == .endpoint
-          || (targets[effect.target] == nil && (effect.kind == .post || effect.key.hasPrefix("POST ")))
-        addTarget(effect.target, isEndpoint ? .endpoint : .table)
+          targets[effect.target].map { $0.kind != .table } ?? effect.isRequest
+        addTarget(effect.target, !isEndpoint ? .table : effect.isQueueMessage ? .queue : .endpoint)
         if isEndpoint {
           let body = effect.after.map(JSONText.compact)
           var cell = Cell(key: effect.key, value: body, version: effect.version, deleted: false, writes: 0, actors: [], unchanged: [])
-          if effect.kind == .post {
+          if effect.kind == .post || effect.kind == .send {
             cell.writes = 1
             cell.actors = [effect.actor]
           } else {

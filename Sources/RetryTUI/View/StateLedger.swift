@@ -11,7 +11,8 @@ import RetryCore
 /// the first event).
 public struct StateLedger: Sendable {
   public enum TargetKind: String, Sendable, Hashable {
-    case table, endpoint
+    /// An SQS queue: its messages listed like an endpoint's requests.
+    case table, endpoint, queue
   }
 
   /// A table or an endpoint, with its lines: a table's items (the ones there from the start first,

@@ -83,11 +83,11 @@ struct StateLedgerBuilder {
     if let first = effect.duplicateOf { repeats[Int32(first), default: []].append(Int32(e)) }
     if draftIndex[effect.target] == nil {
       guard shown else { return }
-      let endpoint = effect.kind == .post || effect.key.hasPrefix("POST ")
-      addDraft(Draft(name: effect.target, kind: endpoint ? .endpoint : .table, url: nil, keyAttributes: []))
+      let endpoint = effect.isRequest
+      addDraft(Draft(name: effect.target, kind: !endpoint ? .table : effect.isQueueMessage ? .queue : .endpoint, url: nil, keyAttributes: []))
     }
     let t = draftIndex[effect.target]!
-    if drafts[t].kind == .endpoint {
+    if drafts[t].kind != .table {
       if shown { fileRequest(e, effect, target: t) }
     } else {
       fileWrite(e, effect, target: t, shown: shown)
@@ -99,7 +99,7 @@ struct StateLedgerBuilder {
     let position = Int32(drafts[t].laterLines.count)
     drafts[t].laterLines.append(Int32(e))
     drafts[t].appearance.append(event)
-    if effect.kind == .post {
+    if effect.kind == .post || effect.kind == .send {
       drafts[t].changeEvents.append(event)
       drafts[t].changes.append(1)
     }

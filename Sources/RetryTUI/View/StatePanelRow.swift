@@ -21,7 +21,7 @@ struct StatePanelRow {
     }
     self.atPlayhead = atPlayhead ?? false
     mark = nil
-    if target.kind == .endpoint {
+    if target.kind != .table {
       let e = Int(target.lines[line])
       let effect = effects[e]
       key = "#\(effect.version ?? line + 1)"
@@ -29,6 +29,11 @@ struct StatePanelRow {
       by = Self.by(e, ledger: ledger, glyphs: glyphs)
       if effect.kind == .rejected {
         mark = PanelSpan(effect.detail.map { "rejected: \($0)" } ?? "rejected", .skipped)
+      } else if effect.kind == .deduplicated {
+        // SQS accepted it and delivered nothing: a FIFO queue's deduplication.
+        mark = PanelSpan("deduplicated: not delivered", .skipped)
+      } else if effect.kind == .send {
+        mark = nil  // its detail is the message id: nothing went wrong
       } else if let detail = effect.detail, detail != "HTTP 200" {
         mark = PanelSpan(detail, .skipped)
       }
@@ -80,6 +85,7 @@ struct StatePanelRow {
     case .skip: "skipped"
     case .unchanged: "unchanged"
     case .rejected: "rejected"
+    case .deduplicated: "deduplicated (dropped)"
     default: kind.rawValue
     }
   }

@@ -76,6 +76,9 @@ public struct StatePanelView {
       text += "(empty)"
     } else if target.kind == .table {
       text += "\(dot) \(count) \(plural(count, "row"))"
+    } else if target.kind == .queue {
+      text += "\(dot) \(count) \(count == 1 ? "message" : "messages")"
+      if lines > count { text += " \(dot) \(lines - count) not delivered" }
     } else {
       text += "\(dot) \(count) \(count == 1 ? "POST" : "POSTs")"
       if lines > count { text += " \(dot) \(lines - count) rejected" }
