@@ -8,6 +8,14 @@
 /// `serve` must be called on that same thread, once per call the program makes, in order.
 public protocol ExternalHandler: AnyObject {
   func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome
+  /// A simulation begins: nothing of an earlier one may carry over (a warm process and what it
+  /// holds in memory), so that every run, and every schedule `retryscope check` runs, starts
+  /// from the same cold state and a counterexample replays alone.
+  func startRun()
+}
+
+extension ExternalHandler {
+  public func startRun() {}
 }
 
 /// What the program is asked to run.
