@@ -98,14 +98,24 @@ import Testing
   }
 
   /// A handler that calls nothing has no fault point; the queue's duplicate deliveries run it
-  /// again, and it answers alike: idempotent, the search exhaustive (exit 0).
+  /// again, and it answers alike: idempotent, the search exhaustive (exit 0). A real handler's
+  /// search is bounded to one fault by default.
   @Test func aHandlerWithoutCallsIsIdempotentUnderDuplicateDeliveries() throws {
     try Self.withScenario(Self.scenario(name: "square", payload: "{n: 7}"), code: Self.square) { _, path in
       let result = try ExecutableTests.run(["check", path])
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.stdout.hasPrefix("check square: idempotent\nexplored: exhaustive, up to 2 faults and 1 duplicate delivery or client retry: "))
+      #expect(result.stdout.hasPrefix("check square: idempotent\nexplored: exhaustive, up to 1 fault and 1 duplicate delivery or client retry: "))
       #expect(result.stdout.contains("lost events: none"))
     }
+  }
+
+  /// The defaults, as the help tells them: a handler of steps' runs take microseconds, a real
+  /// handler's take real time.
+  @Test func theHelpTellsBothDefaults() throws {
+    let help = try ExecutableTests.run(["check", "--help"])
+    let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(text.contains("Faults per schedule; default 2, 1 for a real handler (exec:)."))
+    #expect(text.contains("Stop the exhaustive search after this many runs (and say so); default 50000, 200 for a real handler (exec:)."))
   }
 
   @Test func aMissingCodeFolderIsOneLineAndExitTwo() throws {
