@@ -45,6 +45,26 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
     return box.value!
   }
 
+  /// A new simulation starts with no environment: the processes of the last one are killed
+  /// (SIGKILL) and their files removed, so nothing a warm process kept in memory carries over
+  /// from one of `check`'s schedules to the next. Called on the simulator's thread, which waits.
+  public func startRun() {
+    let done = DispatchSemaphore(value: 0)
+    let host = self.host
+    Task(executorPreference: .exec) {
+      await host.shutdown()
+      done.signal()
+    }
+    done.wait()
+    refuseCallsOfEndedExecutions()
+  }
+
+  /// Calls still on their way from an execution that has ended (its process killed while a call
+  /// was in flight) belong to no execution: refused, never applied to the next one.
+  private func refuseCallsOfEndedExecutions() {
+    for case .call(_, _, let reply) in mailbox.takeAll() { reply.resume(returning: ExternalReply(status: 409)) }
+  }
+
   public func execute(_ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply) -> ExternalOutcome {
     execute(execution, serve: serve, note: { _ in })
   }
@@ -61,9 +81,7 @@ public final class ProcessHandler: ExternalHandler, @unchecked Sendable {
     let host = self.host
     let mailbox = self.mailbox
     let faults = execution.faults.mapValues(CallFault.init)
-    // Calls still on their way from an execution that has ended (its process killed while a call
-    // was in flight) belong to no execution: refused, never applied to this one.
-    for case .call(_, _, let reply) in mailbox.takeAll() { reply.resume(returning: ExternalReply(status: 409)) }
+    refuseCallsOfEndedExecutions()
     Task(executorPreference: .exec) {
       do {
         mailbox.put(.done(.success(try await host.execute(invocation, faults: faults))))

@@ -70,12 +70,14 @@ public actor ProcessHost {
   /// Every environment's log, in the order they started.
   public func logs() -> [String] { all.map { $0.log() } }
 
-  /// Kills every process and removes their files.
+  /// Kills every process and removes their files. The host can run executions again: each
+  /// starts cold.
   public func shutdown() async {
     for environment in all {
       await environment.kill()
       environment.removeFiles()
     }
     idle = []
+    all = []
   }
 }

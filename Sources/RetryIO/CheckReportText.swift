@@ -14,6 +14,7 @@ public enum CheckReportText {
     }
     out += "), \(count(report.distinctStates, "distinct final state"))"
     out += ", \(count(report.references, "exactly-once order"))\n"
+    if report.faultsAtCalls { out += Self.faultsAtCalls }
     if !report.deliveredAgain.isEmpty {
       out += "delivered again with no fault: \(report.deliveredAgain.joined(separator: ", ")) (the scenario's own run)\n"
     }
@@ -64,6 +65,12 @@ public enum CheckReportText {
     return out
   }
 
+  /// What the faults of a search on a real handler are.
+  static let faultsAtCalls =
+    "faults at the program's calls, as many as each execution made: an error reply (HTTP 500), a timeout before or after "
+    + "the service does the call (held past the deadline), a crash (SIGKILL) before or after it; every schedule starts "
+    + "with no process\n"
+
   /// `1 fault`, `1 duplicate delivery`, `1 fault and 1 client retry`: what a schedule changes.
   static func changes(_ schedule: CheckSchedule) -> String {
     var parts: [String] = []
@@ -100,6 +107,8 @@ public enum CheckReportText {
       "judgedRuns": .int(report.judgedRuns),
     ]
     if let sampled = report.sampled { fields["samples"] = .int(sampled) }
+    // Only for a real handler: a handler of steps has its faults before steps, as always.
+    if report.faultsAtCalls { fields["faultPoints"] = .string("calls") }
     fields["lostEvents"] = report.lostEvents.map { .string($0.schedule.description) } ?? .null
     fields["referenceLostEvents"] = .list(report.referenceLostEvents.map(Value.string))
     fields["deliveredAgain"] = .list(report.deliveredAgain.map(Value.string))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import RetryCore
+import RetryExec
 import RetryIO
 
 /// `retryscope check <scenario>`: is the handler idempotent under every fault, duplicate
@@ -22,7 +23,11 @@ struct CheckCommand: StatusCommand {
       Exit 0: idempotent; 1: not; 2: bad input; \
       3: no counterexample, but the search was not exhaustive (--max-schedules reached, or --samples); \
       4: nothing to judge: the exactly-once run itself loses every event (no search is run), every other run \
-      loses one, or the bounds allow no other run.
+      loses one, or the bounds allow no other run. \
+      A scenario whose handler is your own program (handler: {exec: ...}) is checked on real processes: its faults \
+      strike the program's calls (an error reply, a timeout before or after the call, a crash before or after it), \
+      as many as each execution made, and every schedule starts with no process; a run takes real time there, \
+      so the bounds default to 1 fault and 200 schedules.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -33,8 +38,11 @@ struct CheckCommand: StatusCommand {
   @Option(help: "Check the scenario with one of its handler variants ('variants:' in its file); NAME@VARIANT does the same.")
   var variant: String?
 
-  @Option(help: "Faults per schedule.")
-  var maxFaults = 2
+  @Option(
+    help: ArgumentHelp(
+      "Faults per schedule; default \(Self.defaultMaxFaults), \(Self.defaultMaxProgramFaults) for a real handler (exec:).",
+      valueName: "max-faults"))
+  var maxFaults: Int?
 
   @Option(help: "Duplicate deliveries (async events, event source records) and client retries (RequestResponse) per schedule.")
   var maxDuplicates = 1
@@ -45,8 +53,21 @@ struct CheckCommand: StatusCommand {
   @Option(help: "The seed of --samples.")
   var sampleSeed: UInt64 = 1
 
-  @Option(help: "Stop the exhaustive search after this many runs (and say so).")
-  var maxSchedules = 50_000
+  @Option(
+    help: ArgumentHelp(
+      "Stop the exhaustive search after this many runs (and say so); default \(Self.defaultMaxSchedules), \(Self.defaultMaxProgramSchedules) for a real handler (exec:).",
+      valueName: "max-schedules"))
+  var maxSchedules: Int?
+
+  /// The bounds of a search on a handler of steps: a run takes microseconds.
+  static let defaultMaxFaults = 2
+  static let defaultMaxSchedules = 50_000
+  /// The bounds of a search on a real handler, where a run starts processes (a cold start is
+  /// a tenth of a second or more) and a timeout fault waits out the function timeout in real
+  /// time: every single fault and duplicate delivery, exhaustively for a handler of a few calls
+  /// (the welcome-mail example: 34 schedules), within a few hundred runs otherwise.
+  static let defaultMaxProgramFaults = 1
+  static let defaultMaxProgramSchedules = 200
 
   @Option(help: "Save the smallest counterexample as a trace (retryscope tui FILE opens it where it diverges); one file per failing property.")
   var save: String?
@@ -62,10 +83,10 @@ struct CheckCommand: StatusCommand {
   /// The bounds, checked here rather than in `validate()`: a bad value is one line, not a usage
   /// screen.
   func checkBounds() throws(CLIError) {
-    guard maxFaults >= 0 else { throw CLIError("--max-faults must be 0 or more") }
+    if let maxFaults, maxFaults < 0 { throw CLIError("--max-faults must be 0 or more") }
     guard maxDuplicates >= 0 else { throw CLIError("--max-duplicates must be 0 or more") }
     if let samples, samples < 1 { throw CLIError("--samples must be at least 1") }
-    guard maxSchedules >= 1 else { throw CLIError("--max-schedules must be at least 1") }
+    if let maxSchedules, maxSchedules < 1 { throw CLIError("--max-schedules must be at least 1") }
   }
 
   func output() throws(CLIError) -> String { try outputAndStatus().0 }
@@ -73,17 +94,29 @@ struct CheckCommand: StatusCommand {
   func outputAndStatus() throws(CLIError) -> (String, Int32) {
     try checkBounds()
     let loaded: Scenario
-    do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant) } catch { throw CLIError(error) }
+    do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant, allowingExec: true) } catch { throw CLIError(error) }
+    var program: ProcessHandler? = nil
+    if let exec = loaded.exec { program = try Self.program(exec, of: loaded, argument: scenario) }
     // Before the search, which can take minutes: a report that cannot be saved is bad input.
     let inputs = BuiltinScenarios.inputFile(of: scenario).map { [$0] } ?? []
     if let save { try Self.checkSavePath(save, inputs: inputs) }
-    let line = CheckProgressLine(title: "checking \(loaded.runName)", bound: samples ?? maxSchedules)
-    let report = IdempotenceChecker(
+    let bound = maxSchedules ?? (program == nil ? Self.defaultMaxSchedules : Self.defaultMaxProgramSchedules)
+    let maxFaults = self.maxFaults ?? (program == nil ? Self.defaultMaxFaults : Self.defaultMaxProgramFaults)
+    let line = CheckProgressLine(title: "checking \(loaded.runName)", bound: samples ?? bound)
+    let checker = IdempotenceChecker(
       scenario: loaded,
       options: .init(
-        maxFaults: maxFaults, maxDuplicates: maxDuplicates, samples: samples, sampleSeed: sampleSeed,
-        maxSchedules: maxSchedules)
-    ).check(progress: line.update)
+        maxFaults: maxFaults, maxDuplicates: maxDuplicates, samples: samples, sampleSeed: sampleSeed, maxSchedules: bound),
+      external: program)
+    let report: CheckReport
+    if let program {
+      // The search runs on a thread of its own while the processes run (`ProcessHandler`).
+      nonisolated(unsafe) let progress = line
+      report = program.runBlocking { checker.check(progress: progress.update) }
+      if let error = program.setupError { throw CLIError("\(scenario): cannot run the handler: \(error)") }
+    } else {
+      report = checker.check(progress: line.update)
+    }
     line.finish()
     var saved: [CheckProperty: String] = [:]
     if let save {
@@ -95,6 +128,16 @@ struct CheckCommand: StatusCommand {
     }
     let text = format == .json ? CheckReportText.json(report, saved: saved) : CheckReportText.text(report, saved: saved)
     return (format == .text && ascii ? ASCIIText.fold(text) : text, report.exitCode)
+  }
+
+  /// The program of an `exec:` scenario, for a search on real processes. An event source's
+  /// faults name records within a batch, which a program's calls do not follow: refused.
+  static func program(_ exec: ExecHandler, of loaded: Scenario, argument: String) throws(CLIError) -> ProcessHandler {
+    if loaded.eventSource != nil {
+      throw CLIError(
+        "\(argument): check of a real handler with an event source is not supported yet (its faults name records, a program's calls do not)")
+    }
+    return try ExecCommand.processHandler(exec, of: loaded, argument: argument)
   }
 
   /// Fails, in one line, when `--save` could not be written: its folder is missing, not a

@@ -47,27 +47,11 @@ struct ExecCommand: TextCommand {
     guard let exec = loaded.exec else {
       throw CLIError("\(scenario): its handler is steps, not a program; run it with 'retryscope run \(scenario)'")
     }
-    guard let runtime = HandlerSpec.Runtime(rawValue: exec.runtime) else {
-      throw CLIError("\(scenario): runtime '\(exec.runtime)' is not supported")
-    }
     // Before the handler runs: a trace that cannot be written is bad input, refused at once.
     if let out {
       do throws(FileWriteError) { try TextFileWriter.checkTarget(out, inputs: [scenario]) } catch { throw CLIError(error) }
     }
-    // Said once, up front: otherwise every execution would be a crash with exit status 127.
-    guard Self.onPath(runtime.program) else {
-      throw CLIError("\(scenario): cannot run the handler: \(runtime.program) is not on the PATH")
-    }
-    let client = HandlerSpec.Client(rawValue: exec.client) ?? .retryscope
-    if client == .awslambdaric, !Self.canImport("awslambdaric", with: runtime.program) {
-      throw CLIError(
-        "\(scenario): cannot run the handler: \(runtime.program) cannot import awslambdaric (install it: \(runtime.program) -m pip install awslambdaric)")
-    }
-    let program = ProcessHandler(
-      spec: HandlerSpec(
-        runtime: runtime, handler: exec.handler, codePath: exec.code, functionName: loaded.function.functionName,
-        client: client),
-      endpoints: loaded.endpoints.map(\.name))
+    let program = try Self.processHandler(exec, of: loaded, argument: scenario)
     let seed = self.seed
     let trace = program.runBlocking { Simulator(scenario: loaded, seed: seed).run(external: program) }
     if let error = program.setupError { throw CLIError("\(scenario): cannot run the handler: \(error)") }
@@ -109,6 +93,28 @@ struct ExecCommand: TextCommand {
     guard (try? process.run()) != nil else { return false }
     process.waitUntilExit()
     return process.terminationStatus == 0
+  }
+
+  /// The program that runs a scenario's executions (`exec` and `check`), or one line saying why
+  /// it cannot run.
+  static func processHandler(_ exec: ExecHandler, of loaded: Scenario, argument: String) throws(CLIError) -> ProcessHandler {
+    guard let runtime = HandlerSpec.Runtime(rawValue: exec.runtime) else {
+      throw CLIError("\(argument): runtime '\(exec.runtime)' is not supported")
+    }
+    // Said once, up front: otherwise every execution would be a crash with exit status 127.
+    guard Self.onPath(runtime.program) else {
+      throw CLIError("\(argument): cannot run the handler: \(runtime.program) is not on the PATH")
+    }
+    let client = HandlerSpec.Client(rawValue: exec.client) ?? .retryscope
+    if client == .awslambdaric, !Self.canImport("awslambdaric", with: runtime.program) {
+      throw CLIError(
+        "\(argument): cannot run the handler: \(runtime.program) cannot import awslambdaric (install it: \(runtime.program) -m pip install awslambdaric)")
+    }
+    return ProcessHandler(
+      spec: HandlerSpec(
+        runtime: runtime, handler: exec.handler, codePath: exec.code, functionName: loaded.function.functionName,
+        client: client),
+      endpoints: loaded.endpoints.map(\.name))
   }
 
   /// Whether `program` is an executable file in one of PATH's folders.

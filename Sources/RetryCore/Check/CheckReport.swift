@@ -72,6 +72,9 @@ public struct CheckReport: Sendable {
   /// The events the scenario's own fault-free run delivers again with nothing to retry
   /// (`IdempotenceChecker.deliveredAgain`): its configuration makes duplicates by itself.
   public var deliveredAgain: [String] = []
+  /// The handler is a real program: faults struck its calls, not steps
+  /// (`CheckSchedule.Place`), and each schedule started with no process.
+  public var faultsAtCalls = false
 
   init(scenario: String, options: IdempotenceChecker.Options) {
     self.scenario = scenario

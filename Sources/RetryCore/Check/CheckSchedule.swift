@@ -6,24 +6,61 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
     case error, timeout, crash
   }
 
+  /// Where a fault strikes: before a modelled handler's step, or at a real program's call
+  /// (`retryscope check` of an `exec:` handler, whose only points RetryScope can see are the
+  /// calls it serves: `ExternalFault`).
+  public enum Place: Int, Hashable, Sendable {
+    /// Just before the step-th step (a handler of steps).
+    case beforeStep
+    /// When the program's step-th call arrives, before the service does it: an error reply, a
+    /// crash (the process killed), or a timeout (the call held past the deadline).
+    case beforeCall
+    /// After the service did the program's step-th call (the write committed): a crash before
+    /// the reply, or a timeout (the reply held past the deadline).
+    case afterCall
+  }
+
   /// A fault just before the `step`-th step execution `attempt` of `unit` runs (`step` one past
-  /// the last: just before it returns). `unit` is an invocation, or an event source's record.
+  /// the last: just before it returns), or at its `step`-th call (`place`). `unit` is an
+  /// invocation, or an event source's record.
   public struct PlannedFault: Hashable, Sendable, Comparable {
     public var unit: String
     public var attempt: Int
     public var step: Int
     public var kind: FaultKind
+    public var place: Place = .beforeStep
 
     public static func < (lhs: PlannedFault, rhs: PlannedFault) -> Bool {
-      (lhs.unit, lhs.attempt, lhs.step, lhs.kind.rawValue) < (rhs.unit, rhs.attempt, rhs.step, rhs.kind.rawValue)
+      (lhs.unit, lhs.attempt, lhs.step, lhs.kind.rawValue, lhs.place.rawValue)
+        < (rhs.unit, rhs.attempt, rhs.step, rhs.kind.rawValue, rhs.place.rawValue)
     }
 
     /// The order the search adds faults in: attempt (delivery) number first. An execution is
     /// there because of failures of lower-numbered ones (a retry, a redelivered batch), never of
     /// higher ones, so every set of faults is still reached, once, instead of once per order.
     public func comesBefore(_ other: PlannedFault) -> Bool {
-      (attempt, unit, step, kind.rawValue) < (other.attempt, other.unit, other.step, other.kind.rawValue)
+      (attempt, unit, step, kind.rawValue, place.rawValue)
+        < (other.attempt, other.unit, other.step, other.kind.rawValue, other.place.rawValue)
     }
+
+    /// `A#1 crash before step 2`; at a program's call `A#1 crash after call 2`, `A#1 error reply
+    /// (HTTP 500) to call 1`.
+    public var description: String {
+      switch place {
+      case .beforeStep: "\(unit)#\(attempt) \(kind.rawValue) before step \(step)"
+      case .beforeCall where kind == .error: "\(unit)#\(attempt) error reply (HTTP 500) to call \(step)"
+      case .beforeCall: "\(unit)#\(attempt) \(kind.rawValue) before call \(step)"
+      case .afterCall: "\(unit)#\(attempt) \(kind.rawValue) after call \(step)"
+      }
+    }
+
+    /// The faults a program's call can take, in the order the search tries them: an error reply
+    /// (500: `ExternalFault`'s status for a type that is not a throttle), a timeout before the
+    /// service does the call and after, a crash (SIGKILL) before and after. An error after the
+    /// call is not among them: the server's error reply stands for a call not done.
+    public static let atCall: [(FaultKind, Place)] = [
+      (.error, .beforeCall), (.timeout, .beforeCall), (.timeout, .afterCall), (.crash, .beforeCall), (.crash, .afterCall),
+    ]
   }
 
   /// The async queue delivers `invocation`'s event again, `after` ms after its first delivery.
@@ -95,9 +132,7 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
   /// `A#1 crash before step 2; A delivered again after 1.000s; B invoked at 0.350s`.
   public var description: String {
     var parts: [String] = []
-    for fault in faults {
-      parts.append("\(fault.unit)#\(fault.attempt) \(fault.kind.rawValue) before step \(fault.step)")
-    }
+    for fault in faults { parts.append(fault.description) }
     for duplicate in duplicates {
       parts.append("\(duplicate.invocation) delivered again after \(DurationText.offset(duplicate.after))")
     }
@@ -120,7 +155,14 @@ public struct CheckSchedule: Hashable, Sendable, Comparable, CustomStringConvert
       case .timeout: kind = .timeout
       case .crash: kind = .crash
       }
-      return Fault(invocation: fault.unit, attempt: fault.attempt, point: .beforeStep(fault.step), kind: kind)
+      // At a program's call, the points `ExternalFault` reads: `before: call k`, `after: call k`.
+      let point: Fault.Point
+      switch fault.place {
+      case .beforeStep: point = .beforeStep(fault.step)
+      case .beforeCall: point = .before("call \(fault.step)")
+      case .afterCall: point = .after("call \(fault.step)")
+      }
+      return Fault(invocation: fault.unit, attempt: fault.attempt, point: point, kind: kind)
     }
     scenario.duplicateDeliveries = duplicates.map { DuplicateDelivery(invocation: $0.invocation, after: $0.after) }
     for timeout in clientTimeouts {

@@ -51,10 +51,15 @@ public struct IdempotenceChecker: Sendable {
   public let exactlyOnce: Scenario
   /// What `exactlyOnce` changes in `base`, in words (empty: nothing).
   public let exactlyOnceChanges: [String]
+  /// The real program that runs every execution (`handler: {exec: ...}`), or nil for a handler
+  /// of steps. Its fault points are its calls, as many as each execution made
+  /// (`CheckSchedule.Place`); every schedule runs it afresh (`ExternalHandler.startRun`).
+  public let external: (any ExternalHandler & Sendable)?
 
-  public init(scenario: Scenario, options: Options = Options()) {
+  public init(scenario: Scenario, options: Options = Options(), external: (any ExternalHandler & Sendable)? = nil) {
     self.scenario = scenario
     self.options = options
+    self.external = external
     base = Self.stripped(scenario)
     (exactlyOnce, exactlyOnceChanges) = Self.exactlyOnce(base)
   }
@@ -137,23 +142,29 @@ public struct IdempotenceChecker: Sendable {
   }
 
   /// What makes two runs the same for the search: the state and how every execution ended
-  /// (invocation, number, outcome, start and end), as a digest.
-  static func signature(_ run: Run) -> CheckDigest {
+  /// (invocation, number, outcome, start and end), as a digest. A real program's executions
+  /// take the time they measured, different in every run: their times are left out (`timed`
+  /// false), or no run would ever repeat another.
+  static func signature(_ run: Run, timed: Bool = true) -> CheckDigest {
     var digest = run.state.digest
     digest.add(run.trace.attempts.count)
     for attempt in run.trace.attempts {
       digest.add(attempt.invocation)
       digest.add(attempt.number)
       digest.add(attempt.outcome.rawValue)
-      digest.add(attempt.start)
-      digest.add(attempt.end)
+      if timed {
+        digest.add(attempt.start)
+        digest.add(attempt.end)
+      }
     }
     return digest
   }
 
+  func signature(_ run: Run) -> CheckDigest { Self.signature(run, timed: external == nil) }
+
   func run(_ schedule: CheckSchedule, on configuration: Scenario? = nil) -> Run {
     let (trace, faultPoints) = Simulator(scenario: schedule.apply(to: configuration ?? base), seed: scenario.seed)
-      .runNotingFaultPoints()
+      .runNotingFaultPoints(external: external)
     // A batch's answer depends on which records it held: event sources are judged on the world.
     let state = CheckState(
       trace: trace, includeResults: base.eventSource == nil, eventAnswersDelivered: base.function.eventInvokeConfig.onSuccess != nil)
@@ -215,6 +226,7 @@ public struct IdempotenceChecker: Sendable {
   /// command line draws it on a terminal).
   public func check(progress: ((CheckProgress) -> Void)? = nil) -> CheckReport {
     var report = CheckReport(scenario: scenario.runName, options: options)
+    report.faultsAtCalls = external != nil
     func tell(depth: Int) {
       progress?(CheckProgress(schedulesRun: report.schedulesRun, depth: depth, failingProperties: report.counterexamples.count))
     }
@@ -224,7 +236,7 @@ public struct IdempotenceChecker: Sendable {
     let reference = exactlyOnceChanges.isEmpty ? clean : run(CheckSchedule(), on: exactlyOnce)
     var references: [CheckSchedule.Shift?: Run] = [nil: reference]
     // What is kept of every run: digests, not states or traces.
-    var seen: Set<CheckDigest> = [Self.signature(clean)]
+    var seen: Set<CheckDigest> = [signature(clean)]
     var states: Set<CheckDigest> = [clean.state.digest]
     report.schedulesRun = 1
     report.exactlyOnceChanges = exactlyOnceChanges
@@ -249,13 +261,15 @@ public struct IdempotenceChecker: Sendable {
 
     // The orders the scenario allows: each shift's clean run is a reference of its own.
     var roots: [Run] = [clean]
-    if options.interleavings {
+    // A real program's executions run one at a time and take the time they measure: no other
+    // order of its calls can be made, and moments measured anew in every run would not name one.
+    if options.interleavings && external == nil {
       for shift in shifts(clean.trace, footprint: CheckFootprint(trace: clean.trace)) {
         let shifted = run(CheckSchedule(shift: shift))
         report.schedulesRun += 1
         references[shift] = shifted
         states.insert(shifted.state.digest)
-        if seen.insert(Self.signature(shifted)).inserted { roots.append(shifted) } else { report.repeats += 1 }
+        if seen.insert(signature(shifted)).inserted { roots.append(shifted) } else { report.repeats += 1 }
         tell(depth: 0)
       }
     }
@@ -284,7 +298,7 @@ public struct IdempotenceChecker: Sendable {
           report.schedulesRun += 1
           // Only the single changes and the runs expanded need a footprint: most runs are neither.
           if depth == 0 && options.skipIndependentCombinations { singles[schedule] = CheckFootprint(trace: child.trace) }
-          guard seen.insert(Self.signature(child)).inserted else {
+          guard seen.insert(signature(child)).inserted else {
             report.repeats += 1
             tell(depth: depth + 1)
             continue
@@ -369,13 +383,15 @@ public struct IdempotenceChecker: Sendable {
     if schedule.faults.count < options.maxFaults {
       let taken = Set(schedule.faults.map { "\($0.unit)#\($0.attempt)" })
       let last = schedule.faults.max { $0.comesBefore($1) }
+      // A program's points are the calls it made (`reached` of them), each with its own faults.
+      let kinds = external == nil ? Self.beforeStep : CheckSchedule.PlannedFault.atCall
       for (unit, attempt, reached) in parent.executions where !taken.contains("\(unit)#\(attempt)") {
         // Only where the execution got to (every step it ran, and just before returning if it got
         // there): a fault before a later step never strikes, and its run would repeat the parent's.
         guard reached >= 1 else { continue }
         for step in 1...reached {
-          for kind in CheckSchedule.FaultKind.allCases {
-            let fault = CheckSchedule.PlannedFault(unit: unit, attempt: attempt, step: step, kind: kind)
+          for (kind, place) in kinds {
+            let fault = CheckSchedule.PlannedFault(unit: unit, attempt: attempt, step: step, kind: kind, place: place)
             // Each set of faults once, in one order (`comesBefore`), not once per order.
             if let last, !last.comesBefore(fault) { continue }
             if apart(unit, alone: CheckSchedule(faults: [fault], shift: schedule.shift)) {
@@ -408,6 +424,9 @@ public struct IdempotenceChecker: Sendable {
     }
     return children
   }
+
+  /// The faults before a step of a handler of steps, in the order the search tries them.
+  static let beforeStep = CheckSchedule.FaultKind.allCases.map { ($0, CheckSchedule.Place.beforeStep) }
 
   /// The executions of a run a fault can target: (invocation, attempt number), or for an event
   /// source (record, delivery number).

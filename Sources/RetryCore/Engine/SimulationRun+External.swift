@@ -28,6 +28,8 @@ extension SimulationRun {
     }
     let outcome = external.execute(execution) { call in
       calls += 1
+      // The execution's fault points are its calls (`runNotingFaultPoints`).
+      x.reachedPoint = calls
       // At its measured time, but never past an event the simulator has yet to handle (a
       // client's read timeout, the function timeout, the next invocation): the simulation is
       // paused while the program runs, and its clock never goes back.

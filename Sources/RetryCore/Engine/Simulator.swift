@@ -22,16 +22,22 @@ public struct Simulator: Sendable {
   /// (`ExternalHandler`), everything around it the simulator's.
   public func run(external: ExternalHandler) -> Trace {
     let run = SimulationRun(scenario: scenario, seed: seed)
+    external.startRun()
     run.external = external
     return run.execute()
   }
 
   /// The trace, and how far each execution got: `unit#number` (an invocation and attempt, or a
   /// record and delivery) → the highest `beforeStep(k)` point it reached. A fault before a later
-  /// step could not have struck; `retryscope check` does not try it.
-  public func runNotingFaultPoints() -> (trace: Trace, faultPoints: [String: Int]) {
+  /// step could not have struck; `retryscope check` does not try it. With a real program
+  /// (`external`), the number of calls each execution made: its fault points.
+  public func runNotingFaultPoints(external: ExternalHandler? = nil) -> (trace: Trace, faultPoints: [String: Int]) {
     let run = SimulationRun(scenario: scenario, seed: seed)
     run.faultPoints = [:]
+    if let external {
+      external.startRun()
+      run.external = external
+    }
     let trace = run.execute()
     return (trace, run.faultPoints ?? [:])
   }

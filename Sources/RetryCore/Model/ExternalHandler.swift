@@ -13,6 +13,10 @@ public protocol ExternalHandler: AnyObject {
   func execute(
     _ execution: ExternalExecution, serve: (ExternalCall) -> ExternalReply, note: (ExternalNote) -> Void
   ) -> ExternalOutcome
+  /// A simulation begins: nothing of an earlier one may carry over (a warm process and what it
+  /// holds in memory), so that every run, and every schedule `retryscope check` runs, starts
+  /// from the same cold state and a counterexample replays alone.
+  func startRun()
 }
 
 extension ExternalHandler {
@@ -22,6 +26,8 @@ extension ExternalHandler {
   ) -> ExternalOutcome {
     execute(execution, serve: serve)
   }
+
+  public func startRun() {}
 }
 
 /// What a program tells about its execution besides its calls.
