@@ -74,6 +74,7 @@ struct CheckCommand: StatusCommand {
     try checkBounds()
     let loaded: Scenario
     do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant) } catch { throw CLIError(error) }
+    CommandWarnings.report(loaded.warnings)
     // Before the search, which can take minutes: a report that cannot be saved is bad input.
     let inputs = BuiltinScenarios.inputFile(of: scenario).map { [$0] } ?? []
     if let save { try Self.checkSavePath(save, inputs: inputs) }
