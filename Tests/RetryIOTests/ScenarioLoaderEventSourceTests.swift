@@ -616,6 +616,8 @@ import Testing
     #expect(kinesis.records.map(\.partitionKey) == ["alice"])
     let sqs = try loadScenario(prefix + blocks[1], file: "scenario-format.md")
     #expect(sqs.eventSource?.queue.maxReceiveCount == 5)
+    #expect(sqs.eventSource?.maximumConcurrency == 5)
+    #expect(sqs.warnings.isEmpty)
     #expect(sqs.records.map(\.id) == ["m1", "m2"])
     let faults = try loadScenario(prefix + blocks[1] + blocks[2], file: "scenario-format.md")
     #expect(faults.faults.map(\.invocation) == ["m1"])

@@ -388,6 +388,44 @@ import Testing
     #expect(trace.outcomes.isEmpty)
   }
 
+  /// "Event source mappings don't account for reserved concurrency" (https://repost.aws/knowledge-center/lambda-sqs-scaling);
+  /// a throttled SQS batch is retried "until the message's timestamp exceeds your queue's
+  /// visibility timeout" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html),
+  /// and each receive counts towards the redrive policy: a valid message reaches the DLQ.
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func sqsThrottledDLQMovesAValidMessageTheHandlerNeverRan(seed: UInt64?) throws {
+    let trace = try Self.run("sqs-throttled-dlq", seed: seed)
+    let ran = trace.attempts.filter { $0.outcome != .throttled }
+    // The handler never fails.
+    #expect(ran.allSatisfy { $0.outcome == .success })
+    #expect(ran.count == 9)
+    // Five pollers: m1 runs, m2-m5 are throttled at once.
+    #expect(trace.attempts.prefix(5).map(\.outcome) == [.success, .throttled, .throttled, .throttled, .throttled])
+    #expect(trace.attempts.filter { $0.outcome == .throttled }.count > 40)
+    // m5 never ran: its two receives were throttled until their visibility timeouts ended.
+    #expect(!ran.contains { $0.records == ["m5"] })
+    let dlq = try #require(trace.outcomes.first)
+    #expect(trace.outcomes.count == 1)
+    #expect(dlq.kind == .deadLetterQueue && dlq.target == "orders-dlq" && dlq.records == ["m5"])
+    #expect(dlq.time == 120_000 && dlq.attempts == 2 && dlq.reason == "maxReceiveCount 2 reached")
+    #expect(trace.waits.contains { $0.reason == .visibilityTimeout })
+    #expect(trace.duplicateEffects.isEmpty)
+    let stored = try #require(trace.world.tables.first).items
+    #expect(stored.count == 9)
+    // Some orders were stored on their second receive: the throttled first one counted.
+    #expect(stored.contains { $0["receive"] == "2" })
+
+    // The fix AWS advises: the same limit as the mapping's maximumConcurrency, and nothing is
+    // throttled or lost.
+    var fixed = try BuiltinScenarios.load(named: "sqs-throttled-dlq")
+    fixed.function.reservedConcurrency = nil
+    fixed.eventSource?.maximumConcurrency = 1
+    let calm = Simulator(scenario: fixed, seed: seed).run()
+    #expect(!calm.attempts.contains { $0.outcome == .throttled })
+    #expect(calm.outcomes.isEmpty)
+    #expect(try #require(calm.world.tables.first).items.count == 10)
+  }
+
   @Test(arguments: Self.stageAndOtherSeeds)
   func sqsRedriveReprocessesTheWholeBatchAndMovesItToTheQueuesDLQ(seed: UInt64?) throws {
     let trace = try Self.run("sqs-redrive", seed: seed)
