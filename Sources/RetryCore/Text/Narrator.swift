@@ -241,6 +241,9 @@ public struct Narrator: Sendable {
       return "\(id)'s event waits in Lambda's queue for \(length)."
     case .visibilityTimeout:
       let messages = event.note.map { " (\($0))" } ?? ""
+      if attempt(event.invocation, wait.beforeAttempt - 1)?.outcome == .throttled {
+        return "The mapping stops retrying the throttled batch\(messages): a retry would come after the visibility timeout. The messages show again in \(length), and their next receive counts towards the redrive policy."
+      }
       return "The failed batch's messages\(messages) stay in the queue, hidden until their visibility timeout ends in \(length); then a poller receives them again."
     case .shardBlocked:
       let which = event.note.map { " (\($0))" } ?? ""
