@@ -142,6 +142,24 @@ import Testing
     #expect(Self.peakConcurrency(run(uncapped)) == 3)
   }
 
+  /// A FIFO group's throttled batch blocks its group as a failed one does: the group's next
+  /// message waits behind it, and each group keeps its order.
+  @Test func aThrottledFIFOBatchKeepsItsGroupInOrder() {
+    var mapping = Self.sqs(visibility: 30_000)
+    mapping.queue.fifo = true
+    let records = EventSourceTests.messages(["a1", "a2"], group: "a") + EventSourceTests.messages(["b1", "b2"], group: "b")
+    var scenario = EventSourceTests.scenario(mapping, records: records, steps: Self.receiveSteps(work: 1_000))
+    scenario.function.reservedConcurrency = 1
+    let trace = run(scenario)
+    let ran = trace.attempts.filter { $0.outcome != .throttled }.map(\.records)
+    #expect(ran.filter { $0[0].hasPrefix("a") } == [["a1"], ["a2"]])
+    #expect(ran.filter { $0[0].hasPrefix("b") } == [["b1"], ["b2"]])
+    #expect(trace.attempts.first { $0.outcome == .throttled }?.records == ["b1"])
+    #expect(Self.peakConcurrency(trace) == 1)
+    #expect(trace.world.tables[0].items.count == 4)
+    #expect(trace.outcomes.isEmpty)
+  }
+
   // MARK: Streams
 
   /// `MaximumRetryAttempts` "doesn't apply to throttles or service errors where the batch never

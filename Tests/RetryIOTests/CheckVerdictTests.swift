@@ -38,7 +38,7 @@ import Testing
     #expect(report.deliveredAgain == ["m1"])
     #expect(report.exactlyOnceChanges == [
       "function create-invoice's reservedConcurrency 1 replaced by the mapping's maximumConcurrency 1: as configured, "
-        + "Lambda throttles batches, and one retried late runs past its visibility timeout"
+        + "Lambda throttles the mapping's batches, and a throttled message is received again or reaches the DLQ unprocessed"
     ])
     let example = try #require(report.counterexamples[.duplicateEffects])
     #expect(example.schedule == CheckSchedule())
@@ -50,6 +50,21 @@ import Testing
     #expect(example.reference.world.tables.first { $0.name == "invoices" }?.items.count == 2)
     // It leaves the reference where Lambda throttles m1's batch.
     #expect(example.trace.events[example.divergence].kind == .throttled)
+  }
+
+  /// sqs-throttled-dlq's handler is idempotent (a put keyed by the order), yet its own run loses
+  /// a valid message to the DLQ: check says "idempotent" and reports the lost events apart, the
+  /// smallest being the scenario as configured. The reference caps the mapping instead of
+  /// throttling it, and loses nothing.
+  @Test func aThrottledMappingLosesEventsOfAnIdempotentHandler() throws {
+    let report = try Self.check("sqs-throttled-dlq")
+    #expect(report.isIdempotent, "\(report.verdict)")
+    #expect(report.referenceLostEvents.isEmpty)
+    #expect(report.lostEventRuns > 0)
+    let lost = try #require(report.lostEvents)
+    #expect(lost.schedule == CheckSchedule())
+    #expect(lost.trace.outcomes.map(\.records) == [["m5"]])
+    #expect(report.deliveredAgain.isEmpty)
   }
 
   /// A fault names one execution. When a record is delivered again while its first execution

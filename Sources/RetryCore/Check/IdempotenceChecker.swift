@@ -81,7 +81,7 @@ public struct IdempotenceChecker: Sendable {
     if var mapping = scenario.eventSource, mapping.kind == .sqs, let reserved = base.function.reservedConcurrency, reserved > 0 {
       changes.append(
         "function \(base.function.functionName)'s reservedConcurrency \(reserved) replaced by the mapping's maximumConcurrency \(reserved): "
-          + "as configured, Lambda throttles batches, and one retried late runs past its visibility timeout")
+          + "as configured, Lambda throttles the mapping's batches, and a throttled message is received again or reaches the DLQ unprocessed")
       mapping.maximumConcurrency = min(mapping.maximumConcurrency ?? reserved, reserved)
       scenario.eventSource = mapping
       scenario.function.reservedConcurrency = nil
