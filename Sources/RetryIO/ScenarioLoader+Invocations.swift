@@ -5,7 +5,7 @@ import RetryCore
 /// generates (`tick` fires `tick-1`, `tick-2`, ...).
 extension ScenarioLoader.Session {
   static let invocationKeys = ["id", "type", "at", "payload", "client", "label"]
-  static let scheduleKeys = ["id", "expression", "count", "detail"]
+  static let scheduleKeys = ["id", "expression", "count", "detail", "firingDelay"]
   /// How many times one schedule may fire in a simulation.
   static let scheduleCountRange = 1...1_000
 
@@ -52,6 +52,15 @@ extension ScenarioLoader.Session {
       if let node = fields["detail"] {
         guard node.node.mapping != nil else { throw node.error("detail: expected a mapping, got \(node.shortDescription)") }
         schedule.detail = try node.value()
+      }
+      if let node = fields["firingDelay"] {
+        let delay = try node.delayRange("firingDelay")
+        // Within the scheduled minute: a later firing would be another minute's.
+        guard delay.upperBound < 60_000 else {
+          let text = node.scalarText.map { quoted($0) } ?? delay.description
+          throw node.error("firingDelay: \(text) reaches past the scheduled minute; EventBridge runs a rule within its minute (0s-59s)")
+        }
+        schedule.firingDelay = delay
       }
       if let clash = invocations.first(where: { Self.generatedNumber(of: $0.definition.id, by: id).map { (1...count).contains($0) } ?? false }) {
         throw ScenarioError(

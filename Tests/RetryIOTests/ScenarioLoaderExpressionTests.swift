@@ -333,6 +333,28 @@ import Testing
     #expect(loadError(yaml("1001")) == "test.yaml:3:60: count: 1001 is outside the range 1-1000")
   }
 
+  /// A rule runs within its scheduled minute: `firingDelay` is a range inside 0s-59s.
+  /// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
+  @Test func firingDelayStaysWithinTheMinute() throws {
+    let yaml = { (delay: String) in
+      """
+      name: t
+      handler: [{return: 1}]
+      schedules: [{id: tick, expression: rate(5 minutes), count: 1, firingDelay: \(delay)}]
+      """
+    }
+    #expect(loadError(yaml("0s")) == nil)
+    #expect(loadError(yaml("0s-59s")) == nil)
+    #expect(loadError(yaml("59999ms")) == nil)
+    #expect(loadError(yaml("60s")) == "test.yaml:3:76: firingDelay: '60s' reaches past the scheduled minute; EventBridge runs a rule within its minute (0s-59s)")
+    #expect(loadError(yaml("10s-2m")) == "test.yaml:3:76: firingDelay: '10s-2m' reaches past the scheduled minute; EventBridge runs a rule within its minute (0s-59s)")
+    #expect(loadError(yaml("soon"))?.hasPrefix("test.yaml:3:76: firingDelay:") == true)
+    let scenario = try ScenarioLoader.load(yaml: yaml("5s-7s"), file: "test.yaml")
+    #expect(scenario.schedules[0].firingDelay == DelayRange(5_000, 7_000))
+    let defaulted = try ScenarioLoader.load(yaml: yaml("0s").replacingOccurrences(of: ", firingDelay: 0s", with: ""), file: "test.yaml")
+    #expect(defaulted.schedules[0].firingDelay == DelayRange(0, 59_000))
+  }
+
   @Test func faultsOnScheduledInvocations() {
     let yaml = { (id: String) in
       """

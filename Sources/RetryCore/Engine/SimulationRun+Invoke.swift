@@ -2,12 +2,16 @@ extension SimulationRun {
   /// Turns the scenario's invocations and schedules into invocation states and schedules them.
   func setUpInvocations() {
     var definitions = scenario.invocations
+    // A generator of its own, so that the firings' delays shift no other draw.
+    var firingRandom = SplitMix64(seed: seed, stream: "schedule-firings")
     for rule in scenario.schedules {
       let fires = rule.expression.fireTimes(from: scenario.origin, count: rule.count)
       for (index, fire) in fires.enumerated() {
+        // The rule fires within its minute; the event still names the scheduled time.
+        let delay = rule.firingDelay.draw(using: &firingRandom)
         definitions.append(
           InvocationDefinition(
-            id: "\(rule.id)-\(index + 1)", type: .event, at: fire - scenario.origin,
+            id: "\(rule.id)-\(index + 1)", type: .event, at: fire - scenario.origin + delay,
             payload: scheduledEvent(rule: rule, fireTime: fire),
             label: "\(rule.expression.text) firing \(index + 1)"))
       }

@@ -137,12 +137,25 @@ public struct ScheduleDefinition: Sendable {
   public var count: Int
   /// Extra fields merged into the `detail` of the scheduled event.
   public var detail: Value
+  /// How long after its scheduled time each firing reaches Lambda, drawn per firing. EventBridge
+  /// "doesn't provide second-level precision": a scheduled rule runs within its minute, "not on
+  /// the precise 0th second", while the event's `time` names the scheduled minute. How the delay
+  /// spreads over the minute is not documented: 0-59 s, evenly, is our configurable choice.
+  /// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
+  public var firingDelay: DelayRange
 
-  public init(id: String, expression: ScheduleExpression, count: Int, detail: Value = .map([:])) {
+  /// The default `firingDelay`: anywhere within the scheduled minute.
+  public static let withinTheMinute = DelayRange(0, 59_000)
+
+  public init(
+    id: String, expression: ScheduleExpression, count: Int, detail: Value = .map([:]),
+    firingDelay: DelayRange = ScheduleDefinition.withinTheMinute
+  ) {
     self.id = id
     self.expression = expression
     self.count = count
     self.detail = detail
+    self.firingDelay = firingDelay
   }
 }
 

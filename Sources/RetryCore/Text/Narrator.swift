@@ -42,7 +42,13 @@ public struct Narrator: Sendable {
       let name = invocation.label.map { "\(id) (\"\($0)\")" } ?? id
       if invocation.caller.hasPrefix("EventBridge") {
         let time = invocation.payload["time"]?.displayText ?? "?"
-        return "\(invocation.caller) fires: an Event invoke of \(name) whose event says time \(time)."
+        // A rule runs within its minute, not on second 0: say how late, when it is.
+        var late = ""
+        if case .string(let text)? = invocation.payload["time"], let scheduled = ISO8601.parse(text) {
+          let lateness = trace.meta.origin + invocation.at - scheduled
+          if lateness > 0 { late = ", \(DurationText.short(lateness)) into its minute (a rule runs within the minute, not on second 0)" }
+        }
+        return "\(invocation.caller) fires\(late): an Event invoke of \(name) whose event says time \(time)."
       }
       if invocation.type == .requestResponse {
         return "The caller invokes \(name) synchronously (RequestResponse) through \(invocation.caller.replacingPrefix("client ", with: "")) and waits for the answer."
