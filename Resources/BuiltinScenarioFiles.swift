@@ -21,6 +21,7 @@ public enum BuiltinScenarioFiles {
     ("slack-at-most-once", PackageResources.slack_at_most_once_yaml),
     ("sqs-redrive", PackageResources.sqs_redrive_yaml),
     ("sqs-redrive-partial", PackageResources.sqs_redrive_partial_yaml),
+    ("sqs-throttled-dlq", PackageResources.sqs_throttled_dlq_yaml),
     ("sqs-visibility-duplicate", PackageResources.sqs_visibility_duplicate_yaml),
     ("square", PackageResources.square_yaml),
     ("status-client-time", PackageResources.status_client_time_yaml),

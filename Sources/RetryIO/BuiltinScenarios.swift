@@ -16,7 +16,7 @@ public enum BuiltinScenarios {
       "sync-error", "sync-timeout-retry", "async-retries-dlq", "async-interleave", "echo", "square", "create-user",
       "newsletter-post", "user-exists", "cron-clock", "client-token", "no-system-time", "client-state",
       "condition-expression", "status-server-time", "status-client-time", "status-previous-no", "slack-at-most-once",
-      "slack-at-least-once", "sqs-visibility-duplicate", "sqs-redrive", "sqs-redrive-partial", "status-kinesis",
+      "slack-at-least-once", "sqs-visibility-duplicate", "sqs-throttled-dlq", "sqs-redrive", "sqs-redrive-partial", "status-kinesis",
       "status-kinesis-ordered", "kinesis-serialize",
     ]
     let available = Set(names)

@@ -11,13 +11,22 @@ extension ScenarioLoader.Session {
   static let eventSourceKeys = [
     "type", "batchSize", "maximumBatchingWindowInSeconds", "functionResponseTypes", "pollingInterval", "shards",
     "maximumRetryAttempts", "maximumRecordAgeInSeconds", "bisectBatchOnFunctionError", "parallelizationFactor",
-    "onFailure", "retryDelay", "retentionPeriod", "queue",
+    "onFailure", "retryDelay", "retentionPeriod", "queue", "scalingConfig",
   ]
   /// Keys for Kinesis and DynamoDB Streams only.
   static let streamOnlyKeys = [
     "shards", "maximumRetryAttempts", "maximumRecordAgeInSeconds", "bisectBatchOnFunctionError", "parallelizationFactor",
     "onFailure", "retryDelay", "retentionPeriod",
   ]
+  /// Keys for SQS only.
+  static let queueOnlyKeys = ["queue", "scalingConfig"]
+  static let scalingConfigKeys = ["maximumConcurrency"]
+  /// `ScalingConfig.MaximumConcurrency`. Source: https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html
+  static let maximumConcurrencyRange = 2...1_000
+  /// AWS's advice for the queue: a visibility timeout of "at least six times the timeout that you
+  /// configure on your function", plus the batching window.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  static let recommendedVisibilityFactor = 6
   static let queueKeys = [
     "name", "fifo", "visibilityTimeout", "maxReceiveCount", "deadLetterQueue", "pollers", "messageRetentionPeriod",
   ]
@@ -117,7 +126,58 @@ extension ScenarioLoader.Session {
     if let node = fields["retentionPeriod"] {
       mapping.retentionPeriod = try retention(node, key: "retentionPeriod", in: Self.streamRetentionRange, range: "24h-8760h (365 days)")
     }
+    if let node = fields["scalingConfig"] {
+      let scaling = try node.mapping("eventSource.scalingConfig", keys: Self.scalingConfigKeys)
+      if let node = scaling["maximumConcurrency"] {
+        mapping.maximumConcurrency = try node.wholeNumber(
+          "maximumConcurrency", in: Self.maximumConcurrencyRange, rangeName: "AWS's range")
+        checkMaximumConcurrency(mapping, at: node)
+      }
+    }
+    if kind == .sqs { try checkVisibilityTimeout(mapping, fields: fields) }
     return mapping
+  }
+
+  /// AWS refuses an SQS mapping whose function may run longer than the queue hides a message
+  /// ("Lambda validates this requirement when you create or update an event source mapping"), with
+  /// `InvalidParameterValueException: Queue visibility timeout: 30 seconds is less than Function
+  /// timeout: 60 seconds`; below six times the timeout plus the batching window it works, against
+  /// AWS's advice: a throttled batch then has less time to be retried before its messages show
+  /// again. The error and the warning point at `visibilityTimeout`, or where the mapping is made
+  /// when the queue keeps its default.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  private func checkVisibilityTimeout(_ mapping: EventSourceMapping, fields: YAMLMapping) throws(ScenarioError) {
+    let queue = fields["queue"].flatMap { try? $0.mapping("eventSource.queue", keys: Self.queueKeys) }
+    let node = queue?["visibilityTimeout"] ?? fields["type"] ?? fields.node
+    let visibility = mapping.queue.visibilityTimeout
+    let timeout = function.timeout
+    guard visibility >= timeout else {
+      throw node.error(
+        "visibilityTimeout: InvalidParameterValueException: Queue visibility timeout: \(visibility / 1_000) seconds is less than "
+          + "Function timeout: \(timeout / 1_000) seconds (AWS refuses this mapping; hide messages at least as long as the function may run)")
+    }
+    let recommended = Self.recommendedVisibilityFactor * timeout + mapping.maximumBatchingWindow
+    if visibility < recommended {
+      let window = mapping.maximumBatchingWindow > 0 ? " + the batching window \(DurationText.short(mapping.maximumBatchingWindow))" : ""
+      warnings.append(
+        ScenarioWarning(
+          location: node.location,
+          message: "visibilityTimeout: \(DurationText.short(visibility)) is less than AWS's recommended 6 x the function timeout "
+            + "\(DurationText.short(timeout))\(window) = \(DurationText.short(recommended)): a throttled batch has less time to be retried "
+            + "before its messages show again"))
+    }
+  }
+
+  /// "Don't set the maximum concurrency higher than the function's reserved concurrency, as this
+  /// might cause throttling": the mapping would start executions Lambda then refuses.
+  /// Source: https://repost.aws/knowledge-center/lambda-sqs-scaling
+  private func checkMaximumConcurrency(_ mapping: EventSourceMapping, at node: YAMLNode) {
+    guard let maximum = mapping.maximumConcurrency, let reserved = function.reservedConcurrency, maximum > reserved else { return }
+    warnings.append(
+      ScenarioWarning(
+        location: node.location,
+        message: "maximumConcurrency: \(maximum) is more than the function's reservedConcurrency \(reserved): "
+          + "the mapping's batches beyond \(reserved) are throttled (AWS advises a maximum concurrency of at most the reserved concurrency)"))
   }
 
   /// Stream settings on a queue, or a queue on a stream, are errors at their key.
@@ -125,8 +185,8 @@ extension ScenarioLoader.Session {
     if kind == .sqs, let entry = fields.entries(among: Self.streamOnlyKeys).first {
       throw entry.key.error("\(entry.name): applies to kinesis and dynamodb event sources only, not sqs")
     }
-    if kind != .sqs, let key = fields.keyNode("queue") {
-      throw key.error("queue: applies to sqs event sources only, not \(kind.rawValue)")
+    if kind != .sqs, let entry = fields.entries(among: Self.queueOnlyKeys).first {
+      throw entry.key.error("\(entry.name): applies to sqs event sources only, not \(kind.rawValue)")
     }
   }
 

@@ -21,10 +21,11 @@ extension ScenarioLoader.Session {
       throw entry.key.error(
         "\(entry.name): not allowed with eventSource; a scenario has one way in: 'invocations' and 'schedules', or 'eventSource' with 'records'")
     }
-    // Throttles model Invoke rejections; the event source engine does not read them, so accepting
-    // them would promise an effect that never shows. (Duplicate deliveries name records here.)
+    // Injected throttles name invocations; an event source mapping is throttled by the function's
+    // reserved concurrency, which it does not account for. (Duplicate deliveries name records here.)
     if let entry = fields.entries(among: ["throttles"]).first {
-      throw entry.key.error("\(entry.name): applies to invocations and schedules only, not to an eventSource scenario")
+      throw entry.key.error(
+        "\(entry.name): applies to invocations and schedules only; an eventSource mapping is throttled by function.reservedConcurrency")
     }
   }
 

@@ -139,6 +139,8 @@ extension ScenarioLoader {
     /// Records in file order, with where their ids are, and their positions by id (for faults).
     var records: [(definition: SourceRecord, location: SourceLocation)] = []
     var recordPositions: [String: Int] = [:]
+    /// What AWS accepts but advises against, in the order found (`Scenario.warnings`).
+    var warnings: [ScenarioWarning] = []
 
     init(file: String, yaml: String) {
       self.file = file
@@ -212,6 +214,7 @@ extension ScenarioLoader {
       if let node = fields["throttles"] { scenario.throttles = try throttles(node) }
       if let node = fields["duplicateDeliveries"] { scenario.duplicateDeliveries = try duplicateDeliveries(node) }
       if let node = fields["externalWrites"] { scenario.externalWrites = try externalWrites(node) }
+      scenario.warnings = warnings
       return scenario
     }
 

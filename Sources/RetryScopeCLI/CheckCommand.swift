@@ -95,6 +95,7 @@ struct CheckCommand: StatusCommand {
     try checkBounds()
     let loaded: Scenario
     do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant, allowingExec: true) } catch { throw CLIError(error) }
+    CommandWarnings.report(loaded.warnings)
     var program: ProcessHandler? = nil
     if let exec = loaded.exec { program = try Self.program(exec, of: loaded, argument: scenario) }
     // Before the search, which can take minutes: a report that cannot be saved is bad input.

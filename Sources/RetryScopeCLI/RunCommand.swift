@@ -146,11 +146,10 @@ struct RunCommand: StreamingCommand {
       return .recorded(try TUISetup.loadTrace([scenario], options, ascii: ascii))
     }
     if !options.isEmpty { throw CLIError("--input-format, --correlate and --lanes read logs; '\(scenario)' is a scenario") }
-    do {
-      return .scenario(try BuiltinScenarios.resolve(scenario, variant: variant))
-    } catch {
-      throw CLIError(error)
-    }
+    let loaded: Scenario
+    do { loaded = try BuiltinScenarios.resolve(scenario, variant: variant) } catch { throw CLIError(error) }
+    CommandWarnings.report(loaded.warnings)
+    return .scenario(loaded)
   }
 
   private func logWriter(_ trace: Trace) -> CloudWatchLogWriter {

@@ -64,7 +64,10 @@ enum TUISetup {
     } catch {
       throw misspeltCommand(name) ?? CLIError(error)
     }
-    return state(named: name, loaded, seed: seed, theme: theme, ascii: ascii, size: size)
+    var opened = state(named: name, loaded, seed: seed, theme: theme, ascii: ascii, size: size)
+    // Until the first key, as when the picker or the tour opens it (`AppReducer`).
+    opened.message = AppState.warningMessage(loaded.warnings)
+    return opened
   }
 
   /// `--seed` and `--variant` change a scenario's run: a recorded trace has neither to change.

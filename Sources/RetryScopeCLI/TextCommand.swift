@@ -66,7 +66,11 @@ public enum RetryScope {
   ) -> CommandResult {
     var filter = TerminalText.Filter()
     let safeOutput = standardOutput.map { sink in { (chunk: UnsafeRawBufferPointer) in filter.process(chunk, to: sink) } }
-    var result = unfiltered(arguments, environment: environment, standardOutput: safeOutput)
+    let warnings = CommandWarnings()
+    var result = CommandWarnings.$current.withValue(warnings) {
+      unfiltered(arguments, environment: environment, standardOutput: safeOutput)
+    }
+    result.stderr = warnings.text + result.stderr
     if let standardOutput { filter.finish(to: standardOutput) }
     result.stdout = TerminalText.sanitized(result.stdout)
     result.stderr = TerminalText.sanitized(result.stderr)

@@ -15,6 +15,7 @@ struct ValidateCommand: TextCommand {
   func output() throws(CLIError) -> String {
     let scenario: Scenario
     do { scenario = try ScenarioLoader.load(contentsOf: file) } catch { throw CLIError(error) }
+    CommandWarnings.report(scenario.warnings)
     let steps = scenario.handler.stepCount
     let invocations = scenario.invocations.count + scenario.schedules.reduce(0) { $0 + $1.count }
     if let exec = scenario.exec {

@@ -11,7 +11,7 @@ import Testing
       .deletingLastPathComponent().appendingPathComponent("Resources/scenarios")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
       .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-    #expect(files.count == 26)
+    #expect(files.count == 27)
     #expect(BuiltinScenarios.names == files)
     for name in files {
       let onDisk = try String(contentsOf: directory.appendingPathComponent(name + ".yaml"), encoding: .utf8)

@@ -25,10 +25,11 @@ import Testing
     #expect(!report.stoppedAtBound)
   }
 
-  /// `sqs-visibility-duplicate`'s queue shows the message again while the first execution still
-  /// runs: its plain run has two invoices with no fault at all. That run was the reference, so
-  /// the duplicate was "expected" and the checker said idempotent. The reference now delivers
-  /// each event once, and the scenario's own run is the smallest counterexample.
+  /// `sqs-visibility-duplicate`'s queue shows a message again while its first execution still
+  /// runs (a throttled batch retried late): its plain run has a second invoice with no fault at
+  /// all. Taking that run as the reference made the duplicate "expected". The reference caps the
+  /// mapping with maximumConcurrency instead of reserved concurrency (nothing is throttled), and
+  /// the scenario's own run is the smallest counterexample.
   @Test func aDuplicateFromTheConfigurationAloneIsFound() throws {
     let report = try Self.check("sqs-visibility-duplicate")
     #expect(!report.isIdempotent)
@@ -36,37 +37,55 @@ import Testing
     #expect(report.failures.contains(.duplicateEffects), "\(report.verdict)")
     #expect(report.deliveredAgain == ["m1"])
     #expect(report.exactlyOnceChanges == [
-      "queue orders's visibility timeout 30s raised to the function timeout 1m00s: as configured, a message shows again while an execution still runs"
+      "function create-invoice's reservedConcurrency 1 replaced by the mapping's maximumConcurrency 1: as configured, "
+        + "Lambda throttles the mapping's batches, and a throttled message is received again or reaches the DLQ unprocessed"
     ])
     let example = try #require(report.counterexamples[.duplicateEffects])
     #expect(example.schedule == CheckSchedule())
     #expect(example.schedule.description == "the scenario as configured, with no fault")
-    #expect(example.trace.attempts.map(\.records) == [["m1"], ["m1"]])
+    #expect(example.trace.attempts.filter { $0.outcome != .throttled }.map(\.records) == [["m0"], ["m1"], ["m1"]])
     #expect(example.trace.duplicateEffects.count == 1)
-    #expect(example.reference.attempts.map(\.records) == [["m1"]])
-    #expect(example.reference.world.tables.first { $0.name == "invoices" }?.items.count == 1)
-    // It leaves the reference where the second receive starts.
-    #expect(example.trace.events[example.divergence].kind == .attemptStart)
+    #expect(example.reference.attempts.map(\.records) == [["m0"], ["m1"]])
+    #expect(!example.reference.attempts.contains { $0.outcome == .throttled })
+    #expect(example.reference.world.tables.first { $0.name == "invoices" }?.items.count == 2)
+    // It leaves the reference where Lambda throttles m1's batch.
+    #expect(example.trace.events[example.divergence].kind == .throttled)
   }
 
-  /// A fault names one execution. In sqs-visibility-duplicate the first execution of m1 still
-  /// runs when the second receives it; the fault points and faults of the first were filed under
-  /// the record's receive count at the time (2), so no fault was ever tried on delivery 1, and a
-  /// fault on delivery 2 struck both: the divergent-state counterexample "m1#2 crash before step
-  /// 2; m1 delivered again after 1m10.016s" showed orders#1 crashing too. Now that schedule
-  /// crashes orders#2 only, and the smallest counterexample is one fault on delivery 1.
+  /// sqs-throttled-dlq's handler is idempotent (a put keyed by the order), yet its own run loses
+  /// a valid message to the DLQ: check says "idempotent" and reports the lost events apart, the
+  /// smallest being the scenario as configured. The reference caps the mapping instead of
+  /// throttling it, and loses nothing.
+  @Test func aThrottledMappingLosesEventsOfAnIdempotentHandler() throws {
+    let report = try Self.check("sqs-throttled-dlq")
+    #expect(report.isIdempotent, "\(report.verdict)")
+    #expect(report.referenceLostEvents.isEmpty)
+    #expect(report.lostEventRuns > 0)
+    let lost = try #require(report.lostEvents)
+    #expect(lost.schedule == CheckSchedule())
+    #expect(lost.trace.outcomes.map(\.records) == [["m5"]])
+    #expect(report.deliveredAgain.isEmpty)
+  }
+
+  /// A fault names one execution. When a record is delivered again while its first execution
+  /// still runs, the fault points and faults of the first were once filed under the record's
+  /// receive count at the time (2), so no fault was ever tried on delivery 1, and a fault on
+  /// delivery 2 struck both. Here (without reserved concurrency, nothing is throttled) m1 is
+  /// delivered again (at-least-once) 10 s into its first execution: a crash on delivery 2
+  /// crashes that execution only.
   @Test func aFaultOnOneDeliveryStrikesThatExecutionOnly() throws {
-    let checker = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "sqs-visibility-duplicate"))
-    let old = checker.run(
-      CheckSchedule(faults: [.init(unit: "m1", attempt: 2, step: 2, kind: .crash)], duplicates: [.init(invocation: "m1", after: 70_016)]))
-    #expect(old.trace.attempts.map(\.outcome) == [.success, .crash, .success])
-    #expect(old.faultPoints["m1#1"] == 4)
+    var scenario = try BuiltinScenarios.load(named: "sqs-visibility-duplicate")
+    scenario.function.reservedConcurrency = nil
+    let checker = IdempotenceChecker(scenario: scenario)
+    let run = checker.run(
+      CheckSchedule(faults: [.init(unit: "m1", attempt: 2, step: 2, kind: .crash)], duplicates: [.init(invocation: "m1", after: 10_000)]))
+    let m1 = run.trace.attempts.filter { $0.records == ["m1"] }
+    #expect(m1.map(\.outcome) == [.success, .crash, .success])
+    #expect(m1[1].start < m1[0].end)
+    #expect(run.faultPoints["m1#1"] == 4)
 
     let report = try Self.check("sqs-visibility-duplicate", maxFaults: 2)
-    #expect(report.failures == [.duplicateEffects, .divergentState])
-    let divergent = try #require(report.counterexamples[.divergentState])
-    #expect(divergent.schedule.description == "m1#1 timeout before step 1")
-    #expect(divergent.trace.attempts.map(\.outcome) == [.timeout, .success])
+    #expect(report.failures.contains(.duplicateEffects))
   }
 
   /// status-previous-no's exactly-once run loses Bob's update (its predecessor never comes), so
@@ -95,7 +114,8 @@ import Testing
 
   /// Every built-in's exactly-once reference delivers each event once, and only
   /// sqs-visibility-duplicate's own configuration delivers one again: the other verdicts stand
-  /// on the same reference as before.
+  /// on the same reference as before (sqs-throttled-dlq's reference, like sqs-visibility-duplicate's,
+  /// caps its mapping instead of throttling it).
   @Test func everyReferenceIsExactlyOnce() throws {
     for name in BuiltinScenarios.names {
       let checker = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: name))
@@ -103,23 +123,35 @@ import Testing
       #expect(IdempotenceChecker.deliveredAgain(reference).isEmpty, "\(name)")
       let asConfigured = IdempotenceChecker.deliveredAgain(checker.run(CheckSchedule()).trace)
       #expect(asConfigured == (name == "sqs-visibility-duplicate" ? ["m1"] : []), "\(name)")
-      #expect(checker.exactlyOnceChanges.isEmpty == (name != "sqs-visibility-duplicate"), "\(name)")
+      // The SQS scenarios with reserved concurrency: the reference caps the mapping instead.
+      #expect(checker.exactlyOnceChanges.isEmpty == !["sqs-visibility-duplicate", "sqs-throttled-dlq"].contains(name), "\(name)")
     }
   }
 
   /// A message processed and then moved to the DLQ all the same (a second receive took over
   /// its receipt handle) was not lost: its run is judged. One that never got through was.
+  /// Here m0 is delivered again at 29 s while its first execution runs until about 30 s: the
+  /// first's delete is stale, the second crashes, and with a maxReceiveCount of 1 the next
+  /// receive moves m0 to the DLQ.
   @Test func aRecordProcessedBeforeItsDLQIsNotALostEvent() throws {
-    let checker = IdempotenceChecker(scenario: try BuiltinScenarios.load(named: "sqs-visibility-duplicate"))
-    let trace = checker.run(CheckSchedule()).trace
-    #expect(trace.outcomes.map(\.kind) == [.deadLetterQueue])
-    #expect(IdempotenceChecker.lostEvents(trace).isEmpty)
+    var scenario = try BuiltinScenarios.load(named: "sqs-visibility-duplicate")
+    scenario.function.reservedConcurrency = nil
+    scenario.eventSource?.queue.maxReceiveCount = 1
+    scenario.eventSource?.queue.deadLetterQueue = "orders-dlq"
+    let checker = IdempotenceChecker(scenario: scenario)
+    let again = CheckSchedule.PlannedDuplicate(invocation: "m0", after: 29_000)
+    let processed = checker.run(
+      CheckSchedule(faults: [.init(unit: "m0", attempt: 2, step: 1, kind: .crash)], duplicates: [again])).trace
+    #expect(processed.outcomes.map(\.kind) == [.deadLetterQueue])
+    #expect(processed.outcomes.first?.records == ["m0"])
+    #expect(processed.attempts.filter { $0.records == ["m0"] }.map(\.outcome) == [.success, .crash])
+    #expect(IdempotenceChecker.lostEvents(processed).isEmpty)
     let crashed = checker.run(
       CheckSchedule(faults: [
-        .init(unit: "m1", attempt: 1, step: 1, kind: .crash), .init(unit: "m1", attempt: 2, step: 1, kind: .crash),
-      ])
+        .init(unit: "m0", attempt: 1, step: 1, kind: .crash), .init(unit: "m0", attempt: 2, step: 1, kind: .crash),
+      ], duplicates: [again])
     ).trace
-    #expect(IdempotenceChecker.lostEvents(crashed) == ["m1"])
+    #expect(IdempotenceChecker.lostEvents(crashed) == ["m0"])
   }
 
   /// The fixes hold with two faults too, where the search is still exhaustive.

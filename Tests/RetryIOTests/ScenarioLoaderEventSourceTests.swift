@@ -328,7 +328,13 @@ import Testing
   // MARK: Ranges of the queue
 
   @Test func visibilityTimeoutRange() throws {
-    #expect(try Self.mapping("sqs", ["queue: {visibilityTimeout: 0s}"]).queue.visibilityTimeout == 0)
+    // SQS's range starts at 0 s, but a mapping needs at least the function timeout (3 s here):
+    // AWS refuses less (ScenarioLoaderSQSMappingRulesTests).
+    #expect(try Self.mapping("sqs", ["queue: {visibilityTimeout: 3s}"]).queue.visibilityTimeout == 3_000)
+    #expect(
+      loadError(Self.source("sqs", ["queue: {visibilityTimeout: 0s}"]))
+        == "test.yaml:5:30: visibilityTimeout: InvalidParameterValueException: Queue visibility timeout: 0 seconds is less than "
+        + "Function timeout: 3 seconds (AWS refuses this mapping; hide messages at least as long as the function may run)")
     #expect(try Self.mapping("sqs", ["queue: {visibilityTimeout: 12h}"]).queue.visibilityTimeout == 43_200_000)
     #expect(
       loadError(Self.source("sqs", ["queue: {visibilityTimeout: 12h1s}"]))
@@ -545,7 +551,7 @@ import Testing
   @Test func throttlesAreForInvocations() {
     #expect(
       loadError(Self.source("sqs") + "\nthrottles: [{count: 1}]")
-        == "test.yaml:7:1: throttles: applies to invocations and schedules only, not to an eventSource scenario")
+        == "test.yaml:7:1: throttles: applies to invocations and schedules only; an eventSource mapping is throttled by function.reservedConcurrency")
   }
 
   /// In an event source scenario a duplicate delivery names a record, as faults do.
@@ -610,6 +616,8 @@ import Testing
     #expect(kinesis.records.map(\.partitionKey) == ["alice"])
     let sqs = try loadScenario(prefix + blocks[1], file: "scenario-format.md")
     #expect(sqs.eventSource?.queue.maxReceiveCount == 5)
+    #expect(sqs.eventSource?.maximumConcurrency == 5)
+    #expect(sqs.warnings.isEmpty)
     #expect(sqs.records.map(\.id) == ["m1", "m2"])
     let faults = try loadScenario(prefix + blocks[1] + blocks[2], file: "scenario-format.md")
     #expect(faults.faults.map(\.invocation) == ["m1"])

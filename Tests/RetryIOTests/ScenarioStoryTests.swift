@@ -354,27 +354,78 @@ import Testing
     #expect(table.items.count == accounts.count)
   }
 
+  /// AWS refuses a queue that hides messages for less than the function timeout, and advises 6
+  /// times as much "to retry if your function is throttled": at exactly the timeout, a throttled
+  /// batch retried late runs past its visibility timeout, and the message is received again.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
   @Test(arguments: Self.stageAndOtherSeeds)
-  func sqsVisibilityDuplicateDeliversTheMessageToASecondExecutionMeanwhile(seed: UInt64?) throws {
+  func sqsVisibilityDuplicateRunsAThrottledBatchPastItsVisibilityTimeout(seed: UInt64?) throws {
     let trace = try Self.run("sqs-visibility-duplicate", seed: seed)
     #expect(trace.invocations.map(\.id) == ["orders"])
-    #expect(trace.attempts.map(\.records) == [["m1"], ["m1"]])
-    #expect(trace.attempts.map(\.outcome) == [.success, .success])
-    // Received again when the 30 s visibility timeout ends, while the first runs its 40 s.
-    #expect(trace.attempts[1].start == trace.attempts[0].start + 30_000)
-    #expect(trace.attempts[1].start < trace.attempts[0].end)
+    let ran = trace.attempts.filter { $0.outcome != .throttled }
+    let throttled = trace.attempts.filter { $0.outcome == .throttled }
+    #expect(ran.map(\.records) == [["m0"], ["m1"], ["m1"]])
+    #expect(ran.map(\.outcome) == [.success, .success, .success])
+    // m0 holds the reserved concurrency of 1; m1's batch is throttled and retried after 1, 3, 7,
+    // 15 and 31 s, the last while m1 is still hidden (60 s).
+    #expect(throttled.map(\.records).allSatisfy { $0 == ["m1"] })
+    #expect(throttled.prefix(5).map(\.start) == [0, 1_000, 3_000, 7_000, 15_000])
+    #expect(ran[1].start == 31_000)
+    // It still runs when the visibility timeout ends: received again at 60 s, throttled by the
+    // first execution, and run once that one ends.
+    #expect(ran[1].end > 60_000)
+    #expect(throttled.dropFirst(5).first?.start == 60_000)
+    #expect(ran[2].start > ran[1].end)
+    #expect(trace.waits.map(\.reason).filter { $0 != .throttleBackoff }.isEmpty)
     let inserts = Self.effects(trace, .insert, target: "invoices")
-    #expect(inserts.count == 2)
-    #expect(inserts[1].duplicateOf == trace.effects.firstIndex { $0.kind == .insert })
-    let invoices = try #require(trace.world.tables.first).items
+    #expect(inserts.count == 3)
+    #expect(inserts[2].duplicateOf == trace.effects.firstIndex { $0 == inserts[1] })
+    let invoices = try #require(trace.world.tables.first).items.filter { $0["order"] == "o-42" }
     #expect(invoices.count == 2)
-    #expect(invoices.allSatisfy { $0["order"] == "o-42" })
     #expect(invoices[0]["id"] != invoices[1]["id"])
     #expect(Set(invoices.compactMap { $0["receive"]?.displayText }) == ["1", "2"])
-    // The story ends: the redrive policy moves the message on its third receive.
+    // The second execution deletes the message (its receipt is current): nothing else happens.
+    #expect(trace.outcomes.isEmpty)
+  }
+
+  /// "Event source mappings don't account for reserved concurrency" (https://repost.aws/knowledge-center/lambda-sqs-scaling);
+  /// a throttled SQS batch is retried "until the message's timestamp exceeds your queue's
+  /// visibility timeout" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html),
+  /// and each receive counts towards the redrive policy: a valid message reaches the DLQ.
+  @Test(arguments: Self.stageAndOtherSeeds)
+  func sqsThrottledDLQMovesAValidMessageTheHandlerNeverRan(seed: UInt64?) throws {
+    let trace = try Self.run("sqs-throttled-dlq", seed: seed)
+    let ran = trace.attempts.filter { $0.outcome != .throttled }
+    // The handler never fails.
+    #expect(ran.allSatisfy { $0.outcome == .success })
+    #expect(ran.count == 9)
+    // Five pollers: m1 runs, m2-m5 are throttled at once.
+    #expect(trace.attempts.prefix(5).map(\.outcome) == [.success, .throttled, .throttled, .throttled, .throttled])
+    #expect(trace.attempts.filter { $0.outcome == .throttled }.count > 40)
+    // m5 never ran: its two receives were throttled until their visibility timeouts ended.
+    #expect(!ran.contains { $0.records == ["m5"] })
     let dlq = try #require(trace.outcomes.first)
     #expect(trace.outcomes.count == 1)
-    #expect(dlq.kind == .deadLetterQueue && dlq.target == "orders-dlq" && dlq.records == ["m1"] && dlq.attempts == 2)
+    #expect(dlq.kind == .deadLetterQueue && dlq.target == "orders-dlq" && dlq.records == ["m5"])
+    #expect(dlq.time == 120_000 && dlq.attempts == 2 && dlq.reason == "maxReceiveCount 2 reached")
+    #expect(trace.waits.contains { $0.reason == .visibilityTimeout })
+    #expect(trace.duplicateEffects.isEmpty)
+    let stored = try #require(trace.world.tables.first).items
+    #expect(stored.count == 9)
+    // Some orders were stored on their second receive: the throttled first one counted.
+    let logged = Self.effects(trace, .log).map(\.detail)
+    #expect(logged.count == 9)
+    #expect(logged.contains { $0?.hasSuffix(", receive 2") == true })
+
+    // The fix AWS advises: the same limit as the mapping's maximumConcurrency, and nothing is
+    // throttled or lost.
+    var fixed = try BuiltinScenarios.load(named: "sqs-throttled-dlq")
+    fixed.function.reservedConcurrency = nil
+    fixed.eventSource?.maximumConcurrency = 1
+    let calm = Simulator(scenario: fixed, seed: seed).run()
+    #expect(!calm.attempts.contains { $0.outcome == .throttled })
+    #expect(calm.outcomes.isEmpty)
+    #expect(try #require(calm.world.tables.first).items.count == 10)
   }
 
   @Test(arguments: Self.stageAndOtherSeeds)

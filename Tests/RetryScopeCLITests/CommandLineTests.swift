@@ -21,13 +21,13 @@ import Testing
     let result = RetryScope.execute(["list"])
     #expect(result.exitCode == 0)
     let names = result.stdout.split(separator: "\n").map { String($0.split(separator: " ").first ?? "") }
-    #expect(names.count == 26)
+    #expect(names.count == 27)
     for name in [
       "echo", "square", "create-user", "newsletter-post", "user-exists", "cron-clock", "status-server-time",
       "status-client-time", "status-previous-no", "slack-at-most-once", "slack-at-least-once", "sync-error",
       "sync-timeout-retry", "async-retries-dlq", "async-interleave", "async-duplicate-delivery", "client-token",
       "no-system-time", "client-state", "condition-expression", "status-kinesis", "status-kinesis-ordered",
-      "kinesis-serialize", "sqs-visibility-duplicate", "sqs-redrive", "sqs-redrive-partial",
+      "kinesis-serialize", "sqs-visibility-duplicate", "sqs-throttled-dlq", "sqs-redrive", "sqs-redrive-partial",
     ] {
       #expect(names.contains(name), "missing \(name)")
     }
@@ -176,7 +176,7 @@ import Testing
       "bench", "--invocations", "50", "--stream-records", "40", "--render-invocations", "20", "--render-frames", "2",
       "--import-megabytes", "1", "--check-max-faults", "0",
     ])
-    #expect(text.stdout.contains("check        every built-in scenario (26), up to 0 faults and 1 duplicate delivery or client retry: "))
+    #expect(text.stdout.contains("check        every built-in scenario (27), up to 0 faults and 1 duplicate delivery or client retry: "))
     #expect(text.stdout.contains(" distinct states/s"))
     #expect(text.stdout.contains("import time  retryscope import: "))
     #expect(text.stdout.contains("import mem   peak resident set of the import process: "))

@@ -55,7 +55,7 @@ import Testing
     // Wider: the status line has room for the tour position.
     try pane.tmux("resize-window", "-t", TmuxPane.target, "-x", "100", "-y", "30")
     let wide = try pane.waitForSettled("the status line with the tour position at 100x30") {
-      $0.statusLine.contains("tour 3/26")
+      $0.statusLine.contains("tour 3/27")
     }
     #expect(wide.lines.count == 30)
     #expect(wide.statusLine.count > 80, "the status line does not use the wider screen: \(wide.statusLine)")

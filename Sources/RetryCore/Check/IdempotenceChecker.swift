@@ -72,9 +72,25 @@ public struct IdempotenceChecker: Sendable {
   /// for at least the function timeout (AWS refuses a mapping whose queue hides it for less), so
   /// an execution ends before its message can show again; the search itself keeps the scenario's
   /// configuration, and its fault-free run is judged against the reference like any other.
+  ///
+  /// The loader refuses such a queue now, as AWS does, but a queue that hides a message as long
+  /// as the function may run still shows it again when Lambda throttles the batch: the mapping
+  /// retries the invoke while the message is hidden, and a retry that gets through late runs past
+  /// the visibility timeout (`sqs-visibility-duplicate`). Event source mappings do not account for
+  /// reserved concurrency; the reference caps the mapping instead, with the same number as its
+  /// `maximumConcurrency` (AWS's advice), so that no batch is throttled and none is received twice.
+  /// Source: https://repost.aws/knowledge-center/lambda-sqs-scaling
   static func exactlyOnce(_ base: Scenario) -> (Scenario, [String]) {
     var scenario = base
     var changes: [String] = []
+    if var mapping = scenario.eventSource, mapping.kind == .sqs, let reserved = base.function.reservedConcurrency, reserved > 0 {
+      changes.append(
+        "function \(base.function.functionName)'s reservedConcurrency \(reserved) replaced by the mapping's maximumConcurrency \(reserved): "
+          + "as configured, Lambda throttles the mapping's batches, and a throttled message is received again or reaches the DLQ unprocessed")
+      mapping.maximumConcurrency = min(mapping.maximumConcurrency ?? reserved, reserved)
+      scenario.eventSource = mapping
+      scenario.function.reservedConcurrency = nil
+    }
     if var mapping = scenario.eventSource, mapping.kind == .sqs, mapping.queue.visibilityTimeout < base.function.timeout {
       changes.append(
         "queue \(mapping.queue.name)'s visibility timeout \(DurationText.short(mapping.queue.visibilityTimeout)) raised to the "

@@ -51,6 +51,12 @@ final class EventSourceState {
     var retryBatch: [Int]?
     /// Records the mapping delivers once more, each in a batch of its own, before new ones.
     var redeliveries: [Int] = []
+    /// It had a batch to receive when the mapping's `maximumConcurrency` was reached: it polls
+    /// again when one of the mapping's batches ends.
+    var waitsForConcurrency = false
+    /// Streams: invokes of the current batch Lambda throttled in a row (each retry of it is a
+    /// batch of its own, so the count lives here); 0 again once one gets through.
+    var throttles = 0
 
     init(invocation: Int) { self.invocation = invocation }
   }
@@ -60,6 +66,9 @@ final class EventSourceState {
     let records: [Int]
     /// Records the function reported as failed (`ReportBatchItemFailures`).
     var failed: [Int] = []
+    /// SQS: invokes of this batch that Lambda throttled so far, while its messages stay hidden
+    /// (they back off, and do not count as retries).
+    var throttles = 0
   }
 
   var records: [Record] = []
@@ -69,6 +78,8 @@ final class EventSourceState {
   var duplicateDelays: [Int: [Milliseconds]] = [:]
   var consumers: [Consumer] = []
   var batches: [Batch] = []
+  /// Batches received and not yet ended, across consumers: what `maximumConcurrency` caps.
+  var batchesInFlight = 0
 
   init(mapping: EventSourceMapping) { self.mapping = mapping }
 

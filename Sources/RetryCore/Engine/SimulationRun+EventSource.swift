@@ -160,7 +160,7 @@ extension SimulationRun {
     let mapping = source.mapping
     if mapping.isStream || mapping.queue.fifo {
       // One batch at a time: a shard's iterator, a FIFO message group.
-      guard c.inFlight == 0 else { return }
+      guard c.inFlight == 0, mayReceive(consumer) else { return }
       if mapping.isStream, var retry = c.retryBatch {
         retry = retry.filter { !source.records[$0].done && !expire($0) }
         if let limit = c.sizeLimit { retry = Array(retry.prefix(limit)) }
@@ -189,7 +189,7 @@ extension SimulationRun {
       // after the messages already done (deleted, moved), so a long queue is not read from its
       // start on every poll; it stops at messages not yet arrived (they arrive in order).
       while c.checkpoint < c.records.count && source.records[c.records[c.checkpoint]].done { c.checkpoint += 1 }
-      while c.inFlight < mapping.queue.pollers {
+      while c.inFlight < mapping.queue.pollers, mayReceive(consumer) {
         if !c.redeliveries.isEmpty {
           redeliver(consumer)
           continue
@@ -205,6 +205,29 @@ extension SimulationRun {
         guard !batch.isEmpty else { break }
         startBatch(consumer, batch)
       }
+    }
+  }
+
+  /// Whether the mapping may receive one more batch: SQS `ScalingConfig.MaximumConcurrency` caps
+  /// the batches it holds at once, so that it does not invoke more than that, and throttles
+  /// nothing itself ("limits the number of concurrent instances that the Amazon SQS event source
+  /// can invoke"). A consumer held back polls again when one of the mapping's batches ends.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+  func mayReceive(_ consumer: Int) -> Bool {
+    guard let source = eventSource, let maximum = source.mapping.maximumConcurrency else { return true }
+    if source.batchesInFlight < maximum { return true }
+    source.consumers[consumer].waitsForConcurrency = true
+    return false
+  }
+
+  /// One of the mapping's batches ended: the consumers `maximumConcurrency` held back poll again.
+  func batchLeftMapping() {
+    guard let source = eventSource else { return }
+    source.batchesInFlight -= 1
+    guard source.mapping.maximumConcurrency != nil else { return }
+    for (index, consumer) in source.consumers.enumerated() where consumer.waitsForConcurrency {
+      consumer.waitsForConcurrency = false
+      schedulePoll(index)
     }
   }
 
@@ -243,30 +266,62 @@ extension SimulationRun {
     return true
   }
 
-  /// Receives `records` and invokes the function with them: a new Invoke, a new request id.
+  /// Reads `records` as a batch and invokes the function with them. SQS counts the receive
+  /// (`ApproximateReceiveCount`) and hides the messages whatever Lambda then does with the batch;
+  /// a stream's records are delivered when the function gets them.
   func startBatch(_ consumer: Int, _ records: [Int]) {
     guard let source = eventSource else { return }
     let batch = source.batches.count
     source.batches.append(EventSourceState.Batch(consumer: consumer, records: records))
-    let c = source.consumers[consumer]
-    c.inFlight += 1
-    for index in records {
-      source.records[index].deliveries += 1
-      if !source.duplicateDelays.isEmpty, let delays = source.duplicateDelays.removeValue(forKey: index) {
-        for delay in delays { schedule(.recordRedelivered(index), at: now + delay) }
-      }
-      if source.mapping.kind == .sqs {
+    source.consumers[consumer].inFlight += 1
+    source.batchesInFlight += 1
+    if source.mapping.kind == .sqs {
+      for index in records {
+        source.records[index].deliveries += 1
+        scheduleDuplicates(of: index)
         // "Lambda ... hides [messages] for the length of the queue's visibility timeout."
         source.records[index].receipt = batch
         source.records[index].visibleAt = now + source.mapping.queue.visibilityTimeout
         schedule(.messageVisible(index), at: source.records[index].visibleAt)
       }
     }
+    invokeBatch(batch)
+  }
+
+  /// The record's spontaneous second deliveries (`duplicateDeliveries`), timed from this one.
+  private func scheduleDuplicates(of index: Int) {
+    guard let source = eventSource, !source.duplicateDelays.isEmpty,
+      let delays = source.duplicateDelays.removeValue(forKey: index)
+    else { return }
+    for delay in delays { schedule(.recordRedelivered(index), at: now + delay) }
+  }
+
+  /// Invokes the function with the batch: a new Invoke, a new request id. Event source mappings
+  /// do not account for reserved concurrency ("can process more messages off your queue than can
+  /// be sent to your function"), so Lambda may throttle the invoke (`batchThrottled`).
+  /// Source: https://repost.aws/knowledge-center/lambda-sqs-scaling
+  func invokeBatch(_ batch: Int) {
+    guard let source = eventSource else { return }
+    let records = source.batches[batch].records
+    let c = source.consumers[source.batches[batch].consumer]
+    if let status = rejection(for: c.invocation) { return batchThrottled(batch, statusCode: status) }
+    if source.mapping.isStream {
+      c.throttles = 0
+      for index in records {
+        source.records[index].deliveries += 1
+        scheduleDuplicates(of: index)
+      }
+    }
     let values = records.map { recordEvent($0) }
     let execution = startExecution(
       c.invocation, requestId: newRequestId(), caller: .eventSource, origin: .eventSource(batch: batch),
       batch: BatchRun(batch: batch, records: records, values: values, deliveries: records.map { source.records[$0].deliveries }))
-    let attemptIndex = executions[execution]!.attemptIndex
+    noteBatchAttempt(records, attemptIndex: executions[execution]!.attemptIndex)
+  }
+
+  /// Names the attempt's records, and ends the waits that led to it.
+  private func noteBatchAttempt(_ records: [Int], attemptIndex: Int) {
+    guard let source = eventSource else { return }
     trace.attempts[attemptIndex].records = records.map { source.records[$0].id }
     for index in records {
       if let wait = source.records[index].returnWait {
@@ -274,6 +329,65 @@ extension SimulationRun {
         source.records[index].returnWait = nil
       }
     }
+  }
+
+  /// How a mapping backs off a throttled batch: 1 s, then doubling, up to 5 min. AWS says only
+  /// that Lambda "gradually backs off"; the numbers are those of its documented async throttle
+  /// backoff, without jitter, which AWS does not mention for mappings (UNCONFIRMED;
+  /// docs/DECISIONS.md). A batch received at t is retried at t+1 s, 3 s, 7 s, 15 s, 31 s, ...
+  static let mappingThrottleBackoffInitial: Milliseconds = 1_000
+  static let mappingThrottleBackoffMaximum: Milliseconds = 300_000
+
+  /// Lambda rejected the batch's invoke (429 from reserved concurrency, or a service error): the
+  /// function did not run. SQS: "Lambda continues to retry the message until the message's
+  /// timestamp exceeds your queue's visibility timeout, at which point Lambda drops the message":
+  /// it backs off while the messages stay hidden, and a retry that would come after the
+  /// visibility timeout is not made; the messages show again and their next receive counts (so a
+  /// redrive policy moves valid messages to the DLQ). Streams: the shard retries the same batch,
+  /// and `MaximumRetryAttempts` "doesn't apply to throttles or service errors where the batch
+  /// never reached the function".
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html and
+  /// https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+  private func batchThrottled(_ batchIndex: Int, statusCode: Int) {
+    guard let source = eventSource else { return }
+    let records = source.batches[batchIndex].records
+    let consumer = source.batches[batchIndex].consumer
+    let c = source.consumers[consumer]
+    _ = recordRejectedAttempt(c.invocation, requestId: newRequestId(), caller: .eventSource, statusCode: statusCode)
+    noteBatchAttempt(records, attemptIndex: trace.attempts.count - 1)
+    let throttles: Int
+    if source.mapping.isStream {
+      c.throttles += 1
+      throttles = c.throttles
+    } else {
+      source.batches[batchIndex].throttles += 1
+      throttles = source.batches[batchIndex].throttles
+    }
+    let ceiling = Self.backoffCeiling(
+      after: throttles, initial: Self.mappingThrottleBackoffInitial, maximum: Self.mappingThrottleBackoffMaximum)
+    let retryAt = now + ceiling
+    let names = records.map { source.records[$0].id }.joined(separator: " ")
+    if source.mapping.kind == .sqs {
+      let visibleAt = records.map { source.records[$0].visibleAt }.min() ?? now
+      if retryAt < visibleAt {
+        let wait = addWait(c.invocation, from: now, to: retryAt, reason: .throttleBackoff)
+        record(.retryScheduled, invocation: invocations[c.invocation].id, wait: wait, note: names)
+        schedule(.batchRetry(batchIndex), at: retryAt)
+        return
+      }
+      c.inFlight -= 1
+      sqsBatchEnded(source.batches[batchIndex], batchIndex: batchIndex, failed: records)
+      batchLeftMapping()
+      return
+    }
+    c.inFlight -= 1
+    let untried = (c.retryBatch ?? []).filter { !records.contains($0) && !source.records[$0].done }
+    c.retryBatch = records + untried
+    c.blockedUntil = retryAt
+    let wait = addWait(c.invocation, from: now, to: retryAt, reason: .throttleBackoff)
+    record(.retryScheduled, invocation: invocations[c.invocation].id, wait: wait, note: names)
+    batchLeftMapping()
+    schedulePoll(consumer, backlog: true)
   }
 
   /// The record as the handler sees it, in AWS's event shapes (data stays JSON rather than
@@ -334,6 +448,7 @@ extension SimulationRun {
     } else {
       streamBatchEnded(batch, failed: failedRecords, attempt: attempt)
     }
+    batchLeftMapping()
   }
 
   private func sqsBatchEnded(_ batch: EventSourceState.Batch, batchIndex: Int, failed: [Int]) {
@@ -460,6 +575,7 @@ extension SimulationRun {
         records: records.map { source.records[$0].id }))
     c.retries = 0
     c.bisections = 0
+    c.throttles = 0
     c.sizeLimit = nil
     c.retryBatch = c.retryBatch?.filter { !source.records[$0].done }
     if c.retryBatch?.isEmpty == true { c.retryBatch = nil }

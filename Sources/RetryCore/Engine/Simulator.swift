@@ -69,6 +69,8 @@ enum SimulationEvent {
   case messageVisible(Int)
   /// The event source mapping delivers a record once more (at-least-once pollers).
   case recordRedelivered(Int)
+  /// The mapping invokes a throttled batch again (index into the event source's batches).
+  case batchRetry(Int)
   /// An async event reaches its maximum age while it waits for a retry.
   case eventExpired(invocation: Int, chain: Int, errorCode: Int, functionFailed: Bool)
 }
@@ -253,6 +255,7 @@ final class SimulationRun {
     case .sourcePoll(let consumer): poll(consumer)
     case .messageVisible(let index): messageVisible(index)
     case .recordRedelivered(let index): recordRedelivered(index)
+    case .batchRetry(let batch): invokeBatch(batch)
     case .eventExpired(let invocation, let chain, let errorCode, let functionFailed):
       eventExpired(invocation, chain: chain, errorCode: errorCode, functionFailed: functionFailed)
     }

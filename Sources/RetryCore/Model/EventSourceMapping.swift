@@ -48,13 +48,19 @@ public struct EventSourceMapping: Sendable {
   /// Source: https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html ("retries the batch
   /// until processing succeeds or the data expires")
   public var retentionPeriod: Milliseconds
+  /// SQS: `ScalingConfig.MaximumConcurrency` (2-1000): the most executions the mapping runs at
+  /// once. The mapping receives no more batches while that many run, so it never throttles
+  /// itself, unlike reserved concurrency, which event source mappings do not account for.
+  /// nil: no cap but the pollers and the function's concurrency.
+  /// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+  public var maximumConcurrency: Int?
 
   public init(
     kind: Kind, batchSize: Int? = nil, maximumBatchingWindow: Milliseconds = 0, reportBatchItemFailures: Bool = false,
     pollingInterval: Milliseconds = 1_000, queue: QueueDefinition = .init(), shards: Int = 1,
     maximumRetryAttempts: Int = -1, maximumRecordAge: Milliseconds? = nil, bisectBatchOnFunctionError: Bool = false,
     parallelizationFactor: Int = 1, onFailure: Destination? = nil, retryDelay: Milliseconds = 1_000,
-    retentionPeriod: Milliseconds = 24 * 3_600_000
+    retentionPeriod: Milliseconds = 24 * 3_600_000, maximumConcurrency: Int? = nil
   ) {
     self.kind = kind
     self.batchSize = batchSize ?? (kind == .sqs ? 10 : 100)
@@ -70,6 +76,7 @@ public struct EventSourceMapping: Sendable {
     self.onFailure = onFailure
     self.retryDelay = retryDelay
     self.retentionPeriod = retentionPeriod
+    self.maximumConcurrency = maximumConcurrency
   }
 
   public var isStream: Bool { kind != .sqs }

@@ -50,6 +50,9 @@ public struct Scenario: Sendable {
   /// future of a run (`F`), in the order they were made (a fork of a fork adds one). Not a
   /// scenario file key; empty for every loaded scenario. `changed(_:at:)` reads them.
   public var settingsChanges: [SettingsChange] = []
+  /// What the file says that AWS accepts but advises against (`ScenarioWarning`), in file order.
+  /// Not a file key; set by the loader, shown by the commands, never read by the simulator.
+  public var warnings: [ScenarioWarning] = []
 
   public init(
     name: String, title: String = "", lesson: String = "", source: String? = nil, seed: UInt64 = 1,

@@ -69,6 +69,11 @@ public struct Narrator: Sendable {
     case .throttled:
       let status = event.note ?? "429"
       let reason = status == "429" ? "TooManyRequestsException" : "a service error"
+      if invocation(event.invocation)?.eventSource != nil {
+        let records = attempt(event.invocation, event.attempt).map { " (\($0.records.joined(separator: ", ")))" } ?? ""
+        let why = status == "429" ? ": the function's reserved concurrency is in use, and event source mappings do not account for it" : ""
+        return "Lambda throttles \(id)'s batch\(records) with \(status) (\(reason))\(why). The function does not run."
+      }
       return "Lambda rejects \(id)'s \(invocation(event.invocation)?.type == .event ? "delivery" : "request") with \(status) (\(reason)): the function does not run."
     case .retryScheduled:
       return retryCaption(event)
@@ -230,6 +235,13 @@ public struct Narrator: Sendable {
       let which = event.note.map { " (\($0))" } ?? ""
       return "Lambda will retry \(id) in \(length)\(which): after a function error it waits \(Self.retryDelayPhrase(wait.length))."
     case .throttleBackoff:
+      if let lane = invocation(event.invocation), let source = lane.eventSource {
+        let records = event.note.map { " (\($0))" } ?? ""
+        if source.isQueue {
+          return "The mapping retries the throttled batch\(records) in \(length) while its messages stay hidden; once their visibility timeout ends it stops, the messages show again, and their next receive counts."
+        }
+        return "\(id) retries the throttled batch\(records) in \(length): a throttle does not count against MaximumRetryAttempts, and no record behind it is processed meanwhile."
+      }
       return "Lambda returns \(id)'s event to its queue and tries again in \(length): throttles back off exponentially (up to 5 minutes by default) and do not count as retries."
     case .clientBackoff:
       let client = invocation(event.invocation)?.caller.replacingPrefix("client ", with: "") ?? "The client"
@@ -238,6 +250,9 @@ public struct Narrator: Sendable {
       return "\(id)'s event waits in Lambda's queue for \(length)."
     case .visibilityTimeout:
       let messages = event.note.map { " (\($0))" } ?? ""
+      if attempt(event.invocation, wait.beforeAttempt - 1)?.outcome == .throttled {
+        return "The mapping stops retrying the throttled batch\(messages): a retry would come after the visibility timeout. The messages show again in \(length), and their next receive counts towards the redrive policy."
+      }
       return "The failed batch's messages\(messages) stay in the queue, hidden until their visibility timeout ends in \(length); then a poller receives them again."
     case .shardBlocked:
       let which = event.note.map { " (\($0))" } ?? ""

@@ -463,6 +463,7 @@ public enum AppReducer {
       state.search = nil
       state.laneScroll = 0
       state.stateScroll = 0
+      state.message = AppState.warningMessage(scenario.warnings)
     }
   }
 

@@ -113,6 +113,14 @@ public struct AppState: Equatable {
 
   public var trace: Trace { session.trace }
 
+  /// The message line on opening a scenario with warnings (`ScenarioWarning`): the first, in the
+  /// one line the screen has, and how many more `retryscope validate` lists; nil without any.
+  public static func warningMessage(_ warnings: [ScenarioWarning]) -> String? {
+    guard let first = warnings.first else { return nil }
+    let more = warnings.count - 1
+    return first.description + (more == 0 ? "" : " (and \(more) more: retryscope validate lists them)")
+  }
+
   /// How the current run is named where two are compared: `create-user seed 1`, a file name, or
   /// `fork of create-user (crash A#2)`.
   public var runLabel: String {
