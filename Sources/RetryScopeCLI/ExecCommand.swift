@@ -61,7 +61,7 @@ struct ExecCommand: TextCommand {
     case .json: text = TraceJSON.encode(trace)
     case .logs:
       let options = CloudWatchLogWriter.Options(
-        format: (logFormat ?? .events).writerFormat, runtime: runtime == .python ? .python : .node)
+        format: (logFormat ?? .events).writerFormat, runtime: exec.runtime == HandlerSpec.Runtime.python.rawValue ? .python : .node)
       text = CloudWatchLogWriter(trace: trace, options: options).text()
     }
     if let out {
