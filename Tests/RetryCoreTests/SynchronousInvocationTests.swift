@@ -46,7 +46,8 @@ import Testing
   }
 
   @Test(arguments: [
-    (ClientPreset.boto3Legacy, 5), (.boto3Standard, 3), (.awsCli, 3), (.jsV3, 3), (.apiGateway, 1), (.none, 1),
+    (ClientPreset.boto3Legacy, 5), (.boto3Standard, 3), (.boto3Current, 3), (.awsCli, 3), (.jsV3, 3), (.jsV2, 4),
+    (.apiGateway, 1), (.none, 1),
   ])
   func presetMaxAttemptsOnThrottles(preset: ClientPreset, attempts: Int) throws {
     let trace = Simulator(scenario: Build.scenario(.requestResponse) {
@@ -69,6 +70,33 @@ import Testing
     #expect(ClientConfiguration.preset(.jsV3).readTimeout == nil)
     #expect(ClientConfiguration.preset(.apiGateway).readTimeout == 29_000)
     #expect(ClientConfiguration.preset(.none).readTimeout == nil)
+    #expect(ClientConfiguration.preset(.boto3Current) == ClientConfiguration(preset: .boto3Current, maxAttempts: 3, readTimeout: 60_000, backoff: .standard2026))
+    #expect(ClientConfiguration.preset(.jsV2) == ClientConfiguration(preset: .jsV2, maxAttempts: 4, readTimeout: 120_000, backoff: .jsV2))
+  }
+
+  /// A throttled request waits longer under the SDKs that tell throttles apart: the 2026
+  /// standard mode draws from 1 s, not 50 ms; JS v3 from 500 ms, not 100 ms.
+  @Test func throttlesBackOffFromTheThrottleBase() throws {
+    for (preset, base) in [(ClientPreset.boto3Current, 1_000), (.jsV3, 500)] {
+      var throttledWaits: [Milliseconds] = []
+      var timeoutWaits: [Milliseconds] = []
+      for seed in 1...40 {
+        let throttled = Simulator(scenario: Build.scenario(.requestResponse) {
+          $0.client = .preset(preset)
+          $0.throttles = [Throttle(invocation: "A", count: 1)]
+        }, seed: UInt64(seed)).run()
+        throttledWaits += throttled.waits(.clientBackoff).map(\.length)
+        let failed = Simulator(scenario: Build.scenario(.requestResponse) {
+          $0.client = .preset(preset)
+          $0.throttles = [Throttle(invocation: "A", count: 1, statusCode: 503)]
+        }, seed: UInt64(seed)).run()
+        timeoutWaits += failed.waits(.clientBackoff).map(\.length)
+      }
+      #expect(throttledWaits.count == 40 && timeoutWaits.count == 40)
+      #expect(throttledWaits.allSatisfy { $0 <= base })
+      #expect(throttledWaits.max()! > base / 2)
+      #expect(timeoutWaits.allSatisfy { $0 <= (preset == .jsV3 ? 100 : 50) })
+    }
   }
 
   /// A read timeout starts a new request while the first execution keeps running.
@@ -163,21 +191,30 @@ import Testing
     #expect(trace.outcomes.first { $0.invocation == "B" }?.statusCode == 429)
   }
 
-  @Test(arguments: [ClientBackoff.legacy, .standard, .jsV3])
-  func clientBackoffStaysWithinItsCeiling(backoff: ClientBackoff) {
+  /// Each SDK's backoff stays under its ceiling, and reaches above half of it (full jitter).
+  /// Sources: botocore `_retry.json` and `retries/standard.py`; @smithy/util-retry constants
+  /// (100 ms, 500 ms for throttles, 20 s); aws-sdk-js v2 `calculateRetryDelay`; the 2026 standard
+  /// mode, https://docs.aws.amazon.com/general/latest/gr/api-retries.html (50 ms, 1 s, 20 s).
+  @Test(arguments: ClientBackoff.allCases.flatMap { [($0, false), ($0, true)] })
+  func clientBackoffStaysWithinItsCeiling(backoff: ClientBackoff, throttled: Bool) {
     var rng = SplitMix64(seed: 9)
     for attempt in 1...8 {
       let ceiling: Milliseconds
       switch backoff {
       case .legacy: ceiling = 1_000 << (attempt - 1)
       case .standard: ceiling = min(1_000 << (attempt - 1), 20_000)
-      case .jsV3: ceiling = min(100 << (attempt - 1), 20_000)
+      case .standard2026: ceiling = min((throttled ? 1_000 : 50) << (attempt - 1), 20_000)
+      case .jsV3: ceiling = min((throttled ? 500 : 100) << (attempt - 1), 20_000)
+      case .jsV2: ceiling = 100 << (attempt - 1)
       case .none: ceiling = 0
       }
+      var highest = 0
       for _ in 0..<200 {
-        let delay = backoff.delay(afterAttempt: attempt, using: &rng)
+        let delay = backoff.delay(afterAttempt: attempt, throttled: throttled, using: &rng)
         #expect(delay >= 0 && delay <= ceiling)
+        highest = max(highest, delay)
       }
+      #expect(highest * 2 >= ceiling)
     }
     #expect(ClientBackoff.none.delay(afterAttempt: 3, using: &rng) == 0)
   }

@@ -299,10 +299,10 @@ import Testing
   @Test func unknownClientPreset() {
     #expect(
       loadError("name: t\nclient: boto3\n")
-        == "test.yaml:2:9: client: 'boto3' is not one of boto3-legacy, boto3-standard, aws-cli, js-v3, api-gateway, none")
+        == "test.yaml:2:9: client: 'boto3' is not one of boto3-legacy, boto3-standard, boto3-2026, aws-cli, js-v3, js-v2, api-gateway, none")
     #expect(
       loadError("name: t\nclient: boto3-standart\n")
-        == "test.yaml:2:9: client: 'boto3-standart' is not one of boto3-legacy, boto3-standard, aws-cli, js-v3, api-gateway, none; did you mean 'boto3-standard'?"
+        == "test.yaml:2:9: client: 'boto3-standart' is not one of boto3-legacy, boto3-standard, boto3-2026, aws-cli, js-v3, js-v2, api-gateway, none; did you mean 'boto3-standard'?"
     )
   }
 

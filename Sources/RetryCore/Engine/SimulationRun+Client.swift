@@ -67,7 +67,7 @@ extension SimulationRun {
     var maxAttempts = client.maxAttempts
     if let changed = scenario.changed(\.clientMaxAttempts, at: now) { maxAttempts = changed }
     if request < maxAttempts {
-      let delay = client.backoff.delay(afterAttempt: request, using: &delayRandom)
+      let delay = client.backoff.delay(afterAttempt: request, throttled: statusCode == 429, using: &delayRandom)
       let wait = addWait(index, from: now, to: now + delay, reason: .clientBackoff)
       record(.retryScheduled, invocation: invocations[index].id, attempt: invocations[index].attemptCount + 1,
              wait: wait, note: "\(error): request \(request + 1) of \(maxAttempts)")
