@@ -30,13 +30,7 @@ extension SimulationRun {
       calls += 1
       // The execution's fault points are its calls (`runNotingFaultPoints`).
       x.reachedPoint = calls
-      // At its measured time, but never past an event the simulator has yet to handle (a
-      // client's read timeout, the function timeout, the next invocation): the simulation is
-      // paused while the program runs, and its clock never goes back.
-      var at = max(now, start + call.offset)
-      if let next = queue.minTime { at = min(at, next) }
-      if let arrival = nextArrival { at = min(at, arrival) }
-      now = max(now, at)
+      advance(toMeasured: start + call.offset)
       let step = externalStep(calls, request: call.request)
       switch call.request {
       case .post(let endpoint, let body):
@@ -61,6 +55,16 @@ extension SimulationRun {
     case .timeout:
       break
     }
+  }
+
+  /// Moves the clock to something the program did at `time` (measured): never back, and never
+  /// past an event the simulator has yet to handle (a client's read timeout, the function
+  /// timeout, the next invocation), since the simulation is paused while the program runs.
+  func advance(toMeasured time: Milliseconds) {
+    var at = max(now, time)
+    if let next = queue.minTime { at = min(at, next) }
+    if let arrival = nextArrival { at = min(at, arrival) }
+    now = max(now, at)
   }
 
   /// The step standing for a program's k-th call: effects name it `call k`, and the k-th call of

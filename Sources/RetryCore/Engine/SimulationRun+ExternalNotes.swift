@@ -6,10 +6,7 @@ extension SimulationRun {
     case .log(let offset, let text):
       // Stamped as a call is: at its measured offset, never before an earlier effect and never
       // past an event the simulator has yet to handle.
-      var at = max(now, start + offset)
-      if let next = queue.minTime { at = min(at, next) }
-      if let arrival = nextArrival { at = min(at, arrival) }
-      now = max(now, at)
+      advance(toMeasured: start + offset)
       addEffect(x, step: Self.externalLogStep, target: "logs", kind: .log, key: "", detail: text)
     case .report(let durationMs, let initDurationMs):
       // Lambda's REPORT: `Billed Duration` is ceil(init + invoke) since 2025-08-01
