@@ -44,6 +44,7 @@ struct ExecCommand: TextCommand {
     if logFormat != nil, format != .logs { throw CLIError("--log-format needs --format logs") }
     let loaded: Scenario
     do { loaded = try BuiltinScenarios.resolve(scenario, allowingExec: true) } catch { throw CLIError(error) }
+    CommandWarnings.report(loaded.warnings)
     guard let exec = loaded.exec else {
       throw CLIError("\(scenario): its handler is steps, not a program; run it with 'retryscope run \(scenario)'")
     }

@@ -54,6 +54,17 @@ import Testing
     #expect(text.stderr == Self.warning(path))
   }
 
+  /// A real handler's run warns as a modelled one's does (exec used to say nothing).
+  @Test func execWarnsToo() throws {
+    let path = try Self.file(Self.yaml.replacingOccurrences(
+      of: "handler: [{return: 1}]", with: "handler: {exec: {runtime: python, handler: app.handler, code: .}}"))
+    let folder = (path as NSString).deletingLastPathComponent
+    try "def handler(event, context):\n    return 1\n".write(toFile: folder + "/app.py", atomically: true, encoding: .utf8)
+    let result = RetryScope.execute(["exec", path])
+    #expect(result.exitCode == 0)
+    #expect(result.stderr == Self.warning(path))
+  }
+
   @Test func checkWarnsToo() throws {
     let path = try Self.file()
     let result = RetryScope.execute(["check", path, "--max-faults", "0"])

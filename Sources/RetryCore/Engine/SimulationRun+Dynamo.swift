@@ -107,7 +107,7 @@ extension SimulationRun {
   }
 
   static func unknownTable(_ name: String) -> ExternalReply {
-    dynamoError("ResourceNotFoundException", "Requested resource not found: Table: \(name) not found")
+    dynamoError("ResourceNotFoundException", tableNotFound(name))
   }
 
   /// An AWS error with its HTTP status: 500 for an internal error, 503 for unavailability, 400

@@ -31,7 +31,7 @@ extension SimulationRun {
     case .post(let endpoint, let body, let onError):
       result = post(x, call: call, endpoint: endpoint, body: body, onError: onError)
     case .unknownTable(let name):
-      result = failure("ResourceNotFoundException", "Requested resource not found: Table: \(name) not found")
+      result = failure("ResourceNotFoundException", Self.tableNotFound(name))
     case .unknownEndpoint(let name):
       result = failure("Error", "getaddrinfo ENOTFOUND \(name)")
     }
@@ -164,6 +164,9 @@ extension SimulationRun {
     let digits = error.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
     return digits.first(where: { (400...599).contains($0) }) ?? 500
   }
+
+  /// DynamoDB's message for a table that does not exist, for modelled steps and real calls alike.
+  static func tableNotFound(_ name: String) -> String { "Requested resource not found: Table: \(name) not found" }
 
   func failure(_ type: String, _ message: String) -> StepResult {
     .failed(errorType: type, message: message, policy: .throw)
